@@ -1,0 +1,5 @@
+#!/usr/bin/env node
+// Entry point for the installed `chest` command: runs the TypeScript CLI through tsx.
+import { register } from "tsx/esm/api";
+register();
+await import("../cli/main.ts");
