@@ -1,13 +1,35 @@
 // Opening DuckDB databases and reading small, aggregated results into JavaScript.
-import { DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
+import { DOUBLE, DuckDBConnection, DuckDBInstance, LIST, VARCHAR, listValue, type DuckDBType } from "@duckdb/node-api";
+
+type Params = Record<string, unknown> | unknown[];
+
+/** JS arrays become typed DuckDB lists (VARCHAR or DOUBLE); everything else binds as DuckDB infers it. */
+function prepare(params: Params): { values: Params; types: Record<string, DuckDBType> | DuckDBType[] | undefined } {
+  const entries = Array.isArray(params) ? params.map((v, i) => [i, v] as const) : Object.entries(params);
+  let types: Record<string, DuckDBType> | undefined;
+  const values: Record<string, unknown> = Array.isArray(params) ? ({} as Record<string, unknown>) : {};
+  const out: unknown[] = [];
+  for (const [key, value] of entries) {
+    let bound = value;
+    if (Array.isArray(value)) {
+      const numeric = value.length > 0 && value.every((v) => typeof v === "number");
+      bound = listValue(value as never[]);
+      (types ??= {})[String(key)] = LIST(numeric ? DOUBLE : VARCHAR);
+    }
+    if (Array.isArray(params)) out.push(bound);
+    else values[String(key)] = bound;
+  }
+  if (Array.isArray(params)) return { values: out, types: types ? out.map((_, i) => types![String(i)]) as DuckDBType[] : undefined };
+  return { values, types };
+}
 
 export interface Db {
   instance: DuckDBInstance;
   conn: DuckDBConnection;
   /** Run statements with no result. */
-  run(sql: string, params?: Record<string, unknown> | unknown[]): Promise<void>;
+  run(sql: string, params?: Params): Promise<void>;
   /** Rows as JSON-safe objects (BIGINT arrives as string: cast in SQL). */
-  all<T = Record<string, unknown>>(sql: string, params?: Record<string, unknown> | unknown[]): Promise<T[]>;
+  all<T = Record<string, unknown>>(sql: string, params?: Params): Promise<T[]>;
   close(): void;
 }
 
@@ -25,10 +47,18 @@ function wrap(instance: DuckDBInstance, conn: DuckDBConnection): Db {
     conn,
     async run(sql, params) {
       if (params === undefined) await conn.run(sql);
-      else await conn.run(sql, params as never);
+      else {
+        const p = prepare(params);
+        await conn.run(sql, p.values as never, p.types as never);
+      }
     },
-    async all<T>(sql: string, params?: Record<string, unknown> | unknown[]) {
-      const reader = params === undefined ? await conn.runAndReadAll(sql) : await conn.runAndReadAll(sql, params as never);
+    async all<T>(sql: string, params?: Params) {
+      let reader;
+      if (params === undefined) reader = await conn.runAndReadAll(sql);
+      else {
+        const p = prepare(params);
+        reader = await conn.runAndReadAll(sql, p.values as never, p.types as never);
+      }
       return reader.getRowObjectsJson() as T[];
     },
     close() {

@@ -1,0 +1,69 @@
+// The declared commands and options of `chest`, used for parsing, --help and the test that keeps the README in step.
+
+export interface OptionSpec {
+  name: string;
+  type: "string" | "boolean";
+  value?: string;
+  description: string;
+  default?: string;
+}
+
+export interface CommandSpec {
+  name: string;
+  summary: string;
+  usage: string;
+  options: OptionSpec[];
+  positional?: { name: string; description: string; required: boolean; variadic?: boolean };
+}
+
+const place: OptionSpec = { name: "place", type: "string", value: "FILE", description: "place configuration", default: "data/places/north-east-london.json" };
+const db: OptionSpec = { name: "db", type: "string", value: "FILE", description: "database file", default: "data/chest.duckdb" };
+const raw: OptionSpec = { name: "raw", type: "string", value: "DIR", description: "folder for fetched files", default: "data/raw" };
+const mirror: OptionSpec = {
+  name: "mirror",
+  type: "string",
+  value: "DIR",
+  description: "copy sources from this folder of stand-in downloads instead of the official sites (or set CHEST_MIRROR)",
+};
+const quiet: OptionSpec = { name: "quiet", type: "boolean", description: "print only warnings and errors" };
+const port: OptionSpec = { name: "port", type: "string", value: "N", description: "port to serve the dashboard on (127.0.0.1)", default: "3000" };
+
+export const commands: CommandSpec[] = [
+  {
+    name: "run",
+    summary: "fetch, build the database and build the dashboard, in one go",
+    usage: "chest run [--place FILE] [--mirror DIR] [--db FILE] [--serve]",
+    options: [place, mirror, db, raw, { name: "serve", type: "boolean", description: "serve the dashboard when done" }, port, quiet],
+  },
+  {
+    name: "fetch",
+    summary: "download (or copy from a mirror) every public source the place needs into data/raw, verified",
+    usage: "chest fetch [--place FILE] [--mirror DIR] [--raw DIR]",
+    options: [place, mirror, raw, quiet],
+  },
+  {
+    name: "build",
+    summary: "build the database from the fetched files (a failed build leaves the previous database untouched)",
+    usage: "chest build [--place FILE] [--db FILE] [--raw DIR]",
+    options: [place, db, raw, quiet],
+  },
+  {
+    name: "query",
+    summary: "run a read-only SQL query against the database and print the result",
+    usage: 'chest query "SELECT …" [--db FILE] [--csv]',
+    options: [db, { name: "csv", type: "boolean", description: "print CSV instead of a table" }],
+    positional: { name: "SQL", description: "the query", required: true },
+  },
+  {
+    name: "site",
+    summary: "build the dashboard into dist/ from the database, with no network access",
+    usage: "chest site [--db FILE]",
+    options: [db, quiet],
+  },
+  {
+    name: "serve",
+    summary: "serve the built dashboard (dist/) on 127.0.0.1",
+    usage: "chest serve [--port N]",
+    options: [port],
+  },
+];

@@ -1,0 +1,227 @@
+// Builds the Observable Framework site from node_modules alone (no CDN, registry or telemetry) and makes every page stand-alone.
+import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { readFile, readdir, rm, stat, writeFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { ChestError, ExitCode } from "../errors.ts";
+import type { Logger } from "../log.ts";
+import { findPackageDir, NOT_INSTALLED_VERSION, prefillNpmCache } from "./npm-cache.ts";
+
+export interface BuildSiteOptions {
+  /** The Framework source root, e.g. "src" (relative to cwd). */
+  root: string;
+  /** The Framework config file; default <cwd>/observablehq.config.ts. */
+  config?: string;
+  log: Logger;
+  /** The project directory Framework runs in (output and root are relative to it); default process.cwd(). */
+  cwd?: string;
+  /** More npm specifiers to cache, for imports the pages build at run time. */
+  extraNpm?: readonly string[];
+}
+
+export interface BuiltSite {
+  outDir: string;
+  files: number;
+  bytes: number;
+}
+
+/** A site build that failed or would reach outside the site; `detail` holds Framework's output tail. */
+export class SiteBuildError extends ChestError {
+  readonly detail: string;
+  constructor(message: string, detail = "") {
+    super(detail ? `${message}\n${detail}` : message, ExitCode.failure);
+    this.name = "SiteBuildError";
+    this.detail = detail;
+  }
+}
+
+const LANG = "en-GB";
+const TAIL_CHARS = 4000;
+/** Lines Framework prints when it downloads from jsDelivr or asks the npm registry for a version. */
+const DOWNLOAD_LINE = /^(?:npm|jsr):\S+ \S+|unable to fetch|unable to resolve version/;
+/** <link rel> values that make the browser fetch something. */
+const FETCHING_RELS = /\b(stylesheet|preload|modulepreload|preconnect|dns-prefetch|prefetch|icon|manifest)\b/i;
+
+const requireHere = createRequire(import.meta.url);
+
+/** Remove Framework's cached data-loader outputs under <root>/.observablehq/cache, keeping the _npm cache. */
+export async function clearLoaderCache(root: string): Promise<void> {
+  const cacheDir = path.join(path.resolve(root), ".observablehq", "cache");
+  if (!existsSync(cacheDir)) return;
+  for (const entry of await readdir(cacheDir)) {
+    if (entry !== "_npm") await rm(path.join(cacheDir, entry), { recursive: true, force: true });
+  }
+}
+
+interface SiteConfig {
+  root?: string;
+  output?: string;
+  globalStylesheets?: unknown;
+}
+
+async function loadConfig(configPath: string): Promise<SiteConfig> {
+  if (!existsSync(configPath)) throw new SiteBuildError(`Framework config not found: ${configPath}`);
+  const { mtimeMs } = await stat(configPath);
+  const module = (await import(`${pathToFileURL(configPath).href}?mtime=${mtimeMs}`)) as { default?: SiteConfig };
+  if (!module.default || typeof module.default !== "object") throw new SiteBuildError(`${configPath} has no default export`);
+  return module.default;
+}
+
+/** Keep the last part of a stream's text, for error messages. */
+function tailKeeper() {
+  let text = "";
+  return {
+    add(chunk: string) {
+      text = (text + chunk).slice(-TAIL_CHARS);
+    },
+    get: () => text.trim(),
+  };
+}
+
+interface FrameworkRun {
+  code: number | null;
+  stdoutTail: string;
+  stderrTail: string;
+  downloads: string[];
+}
+
+function frameworkCommand(cwd: string, configPath: string, root: string | undefined): { args: string[]; binDir: string } {
+  const frameworkDir = findPackageDir("@observablehq/framework", cwd) ?? path.dirname(requireHere.resolve("@observablehq/framework/package.json"));
+  const tsxDir = findPackageDir("tsx", cwd) ?? path.dirname(requireHere.resolve("tsx/package.json"));
+  const tsxLoader = pathToFileURL(path.join(tsxDir, "dist", "loader.mjs")).href;
+  const bin = path.join(frameworkDir, "dist", "bin", "observable.js");
+  const args = ["--import", tsxLoader, bin, "build", "--config", configPath, ...(root ? ["--root", root] : [])];
+  return { args, binDir: path.join(path.dirname(tsxDir), ".bin") };
+}
+
+/** Run `observable build` in a child process: telemetry off, no colours, tsx on PATH for TypeScript data loaders. */
+async function runFramework(cwd: string, configPath: string, root: string | undefined, log: Logger): Promise<FrameworkRun> {
+  const { args, binDir } = frameworkCommand(cwd, configPath, root);
+  const env: NodeJS.ProcessEnv = { ...process.env, OBSERVABLE_TELEMETRY_DISABLE: "true", NO_COLOR: "1" };
+  delete env.FORCE_COLOR;
+  env.PATH = [binDir, env.PATH].filter(Boolean).join(path.delimiter);
+  const child = spawn(process.execPath, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"], windowsHide: true });
+  const stdout = tailKeeper();
+  const stderr = tailKeeper();
+  const downloads: string[] = [];
+  const scan = (text: string, warn: boolean) => {
+    for (const line of text.split("\n")) {
+      if (DOWNLOAD_LINE.test(line.trim())) downloads.push(line.trim());
+      else if (warn && line.trim()) log.warn(`framework: ${line.trim()}`);
+    }
+  };
+  child.stdout.setEncoding("utf-8").on("data", (chunk: string) => (stdout.add(chunk), scan(chunk, false)));
+  child.stderr.setEncoding("utf-8").on("data", (chunk: string) => (stderr.add(chunk), scan(chunk, true)));
+  const code = await new Promise<number | null>((resolve, reject) => child.on("error", reject).on("close", resolve));
+  return { code, stdoutTail: stdout.get(), stderrTail: stderr.get(), downloads };
+}
+
+async function listFiles(dir: string): Promise<string[]> {
+  const files: string[] = [];
+  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
+    if (entry.isFile()) files.push(path.join(entry.parentPath, entry.name));
+  }
+  return files;
+}
+
+/** Give the <html> tag lang="en-GB", replacing any lang Framework wrote. */
+export function setLang(html: string, lang = LANG): string {
+  return html.replace(/<html\b([^>]*)>/i, (_tag, attrs: string) => `<html lang="${lang}"${attrs.replace(/\s+lang=("[^"]*"|'[^']*'|\S+)/i, "")}>`);
+}
+
+/** Remove Google Fonts links (Framework's default global stylesheet), in case a config forgets globalStylesheets. */
+export function stripGoogleFonts(html: string): string {
+  return html.replace(/[ \t]*<link\b[^>]*\bhref="https:\/\/fonts\.(?:googleapis|gstatic)\.com[^"]*"[^>]*>\n?/gi, "");
+}
+
+/** Absolute URLs the browser would fetch on opening this HTML (scripts, styles, images, frames, preloads); plain links don't count. */
+export function externalResources(html: string): string[] {
+  const found: string[] = [];
+  for (const [tag, name] of html.matchAll(/<(script|link|img|iframe|source|video|audio|embed|object|image|use)\b[^>]*>/gi)) {
+    if (name!.toLowerCase() === "link" && !FETCHING_RELS.test(/\brel="([^"]*)"/i.exec(tag)?.[1] ?? "")) continue;
+    for (const [, url] of tag.matchAll(/\b(?:src|href|data|srcset|poster|xlink:href)="((?:https?:)?\/\/[^"]+)"/gi)) found.push(url!);
+  }
+  return found;
+}
+
+/** Absolute URLs a stylesheet would fetch (@import, url()). */
+export function externalCssResources(css: string): string[] {
+  return Array.from(css.matchAll(/(?:@import\s+(?:url\()?|url\()\s*["']?((?:https?:)?\/\/[^"')\s]+)/gi), (m) => m[1]!);
+}
+
+/** Make each page stand-alone: lang="en-GB", no font CDN, and nothing else fetched from outside the site. */
+async function postProcess(outDir: string, files: string[], log: Logger): Promise<void> {
+  const outside: string[] = [];
+  let strippedFonts = false;
+  for (const file of files) {
+    const rel = path.relative(outDir, file);
+    if (file.endsWith(".html")) {
+      const before = await readFile(file, "utf-8");
+      const noFonts = stripGoogleFonts(before);
+      strippedFonts ||= noFonts !== before;
+      const after = setLang(noFonts);
+      if (after !== before) await writeFile(file, after, "utf-8");
+      for (const url of externalResources(after)) outside.push(`${rel}: ${url}`);
+    } else if (file.endsWith(".css")) {
+      for (const url of externalCssResources(await readFile(file, "utf-8"))) outside.push(`${rel}: ${url}`);
+    }
+  }
+  if (strippedFonts) log.warn("removed Google Fonts links: set globalStylesheets in the Framework config so none are written");
+  if (outside.length > 0) throw new SiteBuildError("the built site would load files from outside itself:", outside.join("\n"));
+}
+
+/** Pages that pulled in a package which is not installed get its stub module; say which. */
+async function checkNotInstalled(outDir: string): Promise<void> {
+  const npmDir = path.join(outDir, "_npm");
+  if (!existsSync(npmDir)) return;
+  const entries = await readdir(npmDir, { recursive: true });
+  const missing = entries.filter((e) => e.endsWith(`@${NOT_INSTALLED_VERSION}`)).map((e) => e.slice(0, -NOT_INSTALLED_VERSION.length - 1));
+  if (missing.length > 0) {
+    throw new SiteBuildError(`pages use npm packages that are not installed: ${missing.join(", ")}; add them to package.json so the site can be built offline`);
+  }
+}
+
+function checkRoot(config: SiteConfig, configPath: string, cwd: string, root: string): void {
+  if (config.root !== undefined && path.resolve(cwd, config.root) !== path.resolve(cwd, root)) {
+    throw new SiteBuildError(`${configPath} has root "${config.root}" but the build was asked for root "${root}"`);
+  }
+}
+
+/**
+ * Prefill Framework's npm cache from node_modules, run `observable build` with telemetry off, and
+ * post-process the output (lang="en-GB", no external resources). Returns the output directory and
+ * its size. Throws SiteBuildError if Framework fails or tries to download anything.
+ */
+export async function buildSite(options: BuildSiteOptions): Promise<BuiltSite> {
+  const { log } = options;
+  const cwd = path.resolve(options.cwd ?? process.cwd());
+  const configPath = path.resolve(cwd, options.config ?? "observablehq.config.ts");
+  const config = await loadConfig(configPath);
+  checkRoot(config, configPath, cwd, options.root);
+  if (config.globalStylesheets === undefined) log.warn(`${configPath} sets no globalStylesheets: Framework will link Google Fonts (removed afterwards)`);
+  const outDir = path.resolve(cwd, config.output ?? "dist");
+
+  await prefillNpmCache(path.resolve(cwd, options.root), log, { extra: options.extraNpm });
+  log.info(`building site from ${options.root} into ${path.relative(cwd, outDir) || "."}`);
+  const run = await runFramework(cwd, configPath, config.root === undefined ? options.root : undefined, log);
+  if (run.code !== 0) {
+    throw new SiteBuildError(`Framework build failed (exit ${run.code}):`, run.stderrTail || run.stdoutTail);
+  }
+  if (run.downloads.length > 0) {
+    throw new SiteBuildError(
+      "Framework tried to download packages the npm cache prefill did not provide (install them, or add the specifiers to EXTRA_SPECIFIERS in pipelines/site/npm-cache.ts):",
+      [...new Set(run.downloads)].join("\n"),
+    );
+  }
+  if (!existsSync(outDir)) throw new SiteBuildError(`Framework reported success but wrote no ${outDir}`, run.stdoutTail);
+
+  await checkNotInstalled(outDir);
+  const files = await listFiles(outDir);
+  await postProcess(outDir, files, log);
+  let bytes = 0;
+  for (const file of files) bytes += (await stat(file)).size;
+  log.info(`site built: ${files.length} files, ${(bytes / 1e6).toFixed(1)} MB in ${path.relative(cwd, outDir) || "."}`);
+  return { outDir, files: files.length, bytes };
+}
