@@ -55,7 +55,7 @@ export function parseCommandLine(argv: string[]): Parsed | { help: true; spec?: 
   } catch (e) {
     throw new UsageError(`${(e as Error).message}\n\n${helpText(spec)}`);
   }
-  const help = Boolean(parsed.values.help);
+  const help = Boolean((parsed.values as Record<string, unknown>).help);
   if (!help) {
     if (spec.positional?.required && parsed.positionals.length === 0) throw new UsageError(`missing ${spec.positional.name}\n\n${helpText(spec)}`);
     if (!spec.positional && parsed.positionals.length) throw new UsageError(`unexpected argument "${parsed.positionals[0]}"\n\n${helpText(spec)}`);
