@@ -32,8 +32,19 @@ export const commands: CommandSpec[] = [
   {
     name: "run",
     summary: "fetch, build the database and build the dashboard, in one go",
-    usage: "chest run [--place FILE] [--mirror DIR] [--db FILE] [--serve]",
-    options: [place, mirror, db, raw, { name: "serve", type: "boolean", description: "serve the dashboard when done" }, port, quiet],
+    usage: "chest run [--place FILE] [--mirror DIR] [--db FILE] [--demo] [--serve]",
+    options: [
+      place,
+      mirror,
+      db,
+      raw,
+      { name: "inputs", type: "string", value: "DIR", description: "folder of ingested files to re-read", default: "data/inputs" },
+      { name: "demo", type: "boolean", description: "also generate and ingest the synthetic demo inputs" },
+      { name: "seed", type: "string", value: "N", description: "random seed for the demo inputs", default: "20251" },
+      { name: "serve", type: "boolean", description: "serve the dashboard when done" },
+      port,
+      quiet,
+    ],
   },
   {
     name: "fetch",
@@ -45,7 +56,20 @@ export const commands: CommandSpec[] = [
     name: "build",
     summary: "build the database from the fetched files (a failed build leaves the previous database untouched)",
     usage: "chest build [--place FILE] [--db FILE] [--raw DIR]",
-    options: [place, db, raw, quiet],
+    options: [place, db, raw, { name: "inputs", type: "string", value: "DIR", description: "folder of ingested files to re-read", default: "data/inputs" }, quiet],
+  },
+  {
+    name: "ingest",
+    summary: "validate and load your own files (grants, referrals or services) into the database; rejected rows go to a report",
+    usage: "chest ingest <grants|referrals|services> FILE... [--db FILE] [--place FILE]",
+    options: [db, place, { name: "inputs", type: "string", value: "DIR", description: "folder that keeps ingested files for later builds", default: "data/inputs" }, quiet],
+    positional: { name: "KIND FILE...", description: "what the files hold (grants, referrals or services), then one or more files", required: true, variadic: true },
+  },
+  {
+    name: "demo",
+    summary: "generate the seeded synthetic demo inputs (grants, services, referrals) for the place and ingest them",
+    usage: "chest demo [--db FILE] [--place FILE] [--seed N]",
+    options: [db, place, { name: "seed", type: "string", value: "N", description: "random seed", default: "20251" }, { name: "inputs", type: "string", value: "DIR", description: "folder that keeps ingested files for later builds", default: "data/inputs" }, quiet],
   },
   {
     name: "query",

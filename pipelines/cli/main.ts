@@ -7,6 +7,12 @@ import { fetchSources } from "../fetch/fetch.ts";
 import { build } from "../build/build.ts";
 import { runQuery, toCsv, toTable } from "../query/query.ts";
 import { helpText, parseCommandLine, type Parsed } from "./args.ts";
+import { updateDatabase } from "../build/update.ts";
+import { inputKinds, registerInput, type InputKind } from "../inputs/registry.ts";
+import { inputStages, type InputContext } from "../inputs/stages.ts";
+import "../inputs/readers.ts";
+import { runDemo } from "../demo/run.ts";
+import { UsageError } from "../errors.ts";
 
 type Values = Parsed["values"];
 
@@ -20,9 +26,27 @@ async function doFetch(values: Values, log: Logger) {
   await fetchSources({ place, rawDir: values.raw as string, mirror: mirrorOf(values), log });
 }
 
+export const reportsDir = "data/out/rejects";
+
 async function doBuild(values: Values, log: Logger) {
   const place = loadPlace(values.place as string);
-  await build({ place, rawDir: values.raw as string, dbPath: values.db as string, log });
+  const ctx: InputContext = { place, reportsDir, log };
+  await build({ place, rawDir: values.raw as string, dbPath: values.db as string, log }, inputStages(values.inputs as string, ctx));
+}
+
+async function doIngest(values: Values, positionals: string[], log: Logger) {
+  const [kind, ...files] = positionals;
+  if (!inputKinds.includes(kind as InputKind)) throw new UsageError(`first argument must be one of ${inputKinds.join(", ")}, not "${kind}"`);
+  if (!files.length) throw new UsageError(`name at least one ${kind} file`);
+  const place = loadPlace(values.place as string);
+  const inputsDir = values.inputs as string;
+  for (const file of files) {
+    const { path, added } = registerInput(inputsDir, kind as InputKind, file);
+    log.info(added ? `${file}: registered as ${path}` : `${file}: already ingested (same content as ${path}), nothing new`);
+  }
+  const stages = inputStages(inputsDir, { place, reportsDir, log }, [kind as InputKind]);
+  if (!stages.length) throw new UsageError(`no reader for ${kind} yet`);
+  await updateDatabase(values.db as string, stages, log);
 }
 
 async function doSite(values: Values, log: Logger) {
@@ -55,6 +79,12 @@ export async function main(argv: string[]): Promise<number> {
     case "build":
       await doBuild(values, log);
       break;
+    case "ingest":
+      await doIngest(values, positionals, log);
+      break;
+    case "demo":
+      await runDemo({ place: loadPlace(values.place as string), dbPath: values.db as string, inputsDir: values.inputs as string, seed: Number(values.seed), reportsDir, log });
+      break;
     case "query": {
       const result = await runQuery(values.db as string, positionals.join(" "));
       process.stdout.write(values.csv ? toCsv(result) : toTable(result));
@@ -69,6 +99,8 @@ export async function main(argv: string[]): Promise<number> {
     case "run":
       await doFetch(values, log);
       await doBuild(values, log);
+      if (values.demo)
+        await runDemo({ place: loadPlace(values.place as string), dbPath: values.db as string, inputsDir: values.inputs as string, seed: Number(values.seed), reportsDir, log });
       await doSite(values, log);
       if (values.serve) await doServe(values, log);
       break;

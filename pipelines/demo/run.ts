@@ -1,0 +1,40 @@
+// `chest demo`: generate each synthetic input from the built database, register it, and ingest it through the normal path.
+import { join } from "node:path";
+import { openDb } from "../db/connection.ts";
+import { updateDatabase } from "../build/update.ts";
+import type { Logger } from "../log.ts";
+import type { Place } from "../place/schema.ts";
+import { registerInput, registeredInputs } from "../inputs/registry.ts";
+import { inputStages } from "../inputs/stages.ts";
+import { demoGenerators, demoOrder } from "./generators.ts";
+import { rmSync } from "node:fs";
+
+export interface DemoOptions {
+  place: Place;
+  dbPath: string;
+  inputsDir: string;
+  reportsDir: string;
+  seed: number;
+  log: Logger;
+}
+
+export async function runDemo(options: DemoOptions): Promise<void> {
+  const { log } = options;
+  const outDir = join("data", "demo", options.place.id);
+  for (const kind of demoOrder) {
+    const generate = demoGenerators[kind];
+    if (!generate) continue;
+    // The demo replaces earlier demo files of this kind, so a re-run with another seed does not pile up.
+    for (const old of registeredInputs(options.inputsDir, kind)) if (old.includes("--demo-")) rmSync(old);
+    const db = await openDb(options.dbPath, { readOnly: true });
+    let files: string[];
+    try {
+      files = await generate({ db, place: options.place, outDir: join(outDir, kind), seed: options.seed, log });
+    } finally {
+      db.close();
+    }
+    for (const file of files) registerInput(options.inputsDir, kind, file);
+    log.info(`demo: ${kind}: ${files.length} synthetic file(s) generated and registered`);
+    await updateDatabase(options.dbPath, inputStages(options.inputsDir, { place: options.place, reportsDir: options.reportsDir, log }, [kind]), log);
+  }
+}

@@ -1,0 +1,1 @@
+// Registers the reader stage of each kind of user input (imported once by the command line).

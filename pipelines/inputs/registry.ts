@@ -1,0 +1,43 @@
+// The inputs users drop in (grants, referrals, services): kept under data/inputs/<kind>/ so every build re-reads them.
+import { createHash } from "node:crypto";
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync } from "node:fs";
+import { basename, join } from "node:path";
+import { InputError } from "../errors.ts";
+
+export const inputKinds = ["grants", "referrals", "services"] as const;
+export type InputKind = (typeof inputKinds)[number];
+
+export const defaultInputsDir = "data/inputs";
+
+/**
+ * Register a user file: copy it to data/inputs/<kind>/ under a name that carries its content hash,
+ * so registering the same bytes twice is a no-op. Returns the registered path.
+ */
+export function registerInput(inputsDir: string, kind: InputKind, file: string): { path: string; added: boolean } {
+  if (!existsSync(file) || !statSync(file).isFile()) throw new InputError(file, "file not found");
+  const digest = createHash("sha256").update(readFileSync(file)).digest("hex").slice(0, 12);
+  const dir = join(inputsDir, kind);
+  mkdirSync(dir, { recursive: true });
+  const existing = readdirSync(dir).find((name) => name.startsWith(`${digest}--`));
+  if (existing) return { path: join(dir, existing), added: false };
+  const target = join(dir, `${digest}--${basename(file)}`);
+  const tmp = `${target}.part-${process.pid}`;
+  copyFileSync(file, tmp);
+  renameSync(tmp, target);
+  return { path: target, added: true };
+}
+
+/** Registered files of one kind, in a stable order. */
+export function registeredInputs(inputsDir: string, kind: InputKind): string[] {
+  const dir = join(inputsDir, kind);
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((name) => !name.includes(".part-"))
+    .sort()
+    .map((name) => join(dir, name));
+}
+
+/** The name a user gave the file, without the hash prefix. */
+export function originalName(path: string): string {
+  return basename(path).replace(/^[0-9a-f]{12}--/, "");
+}

@@ -1,0 +1,24 @@
+// Which build stage reads each kind of user input; every build and every `chest ingest` goes through these.
+import type { Stage } from "../build/build.ts";
+import type { Logger } from "../log.ts";
+import type { Place } from "../place/schema.ts";
+import { registeredInputs, type InputKind } from "./registry.ts";
+
+export interface InputContext {
+  place: Place;
+  /** Where rejects reports are written (data/out/rejects/ by default). */
+  reportsDir: string;
+  log: Logger;
+}
+
+export type InputStageFactory = (files: string[], ctx: InputContext) => Stage;
+
+/** Filled in by each input's module (grants, referrals, services). */
+export const inputStageFactories: Partial<Record<InputKind, InputStageFactory>> = {};
+
+/** The stages for every kind of input that has a reader, over the files registered for it (an empty list still creates the tables). */
+export function inputStages(inputsDir: string, ctx: InputContext, kinds?: InputKind[]): Stage[] {
+  return (Object.keys(inputStageFactories) as InputKind[])
+    .filter((kind) => !kinds || kinds.includes(kind))
+    .map((kind) => inputStageFactories[kind]!(registeredInputs(inputsDir, kind), ctx));
+}
