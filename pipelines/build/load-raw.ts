@@ -33,7 +33,8 @@ export async function loadRawCsv(db: Db, source: CsvSource, rawDir: string, log:
     await db.run(`
       CREATE OR REPLACE TABLE ${ident(table)} AS
       SELECT ${select}
-      FROM read_csv(${literal(path)}, header = true, all_varchar = true, strict_mode = true, encoding = 'utf-8')`);
+      FROM read_csv(${literal(path)}, header = true, all_varchar = true, strict_mode = true, encoding = 'utf-8',
+                    delim = ',', quote = '"', escape = '"')`);
   } catch (e) {
     throw explainCsvError(path, e as Error);
   }

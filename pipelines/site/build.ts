@@ -4,6 +4,7 @@ import { existsSync } from "node:fs";
 import { readFile, readdir, rm, stat, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import path from "node:path";
+import { createInterface } from "node:readline";
 import { pathToFileURL } from "node:url";
 import { ChestError, ExitCode } from "../errors.ts";
 import type { Logger } from "../log.ts";
@@ -39,8 +40,8 @@ export class SiteBuildError extends ChestError {
 
 const LANG = "en-GB";
 const TAIL_CHARS = 4000;
-/** Lines Framework prints when it downloads from jsDelivr or asks the npm registry for a version. */
-const DOWNLOAD_LINE = /^(?:npm|jsr):\S+ \S+|unable to fetch|unable to resolve version/;
+/** What Framework prints just before downloading from jsDelivr, the npm or jsr registry, or DuckDB's extension site: "npm:d3@6 →". */
+const DOWNLOAD = /(?:^|\s)((?:npm|jsr|duckdb):\S+) \u2192/g;
 /** <link rel> values that make the browser fetch something. */
 const FETCHING_RELS = /\b(stylesheet|preload|modulepreload|preconnect|dns-prefetch|prefetch|icon|manifest)\b/i;
 
@@ -106,14 +107,14 @@ async function runFramework(cwd: string, configPath: string, root: string | unde
   const stdout = tailKeeper();
   const stderr = tailKeeper();
   const downloads: string[] = [];
-  const scan = (text: string, warn: boolean) => {
-    for (const line of text.split("\n")) {
-      if (DOWNLOAD_LINE.test(line.trim())) downloads.push(line.trim());
-      else if (warn && line.trim()) log.warn(`framework: ${line.trim()}`);
-    }
+  const scan = (line: string) => {
+    for (const [, specifier] of line.matchAll(DOWNLOAD)) downloads.push(specifier!);
+    if (line.startsWith("load ")) log.progress(line.trim());
   };
-  child.stdout.setEncoding("utf-8").on("data", (chunk: string) => (stdout.add(chunk), scan(chunk, false)));
-  child.stderr.setEncoding("utf-8").on("data", (chunk: string) => (stderr.add(chunk), scan(chunk, true)));
+  child.stdout.setEncoding("utf-8").on("data", (chunk: string) => stdout.add(chunk));
+  child.stderr.setEncoding("utf-8").on("data", (chunk: string) => stderr.add(chunk));
+  createInterface({ input: child.stdout, crlfDelay: Infinity }).on("line", scan);
+  createInterface({ input: child.stderr, crlfDelay: Infinity }).on("line", scan);
   const code = await new Promise<number | null>((resolve, reject) => child.on("error", reject).on("close", resolve));
   return { code, stdoutTail: stdout.get(), stderrTail: stderr.get(), downloads };
 }
@@ -151,6 +152,11 @@ export function externalCssResources(css: string): string[] {
   return Array.from(css.matchAll(/(?:@import\s+(?:url\()?|url\()\s*["']?((?:https?:)?\/\/[^"')\s]+)/gi), (m) => m[1]!);
 }
 
+/** Absolute URLs imported by JavaScript (static, dynamic or bare `import "…"`), in modules or inline scripts. */
+export function externalImports(js: string): string[] {
+  return Array.from(js.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|\bimport\s*)["'`]((?:https?:)?\/\/[^"'`]+)["'`]/g), (m) => m[1]!);
+}
+
 /** Make each page stand-alone: lang="en-GB", no font CDN, and nothing else fetched from outside the site. */
 async function postProcess(outDir: string, files: string[], log: Logger): Promise<void> {
   const outside: string[] = [];
@@ -163,7 +169,9 @@ async function postProcess(outDir: string, files: string[], log: Logger): Promis
       strippedFonts ||= noFonts !== before;
       const after = setLang(noFonts);
       if (after !== before) await writeFile(file, after, "utf-8");
-      for (const url of externalResources(after)) outside.push(`${rel}: ${url}`);
+      for (const url of [...externalResources(after), ...externalImports(after)]) outside.push(`${rel}: ${url}`);
+    } else if (file.endsWith(".js")) {
+      for (const url of externalImports(await readFile(file, "utf-8"))) outside.push(`${rel}: ${url}`);
     } else if (file.endsWith(".css")) {
       for (const url of externalCssResources(await readFile(file, "utf-8"))) outside.push(`${rel}: ${url}`);
     }
@@ -206,15 +214,16 @@ export async function buildSite(options: BuildSiteOptions): Promise<BuiltSite> {
   await prefillNpmCache(path.resolve(cwd, options.root), log, { extra: options.extraNpm });
   log.info(`building site from ${options.root} into ${path.relative(cwd, outDir) || "."}`);
   const run = await runFramework(cwd, configPath, config.root === undefined ? options.root : undefined, log);
+  if (run.downloads.length > 0) {
+    throw new SiteBuildError(
+      "Framework tried to download packages the npm cache prefill did not provide (install them at the version the page asks for, or add the specifiers to EXTRA_SPECIFIERS in pipelines/site/npm-cache.ts):",
+      [...new Set(run.downloads), "", run.stderrTail].join("\n").trim(),
+    );
+  }
   if (run.code !== 0) {
     throw new SiteBuildError(`Framework build failed (exit ${run.code}):`, run.stderrTail || run.stdoutTail);
   }
-  if (run.downloads.length > 0) {
-    throw new SiteBuildError(
-      "Framework tried to download packages the npm cache prefill did not provide (install them, or add the specifiers to EXTRA_SPECIFIERS in pipelines/site/npm-cache.ts):",
-      [...new Set(run.downloads)].join("\n"),
-    );
-  }
+  if (run.stderrTail) log.warn(`framework: ${run.stderrTail}`);
   if (!existsSync(outDir)) throw new SiteBuildError(`Framework reported success but wrote no ${outDir}`, run.stdoutTail);
 
   await checkNotInstalled(outDir);

@@ -190,7 +190,9 @@ async function planTopLevel(want: Wanted, root: string, log: Logger): Promise<Jo
     );
   }
   const version = await readVersion(pkgDir);
-  if (range && range !== version) log.warn(`npm:${want.specifier}: caching installed ${name}@${version}; Framework will try the CDN if it does not satisfy ${range}`);
+  if (range && /^\d+\.\d+\.\d+/.test(range) && range !== version) {
+    log.warn(`npm:${want.specifier} (in ${want.source}) asks for ${range} but ${version} is installed: Framework will try the CDN for it`);
+  }
   const file = cacheFileFor(name, subpath);
   if (file === "" || file.endsWith("/")) return undefined; // a directory prefix (e.g. sql.js/dist/): nothing to fetch
   const output = `${name}@${version}/${file}`;
@@ -276,8 +278,13 @@ async function bundleJob(job: Job, npmDir: string, enqueue: (dep: Job) => void, 
   }
 }
 
-async function copyJob(job: Job, npmDir: string): Promise<number> {
-  if (!existsSync(job.entry)) throw new ChestError(`npm:${job.output}: ${job.entry} does not exist in the installed package`);
+async function copyJob(job: Job, npmDir: string, log: Logger): Promise<number> {
+  if (!existsSync(job.entry)) {
+    const message = `npm:${job.output}: ${job.entry} does not exist in the installed package`;
+    if (job.source !== "framework") throw new ChestError(message);
+    log.warn(`${message} (only needed if a page uses it)`);
+    return 0;
+  }
   const target = path.join(npmDir, job.output);
   await mkdir(path.dirname(target), { recursive: true });
   await copyFile(job.entry, target);
@@ -348,7 +355,7 @@ export async function prefillNpmCache(
 
   const formats = new Map<string, Promise<boolean>>();
   const { done, bytes } = await runJobs(jobs, (job, enqueue) =>
-    job.action === "copy" ? copyJob(job, npmDir) : bundleJob(job, npmDir, enqueue, formats, log),
+    job.action === "copy" ? copyJob(job, npmDir, log) : bundleJob(job, npmDir, enqueue, formats, log),
   );
   const packages = [...new Set(done.map((job) => `${job.name}@${job.version}`))].sort();
   log.info(`npm cache: ${packages.length} packages, ${done.length} files, ${(bytes / 1e6).toFixed(1)} MB from node_modules; ${stubs.size} not installed (stubbed)`);

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { booleanPointInPolygon } from "@turf/turf";
 import type { Db } from "../../db/connection.ts";
 import { ident } from "../../db/sql.ts";
-import { IntegrityError } from "../../errors.ts";
+import { InputError, IntegrityError } from "../../errors.ts";
 import type { Logger } from "../../log.ts";
 import { file7Columns, sourceById, type CsvSource } from "../../sources.ts";
 import { assertNumeric, assertUnique, assertCodes } from "../check-values.ts";
@@ -23,12 +23,29 @@ function typedSelect(columns: string[], keys: string[]): string {
 
 export const IOD2019_LSOAS = 32844;
 
+/** Every code must be a 2021 LSOA; a 2011 code retired in 2021 gets a message that says so. */
+async function assertKnown2021(db: Db, table: string, file: string): Promise<void> {
+  const bad = await db.all<{ line: number; code: string; is2011: boolean }>(`
+    SELECT line::INTEGER AS line, code, code IN (SELECT lsoa11cd FROM raw_lookup_lsoa11_lsoa21) AS is2011
+    FROM (SELECT row_number() OVER () + 1 AS line, lsoa21cd AS code FROM ${ident(table)})
+    WHERE code NOT IN (SELECT lsoa21cd FROM raw_lookup_lsoa21_ward24)
+    ORDER BY line LIMIT 1`);
+  if (bad.length) {
+    const { line, code, is2011 } = bad[0];
+    throw new InputError(
+      file,
+      `line ${line}: ${code} is not an LSOA 2021 code${is2011 ? " (it is a 2011 code that was replaced in 2021: this file must use 2021 codes)" : ""}`,
+    );
+  }
+}
+
 export async function buildIod2025(db: Db, rawDir: string, log: Logger): Promise<void> {
   const raw = rawTable("iod2025-file7");
   const file = join(rawDir, sourceById("iod2025-file7").file);
   const numeric = Object.keys(file7Columns).filter((c) => !["lsoa21cd", "lsoa21nm", "lad_code", "lad_name"].includes(c));
   await assertCodes(db, raw, "lsoa21cd", "E01\\d{6}", file, "an English LSOA 2021 code (E01…)");
   await assertUnique(db, raw, "lsoa21cd", file);
+  await assertKnown2021(db, raw, file);
   await assertNumeric(db, raw, numeric, file, file7Columns);
   await db.run(`
     CREATE TABLE iod2025 AS

@@ -21,8 +21,9 @@ function longForm(source: string, populationSql: string): string {
  *  - average score: population-weighted mean score;
  *  - average rank: population-weighted mean of N + 1 − r (higher = more deprived);
  *  - proportion of LSOAs in the most deprived 10% nationally: share of the area's LSOAs in decile 1;
- *  - extent: population-weighted share of residents in the most deprived 30%, weight 1 up to the 10th
- *    percentile, then (30 − p) / 20 for percentile p = 11…29 (0.95 … 0.05), 0 from the 30th;
+ *  - extent: population-weighted share of residents in the most deprived 30%: weight 1 up to the 10th
+ *    national percentile, then falling linearly from 0.95 at the 11th to 0.05 at the 30th
+ *    (0.95 − 0.9·(p − 11)/19), and 0 beyond (IoD technical report, appendix on summary measures);
  *  - local concentration: population-weighted mean of N + 1 − r over the most deprived LSOAs holding
  *    10% of the area's residents, the last one counted in part.
  */
@@ -38,7 +39,7 @@ function summarySql(input: string): string {
       FROM ${input}
     ), weighted AS (
       SELECT *,
-             CASE WHEN percentile <= 10 THEN 1.0 WHEN percentile < 30 THEN (30 - percentile) / 20.0 ELSE 0.0 END AS extent_weight,
+             CASE WHEN percentile <= 10 THEN 1.0 WHEN percentile <= 30 THEN 0.95 - 0.9 * (percentile - 11) / 19.0 ELSE 0.0 END AS extent_weight,
              greatest(0, least(pop, 0.1 * area_pop - pop_before)) AS concentration_pop
       FROM ordered
     )

@@ -1,0 +1,32 @@
+// Observable Framework configuration for the Chest Atlas site: its pages, the OGL attribution, and no fonts fetched from elsewhere.
+
+/** The part of Framework's config this site uses (Framework 1.13 ships no type declarations). */
+export interface SiteConfig {
+  root: string;
+  output?: string;
+  title: string;
+  pages: { name: string; path: string }[];
+  /** Stylesheets linked from every page; [] so Framework links no Google Fonts. */
+  globalStylesheets: string[];
+  footer: string;
+  pager?: boolean;
+  toc?: boolean;
+  search?: boolean;
+}
+
+const OGL_URL = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/";
+
+const config: SiteConfig = {
+  root: "src",
+  title: "Chest Atlas",
+  pages: [
+    { name: "Overview", path: "/" },
+    { name: "Need map", path: "/need-map" },
+    { name: "Data & methods", path: "/data" },
+  ],
+  globalStylesheets: [],
+  footer: `Contains public sector information licensed under the <a href="${OGL_URL}">Open Government Licence v3.0</a>.`,
+  search: false,
+};
+
+export default config;

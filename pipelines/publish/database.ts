@@ -1,0 +1,26 @@
+// Opening the built database read-only for publishing; the path comes from CHEST_DB (set by `chest site`) or the default.
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
+import { openDb, type Db } from "../db/connection.ts";
+import { MissingSourceError } from "../errors.ts";
+
+export function databasePath(): string {
+  return resolve(process.env.CHEST_DB ?? "data/chest.duckdb");
+}
+
+export async function withDatabase<T>(fn: (db: Db) => Promise<T>): Promise<T> {
+  const path = databasePath();
+  if (!existsSync(path)) throw new MissingSourceError(`${path} does not exist: run \`chest build\` first`);
+  const db = await openDb(path, { readOnly: true });
+  try {
+    return await fn(db);
+  } finally {
+    db.close();
+  }
+}
+
+/** Whether a table exists (inputs such as grants may not have been ingested). */
+export async function hasTable(db: Db, name: string): Promise<boolean> {
+  const rows = await db.all(`SELECT 1 FROM information_schema.tables WHERE table_name = $name`, { name });
+  return rows.length > 0;
+}

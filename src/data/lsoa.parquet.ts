@@ -1,0 +1,5 @@
+// Data loader: LSOA deprivation (IoD2025 and IoD2019) for the place, as Parquet.
+import { lsoaDeprivation } from "../../pipelines/publish/deprivation.ts";
+import { runLoader } from "../../pipelines/publish/loader.ts";
+
+runLoader("lsoa.parquet", lsoaDeprivation);

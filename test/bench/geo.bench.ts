@@ -1,0 +1,145 @@
+// Benchmark for geo/: boundary sizes at the defaults, point-in-polygon with the index against brute force, and walking-distance reach. Run: npx tsx test/bench/geo.bench.ts
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { gzipSync } from "node:zlib";
+import type { FeatureCollection, MultiPolygon, Polygon } from "geojson";
+import { BOUNDARY_DEFAULTS, byteLength, prepareBoundaries } from "../../geo/prepare.ts";
+import { withinDistance } from "../../geo/reach.ts";
+import { readBoundaries } from "../../geo/read.ts";
+import { buildSpatialIndex, locateBruteForce } from "../../geo/spatial-index.ts";
+
+const DATA = fileURLToPath(new URL("../../../shared/data/geography/", import.meta.url));
+const NEL = new Set(["E09000001", "E09000002", "E09000012", "E09000016", "E09000025", "E09000026", "E09000030", "E09000031"]);
+type Boundaries = FeatureCollection<Polygon | MultiPolygon>;
+
+/** The benchmark's own seeded generator (mulberry32), apart from the tests'. */
+function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function table(title: string, rows: Record<string, string | number>[]): void {
+  const columns = Object.keys(rows[0]);
+  const cells = rows.map((r) => columns.map((c) => (typeof r[c] === "number" ? (r[c] as number).toLocaleString("en-GB") : String(r[c]))));
+  const widths = columns.map((c, i) => Math.max(c.length, ...cells.map((row) => row[i].length)));
+  const line = (values: string[]) => values.map((v, i) => (i === 0 ? v.padEnd(widths[i]) : v.padStart(widths[i]))).join("  ");
+  process.stdout.write(`\n${title}\n${line(columns)}\n${widths.map((w) => "-".repeat(w)).join("  ")}\n`);
+  for (const row of cells) process.stdout.write(`${line(row)}\n`);
+}
+
+function time<T>(run: () => T): [T, number] {
+  const start = performance.now();
+  const result = run();
+  return [result, performance.now() - start];
+}
+
+const only = (fc: Boundaries, keep: (p: Record<string, unknown>) => boolean): Boundaries => ({
+  ...fc,
+  features: fc.features.filter((f) => keep(f.properties ?? {})),
+});
+
+// ── Boundary sizes ──────────────────────────────────────────────────────────
+const lsoa = readBoundaries(`${DATA}boundaries/lsoa21_london_gen20m.geojson`);
+const msoa = readBoundaries(`${DATA}boundaries/msoa21_london_gen20m.geojson`);
+const wards = readBoundaries(`${DATA}boundaries/wards25_london.geojson`);
+const boroughs = readBoundaries(`${DATA}boundaries/lad22_london_gen20m.geojson`);
+const nelMsoas = new Set(only(lsoa, (p) => NEL.has(p.LAD22CD as string)).features.map((f) => f.properties!.MSOA21CD));
+const layers: [string, Boundaries, string[], (p: Record<string, unknown>) => boolean][] = [
+  ["LSOA", lsoa, ["LSOA21CD", "LSOA21NM"], (p) => NEL.has(p.LAD22CD as string)],
+  ["MSOA", msoa, ["MSOA21CD", "MSOA21NM"], (p) => nelMsoas.has(p.MSOA21CD)],
+  ["ward", wards, ["WD25CD", "WD25NM", "LAD25CD"], (p) => NEL.has(p.LAD25CD as string)],
+  ["borough", boroughs, ["LAD22CD", "LAD22NM"], (p) => NEL.has(p.LAD22CD as string)],
+];
+const sizeRows: Record<string, string | number>[] = [];
+for (const [name, fc, keep, inNel] of layers) {
+  for (const [area, subset] of [["NEL", only(fc, inNel)], ["London", fc]] as const) {
+    const [out, ms] = time(() => prepareBoundaries(subset, { keep, ...BOUNDARY_DEFAULTS }));
+    sizeRows.push({
+      layer: `${name} ${area}`,
+      features: out.stats.features,
+      "source bytes": byteLength(JSON.stringify(subset)),
+      "vertices in": out.stats.positionsIn,
+      "vertices out": out.stats.positionsOut,
+      bytes: out.bytes,
+      "gzip bytes": gzipSync(out.json).length,
+      ms: Math.round(ms),
+    });
+  }
+}
+table(
+  `Boundaries at the defaults (tolerance ${BOUNDARY_DEFAULTS.tolerance}°, ${BOUNDARY_DEFAULTS.decimals} decimals, shared edges once); source bytes = compact JSON of the input subset`,
+  sizeRows,
+);
+
+// ── Point in polygon ───────────────────────────────────────────────────────
+const random = seeded(20250101);
+let [minLon, minLat, maxLon, maxLat] = [Infinity, Infinity, -Infinity, -Infinity];
+for (const f of lsoa.features) {
+  const rings = f.geometry.type === "Polygon" ? [f.geometry.coordinates[0]] : f.geometry.coordinates.map((p) => p[0]);
+  for (const ring of rings) for (const [x, y] of ring) {
+    minLon = Math.min(minLon, x); maxLon = Math.max(maxLon, x); minLat = Math.min(minLat, y); maxLat = Math.max(maxLat, y);
+  }
+}
+const N = 50_000;
+const points = Array.from({ length: N }, (_, i) => ({
+  id: `P${i}`,
+  lon: minLon + random() * (maxLon - minLon),
+  lat: minLat + random() * (maxLat - minLat),
+}));
+const [index, buildMs] = time(() => buildSpatialIndex(lsoa, { codeProperty: "LSOA21CD" }));
+index.locateMany(points.slice(0, 2000)); // warm up
+const [located, locateMs] = time(() => index.locateMany(points));
+const SUB = 1_000;
+const [brute, bruteMs] = time(() => points.slice(0, SUB).map((p) => locateBruteForce(lsoa, "LSOA21CD", p.lon, p.lat)));
+const agree = brute.every((code, i) => code === located[i]);
+const inside = located.filter((c) => c !== null).length;
+table(`Locating ${N.toLocaleString("en-GB")} seeded random points in the box around London's ${lsoa.features.length.toLocaleString("en-GB")} LSOAs (${inside.toLocaleString("en-GB")} fall inside an LSOA)`, [
+  { method: "packed R-tree + turf booleanPointInPolygon", "build ms": Math.round(buildMs), "ms for 50,000": Math.round(locateMs), "µs/point": +((locateMs * 1000) / N).toFixed(1) },
+  {
+    method: `brute force (turf on every LSOA), ${SUB.toLocaleString("en-GB")} points timed, ×${N / SUB} extrapolated`,
+    "build ms": 0,
+    "ms for 50,000": Math.round((bruteMs * N) / SUB),
+    "µs/point": +((bruteMs * 1000) / SUB).toFixed(1),
+  },
+]);
+process.stdout.write(`speed-up ${Math.round(bruteMs / SUB / (locateMs / N))}×; index and brute force agree on the ${SUB.toLocaleString("en-GB")} timed points: ${agree}\n`);
+
+// ── Walking-distance reach ──────────────────────────────────────────────────
+const centroidLines = readFileSync(`${DATA}lookups/lsoa21_population_weighted_centroids.csv`, "utf8").trim().split(/\r?\n/).slice(1);
+const londonCodes = new Set(lsoa.features.map((f) => f.properties!.LSOA21CD));
+const centroids = centroidLines
+  .map((line) => line.split(","))
+  .filter(([code]) => londonCodes.has(code))
+  .map(([code, lon, lat]) => ({ code, lon: Number(lon), lat: Number(lat) }));
+withinDistance(points.slice(0, 2000), centroids, 1200); // warm up
+const [pairs, reachMs] = time(() => withinDistance(points, centroids, 1200));
+const REACH_SUB = 500;
+const [bruteReach, bruteReachMs] = time(() => {
+  let count = 0;
+  for (const p of points.slice(0, REACH_SUB)) {
+    for (const c of centroids) {
+      const dLat = ((c.lat - p.lat) * Math.PI) / 180, dLon = ((c.lon - p.lon) * Math.PI) / 180;
+      const h = Math.sin(dLat / 2) ** 2 + Math.cos((p.lat * Math.PI) / 180) * Math.cos((c.lat * Math.PI) / 180) * Math.sin(dLon / 2) ** 2;
+      if (2 * 6_371_008.8 * Math.asin(Math.sqrt(h)) <= 1200) count++;
+    }
+  }
+  return count;
+});
+const subPairs = pairs.filter((p) => Number(p.id.slice(1)) < REACH_SUB).length;
+table(`withinDistance: ${N.toLocaleString("en-GB")} service points × ${centroids.length.toLocaleString("en-GB")} London LSOA centroids at 1.2 km`, [
+  { method: "R-tree on centroids + turf distance", ms: Math.round(reachMs), pairs: pairs.length, "pairs/point": +(pairs.length / N).toFixed(1) },
+  {
+    method: `every pair (inline haversine), ${REACH_SUB} points timed, ×${N / REACH_SUB} extrapolated`,
+    ms: Math.round((bruteReachMs * N) / REACH_SUB),
+    pairs: Math.round((bruteReach * N) / REACH_SUB),
+    "pairs/point": +(bruteReach / REACH_SUB).toFixed(1),
+  },
+]);
+process.stdout.write(`pairs found for the ${REACH_SUB} timed points: index ${subPairs}, every pair ${bruteReach}\n`);
+process.stdout.write(`\nNode ${process.version}, ${process.arch}\n`);

@@ -1,0 +1,64 @@
+// Shared by the geo tests: where the data mirror is, a seeded random generator, the NEL borough list and small fixture builders.
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+// d3 ships without type declarations and @types/d3 is not a dependency: the one function the tests use is typed below.
+// @ts-ignore -- untyped module
+import { geoArea as d3GeoArea } from "d3";
+import type { Feature, FeatureCollection, MultiPolygon, Polygon, Position } from "geojson";
+
+/** The mirror of official downloads, beside the repository (../shared/data). */
+export const SHARED_DATA = fileURLToPath(new URL("../../../shared/data/", import.meta.url));
+export const LSOA21_LONDON = `${SHARED_DATA}geography/boundaries/lsoa21_london_gen20m.geojson`;
+export const CENTROIDS = `${SHARED_DATA}geography/lookups/lsoa21_population_weighted_centroids.csv`;
+
+/** The 8 boroughs of NHS North East London (City of London, Barking and Dagenham, Hackney, Havering, Newham, Redbridge, Tower Hamlets, Waltham Forest). */
+export const NEL_LADS = new Set([
+  "E09000001", "E09000002", "E09000012", "E09000016", "E09000025", "E09000026", "E09000030", "E09000031",
+]);
+
+/** d3-geo's spherical area in steradians: more than 2π means the rings were wound the way that fills the globe. */
+export const geoArea: (object: Feature | FeatureCollection) => number = d3GeoArea;
+
+/** mulberry32: a small seeded generator returning numbers in [0, 1). */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** ONS population-weighted centroids keyed by LSOA 2021 code (columns LSOA21CD, lon, lat). */
+export function readCentroids(): Map<string, { lon: number; lat: number }> {
+  const lines = readFileSync(CENTROIDS, "utf8").replace(/^\uFEFF/, "").split(/\r?\n/);
+  const header = lines[0].split(",");
+  const [c, x, y] = ["LSOA21CD", "lon", "lat"].map((name) => header.indexOf(name));
+  const out = new Map<string, { lon: number; lat: number }>();
+  for (const line of lines.slice(1)) {
+    if (!line) continue;
+    const cells = line.split(",");
+    out.set(cells[c], { lon: Number(cells[x]), lat: Number(cells[y]) });
+  }
+  return out;
+}
+
+/** A closed square ring, anticlockwise (RFC 7946 winding) unless asked otherwise. */
+export function square(x: number, y: number, size: number, clockwise = false): Position[] {
+  const ring: Position[] = [[x, y], [x + size, y], [x + size, y + size], [x, y + size], [x, y]];
+  return clockwise ? ring.reverse() : ring;
+}
+
+export function polygonFeature(code: string, rings: Position[][], extra: Record<string, unknown> = {}): Feature<Polygon> {
+  return { type: "Feature", properties: { code, ...extra }, geometry: { type: "Polygon", coordinates: rings } };
+}
+
+export function multiPolygonFeature(code: string, polygons: Position[][][]): Feature<MultiPolygon> {
+  return { type: "Feature", properties: { code }, geometry: { type: "MultiPolygon", coordinates: polygons } };
+}
+
+export function collection<G extends Polygon | MultiPolygon>(features: Feature<G>[]): FeatureCollection<G> {
+  return { type: "FeatureCollection", features };
+}
