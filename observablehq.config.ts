@@ -8,6 +8,8 @@ export interface SiteConfig {
   pages: { name: string; path: string }[];
   /** Stylesheets linked from every page; [] so Framework links no Google Fonts. */
   globalStylesheets: string[];
+  /** The site stylesheet, relative to root. */
+  style?: string;
   footer: string;
   pager?: boolean;
   toc?: boolean;
@@ -25,6 +27,7 @@ const config: SiteConfig = {
     { name: "Data & methods", path: "/data" },
   ],
   globalStylesheets: [],
+  style: "style.css",
   footer: `Contains public sector information licensed under the <a href="${OGL_URL}">Open Government Licence v3.0</a>.`,
   search: false,
 };

@@ -137,6 +137,14 @@ export function stripGoogleFonts(html: string): string {
   return html.replace(/[ \t]*<link\b[^>]*\bhref="https:\/\/fonts\.(?:googleapis|gstatic)\.com[^"]*"[^>]*>\n?/gi, "");
 }
 
+/** Framework puts the sidebar's close <label> straight inside an <ol>, which is invalid list markup: wrap it in an <li>. */
+export function fixSidebarList(html: string): string {
+  return html.replace(
+    /(<ol>\s*)(<label id="observablehq-sidebar-close"[^>]*><\/label>)/,
+    '$1<li class="chest-sidebar-close">$2</li>',
+  );
+}
+
 /** Absolute URLs the browser would fetch on opening this HTML (scripts, styles, images, frames, preloads); plain links don't count. */
 export function externalResources(html: string): string[] {
   const found: string[] = [];
@@ -167,7 +175,7 @@ async function postProcess(outDir: string, files: string[], log: Logger): Promis
       const before = await readFile(file, "utf-8");
       const noFonts = stripGoogleFonts(before);
       strippedFonts ||= noFonts !== before;
-      const after = setLang(noFonts);
+      const after = fixSidebarList(setLang(noFonts));
       if (after !== before) await writeFile(file, after, "utf-8");
       for (const url of [...externalResources(after), ...externalImports(after)]) outside.push(`${rel}: ${url}`);
     } else if (file.endsWith(".js")) {

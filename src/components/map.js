@@ -18,15 +18,17 @@ export function choropleth({ areas, outline, value, title, color, ariaLabel, wid
     projection: { type: "mercator", domain: areas },
     color: { legend: true, unknown: "#d9d9d9", ...color },
     ariaLabel,
+    caption: color.label ? `Colour: ${color.label}. Grey: no figure. Hover over an area for its name and value.` : undefined,
     marks: [
       Plot.geo(areas.features, {
         fill: (f) => value(f.properties.code) ?? null,
         stroke: "white",
         strokeWidth: 0.25,
         title,
-        ariaLabel: "areas",
+        ariaLabel: (f) => f.properties.name ?? f.properties.code,
+        ariaDescription: "areas",
       }),
-      outline ? Plot.geo(outline.features, { stroke: "#1a1a1a", strokeWidth: 1.2, fill: "none", ariaLabel: "borough outlines" }) : null,
+      outline ? Plot.geo(outline.features, { stroke: "#1a1a1a", strokeWidth: 1.2, fill: "none", ariaHidden: true }) : null,
     ],
   });
 }

@@ -3,7 +3,8 @@ import { html } from "npm:htl";
 
 /**
  * @param {object[]} rows
- * @param {{caption: string, columns: {key: string, label: string, format?: (v: any, row: object) => string, numeric?: boolean}[], limit?: number}} options
+ * @param {{caption: string, columns: {key: string, label: string, format?: (value: any) => any, cell?: (row: object) => any, numeric?: boolean}[], limit?: number}} options
+ *   `format` gets the cell's value only; `cell` gets the whole row (for links and combined fields).
  */
 export function dataTable(rows, { caption, columns, limit }) {
   const shown = limit ? rows.slice(0, limit) : rows;
@@ -13,7 +14,7 @@ export function dataTable(rows, { caption, columns, limit }) {
       <thead><tr>${columns.map((c) => html`<th scope="col" class=${c.numeric ? "num" : ""}>${c.label}</th>`)}</tr></thead>
       <tbody>${shown.map(
         (r) => html`<tr>${columns.map((c, i) => {
-          const text = c.format ? c.format(r[c.key], r) : r[c.key] ?? "–";
+          const text = c.cell ? c.cell(r) : c.format ? c.format(r[c.key]) : r[c.key] ?? "–";
           return i === 0 ? html`<th scope="row">${text}</th>` : html`<td class=${c.numeric ? "num" : ""}>${text}</td>`;
         })}</tr>`,
       )}</tbody>

@@ -1,0 +1,106 @@
+// The real dashboard, built offline from a fresh database and opened in Chromium: every page renders, is accessible, and works.
+import { join } from "node:path";
+import { existsSync, readFileSync } from "node:fs";
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import config from "../../observablehq.config.ts";
+import { serveStatic } from "../../pipelines/site/serve.ts";
+import { buildFromMirror, repoRoot, tempDir } from "../support/pipeline.ts";
+import { launchBrowser, openPage } from "../support/browser.ts";
+import { axeViolations, buildSiteGuarded, waitForRender, type ChildRun } from "../support/site.ts";
+
+const shots = join(repoRoot, "test", "output");
+let build: ChildRun;
+let server: Awaited<ReturnType<typeof serveStatic>>;
+let browser: Browser;
+
+beforeAll(async () => {
+  const built = await buildFromMirror();
+  build = await buildSiteGuarded(built.dbPath, join(tempDir(), "network.log"));
+  if (build.code !== 0) throw new Error(`site build failed:\n${build.stderr.slice(-3000)}`);
+  server = await serveStatic(join(repoRoot, "dist"), 0);
+  browser = await launchBrowser();
+}, 600_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+describe("the dashboard build", () => {
+  it("makes zero network requests", () => {
+    expect(build.network).toEqual([]);
+  });
+
+  it("writes every page with lang en-GB and no font links", () => {
+    for (const { path } of config.pages) {
+      const html = readFileSync(join(repoRoot, "dist", path === "/" ? "index.html" : `${path.slice(1)}.html`), "utf8");
+      expect(html).toMatch(/<html lang="en-GB"/);
+      expect(html).not.toMatch(/fonts\.googleapis|cdn\.jsdelivr/);
+    }
+  });
+});
+
+describe.each(config.pages.map((p) => [p.name, p.path]))("page %s", (name, path) => {
+  it("renders with no console errors, no external or failed requests, and no serious accessibility findings", async () => {
+    const session = await openPage(server.url + path.slice(1), { browser, viewport: { width: 1280, height: 900 } });
+    try {
+      await waitForRender(session.page);
+      await session.page.screenshot({ path: join(shots, `page-${path === "/" ? "overview" : path.slice(1)}.png`) });
+      expect(session.consoleErrors).toEqual([]);
+      expect(session.externalRequests).toEqual([]);
+      expect(session.failedRequests).toEqual([]);
+      expect(await axeViolations(session.page)).toEqual([]);
+      expect(await session.page.locator("h1").first().textContent()).toBeTruthy();
+    } finally {
+      await session.close();
+    }
+  });
+});
+
+describe("need map", () => {
+  it("draws every LSOA, switches layer and measure, and keeps the text summary and table in step", async () => {
+    const session = await openPage(server.url + "need-map", { browser, viewport: { width: 1280, height: 1000 } });
+    const { page } = session;
+    try {
+      await waitForRender(page);
+      const shapes = () => page.locator('svg g[aria-description="areas"] path').count();
+      expect(await shapes()).toBe(1087);
+      await expect.poll(() => page.locator("#map-summary").textContent()).toMatch(/of 1,087 neighbourhoods .* most deprived 10% in England/);
+      expect(await page.locator("table.data-table tbody tr").count()).toBe(1087);
+
+      await page.getByLabel("Borough", { exact: true }).check();
+      await expect.poll(shapes).toBe(8);
+      await expect.poll(() => page.locator("table.data-table tbody tr").count()).toBe(8);
+
+      await page.getByLabel("Electoral ward", { exact: true }).check();
+      await expect.poll(shapes).toBe(173);
+
+      await page.getByLabel("Neighbourhood (LSOA, about 1,500 residents)").check();
+      await page.getByLabel("Measure", { exact: true }).selectOption({ label: "Income" });
+      await expect.poll(() => page.locator("#map-summary").textContent()).toMatch(/^Income, IoD2025/);
+      await page.getByLabel("Change 2019 to 2025").check();
+      await expect.poll(() => page.locator("#map-summary").textContent()).toMatch(/between IoD2019 and IoD2025/);
+      await page.screenshot({ path: join(shots, "need-map-income-change.png"), fullPage: false });
+      expect(session.consoleErrors).toEqual([]);
+    } finally {
+      await session.close();
+    }
+  });
+});
+
+describe("data page", () => {
+  it("lists every source with its licence and the attribution the licences require", async () => {
+    const session = await openPage(server.url + "data", { browser });
+    try {
+      await waitForRender(session.page);
+      const text = (await session.page.textContent("main")) ?? "";
+      expect(text).toContain("Contains public sector information licensed under the Open Government Licence v3.0");
+      expect(text).toContain("Contains OS data © Crown copyright and database right");
+      expect(text).toContain("English Indices of Deprivation 2025, File 7");
+      expect(existsSync(join(repoRoot, "dist", "data.html"))).toBe(true);
+    } finally {
+      await session.close();
+    }
+  });
+});
