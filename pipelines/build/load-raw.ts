@@ -24,16 +24,21 @@ function explainCsvError(path: string, error: Error): InputError {
 export async function loadRawCsv(db: Db, source: CsvSource, rawDir: string, log: Logger): Promise<number> {
   const path = join(rawDir, source.file);
   if (!existsSync(path)) throw new MissingSourceError(`${path} is missing: run \`chest fetch\` first (source ${source.id})`);
-  const { layout } = matchLayout(splitCsvLine(readFirstLine(path)), source.layouts, path);
+  // Headerless files (ODS epraccur) declare 1-based column positions; the columns are read as c1, c2, ….
+  const width = source.headerless ? splitCsvLine(readFirstLine(path)).length : 0;
+  const { layout } = source.headerless ? { layout: source.layouts[0] } : matchLayout(splitCsvLine(readFirstLine(path)), source.layouts, path);
   const select = Object.entries(layout.columns)
-    .map(([canonical, header]) => `nullif(trim(${ident(header)}), '') AS ${ident(canonical)}`)
+    .map(([canonical, header]) => `nullif(trim(${ident(source.headerless ? `c${header}` : header)}), '') AS ${ident(canonical)}`)
     .join(",\n       ");
   const table = rawTable(source.id);
+  const short = source.headerless ? Object.values(layout.columns).filter((position) => !(Number(position) >= 1 && Number(position) <= width)) : [];
+  if (short.length) throw new InputError(path, `has ${width} columns; the ${layout.name} layout reads column ${short.join(", ")}`);
+  const header = source.headerless ? `header = false, names = [${Array.from({ length: width }, (_, i) => literal(`c${i + 1}`)).join(", ")}]` : "header = true";
   try {
     await db.run(`
       CREATE OR REPLACE TABLE ${ident(table)} AS
       SELECT ${select}
-      FROM read_csv(${literal(path)}, header = true, all_varchar = true, strict_mode = true, encoding = 'utf-8',
+      FROM read_csv(${literal(path)}, ${header}, all_varchar = true, strict_mode = true, encoding = 'utf-8',
                     delim = ',', quote = '"', escape = '"')`);
   } catch (e) {
     throw explainCsvError(path, e as Error);
