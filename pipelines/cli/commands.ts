@@ -25,6 +25,13 @@ const mirror: OptionSpec = {
   value: "DIR",
   description: "copy sources from this folder of stand-in downloads instead of the official sites (or set CHEST_MIRROR)",
 };
+const postcodes: OptionSpec = {
+  name: "postcodes",
+  type: "string",
+  value: "FILE",
+  description: "postcode directory (ONSPD or NSPL CSV) to locate grants and referrals by postcode (or set CHEST_POSTCODES)",
+};
+const inputs: OptionSpec = { name: "inputs", type: "string", value: "DIR", description: "folder that keeps ingested files for later builds", default: "data/inputs" };
 const quiet: OptionSpec = { name: "quiet", type: "boolean", description: "print only warnings and errors" };
 const port: OptionSpec = { name: "port", type: "string", value: "N", description: "port to serve the dashboard on (127.0.0.1)", default: "3000" };
 
@@ -38,7 +45,8 @@ export const commands: CommandSpec[] = [
       mirror,
       db,
       raw,
-      { name: "inputs", type: "string", value: "DIR", description: "folder of ingested files to re-read", default: "data/inputs" },
+      inputs,
+      postcodes,
       { name: "demo", type: "boolean", description: "also generate and ingest the synthetic demo inputs" },
       { name: "seed", type: "string", value: "N", description: "random seed for the demo inputs", default: "20251" },
       { name: "serve", type: "boolean", description: "serve the dashboard when done" },
@@ -56,20 +64,33 @@ export const commands: CommandSpec[] = [
     name: "build",
     summary: "build the database from the fetched files (a failed build leaves the previous database untouched)",
     usage: "chest build [--place FILE] [--db FILE] [--raw DIR]",
-    options: [place, db, raw, { name: "inputs", type: "string", value: "DIR", description: "folder of ingested files to re-read", default: "data/inputs" }, quiet],
+    options: [place, db, raw, inputs, postcodes, quiet],
   },
   {
     name: "ingest",
     summary: "validate and load your own files (grants, referrals or services) into the database; rejected rows go to a report",
     usage: "chest ingest <grants|referrals|services> FILE... [--db FILE] [--place FILE]",
-    options: [db, place, { name: "inputs", type: "string", value: "DIR", description: "folder that keeps ingested files for later builds", default: "data/inputs" }, quiet],
+    options: [db, place, raw, inputs, postcodes, quiet],
     positional: { name: "KIND FILE...", description: "what the files hold (grants, referrals or services), then one or more files", required: true, variadic: true },
   },
   {
     name: "demo",
     summary: "generate the seeded synthetic demo inputs (grants, services, referrals) for the place and ingest them",
     usage: "chest demo [--db FILE] [--place FILE] [--seed N]",
-    options: [db, place, { name: "seed", type: "string", value: "N", description: "random seed", default: "20251" }, { name: "inputs", type: "string", value: "DIR", description: "folder that keeps ingested files for later builds", default: "data/inputs" }, quiet],
+    options: [db, place, raw, { name: "seed", type: "string", value: "N", description: "random seed", default: "20251" }, inputs, quiet],
+  },
+  {
+    name: "export",
+    summary: "write the chest's own grants as a 360Giving JSON package and CSV",
+    usage: "chest export grants [--out DIR] [--scope rounds|all] [--db FILE] [--place FILE]",
+    options: [
+      db,
+      place,
+      { name: "out", type: "string", value: "DIR", description: "folder to write into", default: "data/out" },
+      { name: "scope", type: "string", value: "rounds|all", description: "only grants in the place's funding rounds, or every ingested grant", default: "rounds" },
+      quiet,
+    ],
+    positional: { name: "WHAT", description: "what to export: grants", required: true },
   },
   {
     name: "query",

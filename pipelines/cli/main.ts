@@ -8,7 +8,7 @@ import { build } from "../build/build.ts";
 import { runQuery, toCsv, toTable } from "../query/query.ts";
 import { helpText, parseCommandLine, type Parsed } from "./args.ts";
 import { updateDatabase } from "../build/update.ts";
-import { inputKinds, registerInput, type InputKind } from "../inputs/registry.ts";
+import { inputKinds, registerInput, unregister, type InputKind } from "../inputs/registry.ts";
 import { inputStages, type InputContext } from "../inputs/stages.ts";
 import "../inputs/readers.ts";
 import { runDemo } from "../demo/run.ts";
@@ -28,25 +28,50 @@ async function doFetch(values: Values, log: Logger) {
 
 export const reportsDir = "data/out/rejects";
 
-async function doBuild(values: Values, log: Logger) {
+function inputContext(values: Values, log: Logger): InputContext {
   const place = loadPlace(values.place as string);
-  const ctx: InputContext = { place, reportsDir, log };
-  await build({ place, rawDir: values.raw as string, dbPath: values.db as string, log }, inputStages(values.inputs as string, ctx));
+  const postcodes = (values.postcodes as string | undefined) ?? process.env.CHEST_POSTCODES ?? null;
+  return { place, reportsDir, log, rawDir: values.raw as string, postcodes: postcodes || null };
+}
+
+async function doBuild(values: Values, log: Logger) {
+  const ctx = inputContext(values, log);
+  await build({ place: ctx.place, rawDir: values.raw as string, dbPath: values.db as string, log }, inputStages(values.inputs as string, ctx));
 }
 
 async function doIngest(values: Values, positionals: string[], log: Logger) {
   const [kind, ...files] = positionals;
   if (!inputKinds.includes(kind as InputKind)) throw new UsageError(`first argument must be one of ${inputKinds.join(", ")}, not "${kind}"`);
   if (!files.length) throw new UsageError(`name at least one ${kind} file`);
-  const place = loadPlace(values.place as string);
+  const ctx = inputContext(values, log);
   const inputsDir = values.inputs as string;
-  for (const file of files) {
-    const { path, added } = registerInput(inputsDir, kind as InputKind, file);
-    log.info(added ? `${file}: registered as ${path}` : `${file}: already ingested (same content as ${path}), nothing new`);
+  const added: string[] = [];
+  try {
+    for (const file of files) {
+      const registered = registerInput(inputsDir, kind as InputKind, file);
+      if (registered.added) added.push(registered.path);
+      log.info(registered.added ? `${file}: registered as ${registered.path}` : `${file}: already ingested (same content as ${registered.path}), nothing new`);
+    }
+    const stages = inputStages(inputsDir, ctx, [kind as InputKind]);
+    if (!stages.length) throw new UsageError(`no reader for ${kind} yet`);
+    await updateDatabase(values.db as string, stages, log);
+  } catch (error) {
+    // The database is unchanged; take back this run's files too, so a bad file does not break later builds.
+    unregister(added);
+    throw error;
   }
-  const stages = inputStages(inputsDir, { place, reportsDir, log }, [kind as InputKind]);
-  if (!stages.length) throw new UsageError(`no reader for ${kind} yet`);
-  await updateDatabase(values.db as string, stages, log);
+}
+
+async function doExport(values: Values, positionals: string[], log: Logger) {
+  const [what] = positionals;
+  if (what !== "grants") throw new UsageError(`chest export can write grants only, not "${what}"`);
+  const scope = values.scope as string;
+  if (scope !== "rounds" && scope !== "all") throw new UsageError(`--scope must be rounds or all, not "${scope}"`);
+  const { exportGrants } = await import("../grants/export.ts");
+  const { withDatabaseAt } = await import("../publish/database.ts");
+  const place = loadPlace(values.place as string);
+  const result = await withDatabaseAt(values.db as string, (db) => exportGrants(db, place, { outDir: values.out as string, scope }));
+  log.info(`export: ${JSON.stringify(result)}`);
 }
 
 async function doSite(values: Values, log: Logger) {
@@ -83,7 +108,10 @@ export async function main(argv: string[]): Promise<number> {
       await doIngest(values, positionals, log);
       break;
     case "demo":
-      await runDemo({ place: loadPlace(values.place as string), dbPath: values.db as string, inputsDir: values.inputs as string, seed: Number(values.seed), reportsDir, log });
+      await runDemo({ ...inputContext(values, log), dbPath: values.db as string, inputsDir: values.inputs as string, seed: Number(values.seed) });
+      break;
+    case "export":
+      await doExport(values, positionals, log);
       break;
     case "query": {
       const result = await runQuery(values.db as string, positionals.join(" "));
@@ -99,8 +127,7 @@ export async function main(argv: string[]): Promise<number> {
     case "run":
       await doFetch(values, log);
       await doBuild(values, log);
-      if (values.demo)
-        await runDemo({ place: loadPlace(values.place as string), dbPath: values.db as string, inputsDir: values.inputs as string, seed: Number(values.seed), reportsDir, log });
+      if (values.demo) await runDemo({ ...inputContext(values, log), dbPath: values.db as string, inputsDir: values.inputs as string, seed: Number(values.seed) });
       await doSite(values, log);
       if (values.serve) await doServe(values, log);
       break;

@@ -2,25 +2,22 @@
 import { join } from "node:path";
 import { openDb } from "../db/connection.ts";
 import { updateDatabase } from "../build/update.ts";
-import type { Logger } from "../log.ts";
-import type { Place } from "../place/schema.ts";
 import { registerInput, registeredInputs } from "../inputs/registry.ts";
-import { inputStages } from "../inputs/stages.ts";
+import { inputStages, type InputContext } from "../inputs/stages.ts";
 import { demoGenerators, demoOrder } from "./generators.ts";
 import { rmSync } from "node:fs";
 
-export interface DemoOptions {
-  place: Place;
+export interface DemoOptions extends InputContext {
   dbPath: string;
   inputsDir: string;
-  reportsDir: string;
   seed: number;
-  log: Logger;
+  /** Where the generated files are written (data/demo/<place> by default). */
+  demoDir?: string;
 }
 
 export async function runDemo(options: DemoOptions): Promise<void> {
   const { log } = options;
-  const outDir = join("data", "demo", options.place.id);
+  const outDir = options.demoDir ?? join("data", "demo", options.place.id);
   for (const kind of demoOrder) {
     const generate = demoGenerators[kind];
     if (!generate) continue;
@@ -35,6 +32,7 @@ export async function runDemo(options: DemoOptions): Promise<void> {
     }
     for (const file of files) registerInput(options.inputsDir, kind, file);
     log.info(`demo: ${kind}: ${files.length} synthetic file(s) generated and registered`);
-    await updateDatabase(options.dbPath, inputStages(options.inputsDir, { place: options.place, reportsDir: options.reportsDir, log }, [kind]), log);
+    const { place, reportsDir, rawDir, postcodes } = options;
+    await updateDatabase(options.dbPath, inputStages(options.inputsDir, { place, reportsDir, rawDir, postcodes, log }, [kind]), log);
   }
 }

@@ -1,6 +1,6 @@
 // The inputs users drop in (grants, referrals, services): kept under data/inputs/<kind>/ so every build re-reads them.
 import { createHash } from "node:crypto";
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
 import { basename, join } from "node:path";
 import { InputError } from "../errors.ts";
 
@@ -25,6 +25,11 @@ export function registerInput(inputsDir: string, kind: InputKind, file: string):
   copyFileSync(file, tmp);
   renameSync(tmp, target);
   return { path: target, added: true };
+}
+
+/** Take back files registered by a run that failed, so a bad file does not break every later build. */
+export function unregister(paths: string[]): void {
+  for (const path of paths) rmSync(path, { force: true });
 }
 
 /** Registered files of one kind, in a stable order. */

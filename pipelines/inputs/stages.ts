@@ -8,6 +8,10 @@ export interface InputContext {
   place: Place;
   /** Where rejects reports are written (data/out/rejects/ by default). */
   reportsDir: string;
+  /** The fetched public files (lookups the readers need), data/raw by default. */
+  rawDir?: string;
+  /** A postcode directory the user supplies (ONSPD/NSPL layout), to locate addresses by postcode. */
+  postcodes?: string | null;
   log: Logger;
 }
 

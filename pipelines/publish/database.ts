@@ -8,8 +8,11 @@ export function databasePath(): string {
   return resolve(process.env.CHEST_DB ?? "data/chest.duckdb");
 }
 
-export async function withDatabase<T>(fn: (db: Db) => Promise<T>): Promise<T> {
-  const path = databasePath();
+export function withDatabase<T>(fn: (db: Db) => Promise<T>): Promise<T> {
+  return withDatabaseAt(databasePath(), fn);
+}
+
+export async function withDatabaseAt<T>(path: string, fn: (db: Db) => Promise<T>): Promise<T> {
   if (!existsSync(path)) throw new MissingSourceError(`${path} does not exist: run \`chest build\` first`);
   const db = await openDb(path, { readOnly: true });
   try {

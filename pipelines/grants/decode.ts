@@ -1,0 +1,50 @@
+// Turning the bytes of a text file into a string: UTF-8 (with or without BOM), UTF-16 with BOM, or Windows-1252 when the bytes are not valid UTF-8.
+
+export interface DecodedText {
+  text: string;
+  encoding: "utf-8" | "utf-16le" | "utf-16be" | "windows-1252";
+  bom: boolean;
+}
+
+const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+
+/** Windows-1252 bytes 0x80–0x9F (Node's decoder may give C1 control characters for these; Excel writes € ‘ ’ “ ” – — here). */
+const cp1252High = [
+  0x20ac, 0x81, 0x201a, 0x0192, 0x201e, 0x2026, 0x2020, 0x2021, 0x02c6, 0x2030, 0x0160, 0x2039, 0x0152, 0x8d, 0x017d, 0x8f,
+  0x90, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014, 0x02dc, 0x2122, 0x0161, 0x203a, 0x0153, 0x9d, 0x017e, 0x0178,
+];
+
+/** Windows-1252 to text: bytes below 0x80 and from 0xA0 are the same code points (ISO-8859-1); 0x80–0x9F from the table. */
+export function decodeWindows1252(bytes: Uint8Array): string {
+  const parts: string[] = [];
+  const chunk = 8192;
+  for (let i = 0; i < bytes.length; i += chunk) {
+    const codes = Array.from(bytes.subarray(i, i + chunk), (b) => (b >= 0x80 && b <= 0x9f ? cp1252High[b - 0x80] : b));
+    parts.push(String.fromCharCode(...codes));
+  }
+  return parts.join("");
+}
+
+/**
+ * Decode bytes as text. A UTF-8 or UTF-16 byte-order mark decides; otherwise the bytes are tried as strict
+ * UTF-8 and, if invalid (a Windows-1252 "£" is the byte 0xA3 on its own), read as Windows-1252, which
+ * Excel on Windows writes for "CSV" by default. The BOM is never part of the returned text.
+ */
+export function decodeText(bytes: Uint8Array): DecodedText {
+  if (bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) {
+    try {
+      return { text: utf8.decode(bytes.subarray(3)), encoding: "utf-8", bom: true };
+    } catch {
+      return { text: decodeWindows1252(bytes.subarray(3)), encoding: "windows-1252", bom: true };
+    }
+  }
+  if (bytes.length >= 2 && bytes[0] === 0xff && bytes[1] === 0xfe)
+    return { text: new TextDecoder("utf-16le").decode(bytes.subarray(2)), encoding: "utf-16le", bom: true };
+  if (bytes.length >= 2 && bytes[0] === 0xfe && bytes[1] === 0xff)
+    return { text: new TextDecoder("utf-16be").decode(bytes.subarray(2)), encoding: "utf-16be", bom: true };
+  try {
+    return { text: utf8.decode(bytes), encoding: "utf-8", bom: false };
+  } catch {
+    return { text: decodeWindows1252(bytes), encoding: "windows-1252", bom: false };
+  }
+}

@@ -1,0 +1,161 @@
+// Publishing the chest's own grants back out in the 360Giving Data Standard: a JSON package and a CSV with the standard column titles.
+import { mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Db } from "../db/connection.ts";
+import { ChestError } from "../errors.ts";
+import type { Place } from "../place/schema.ts";
+import { toCsv } from "./csv.ts";
+import { flattenGrant, grantFields, type Field, type PathPart } from "./titles.ts";
+
+export interface ExportOptions {
+  outDir: string;
+  /** "rounds" (default): grants in one of the place's rounds, i.e. the chest's own; "all": every grant in the database. */
+  scope?: "rounds" | "all";
+  /** File name without extension; default <place id>-grants-360giving. */
+  basename?: string;
+  publisher?: { name: string; identifier?: string; website?: string };
+  /** Licence URL for the package; default CC BY 4.0. */
+  license?: string;
+  now?: () => Date;
+}
+
+export interface ExportResult {
+  json: string;
+  csv: string;
+  grants: number;
+  package: GrantPackage;
+}
+
+export interface GrantPackage {
+  grants: Record<string, unknown>[];
+  version: string;
+  title: string;
+  description: string;
+  issued: string;
+  modified: string;
+  publisher: { name: string; identifier?: string; website?: string };
+  license: string;
+}
+
+function writeAtomic(path: string, text: string): void {
+  const tmp = `${path}.part-${process.pid}`;
+  writeFileSync(tmp, text);
+  renameSync(tmp, path);
+}
+
+/** Grants to individuals leave with a generic name only (the standard expects no personal data; Chest Atlas never publishes one). */
+function forPublication(grant: Record<string, unknown>): Record<string, unknown> {
+  const g = structuredClone(grant);
+  const ind = g.recipientIndividual as Record<string, unknown> | undefined;
+  if (ind) g.recipientIndividual = { id: ind.id, name: "Individual Recipient" };
+  return g;
+}
+
+/** The grants to export, as cleaned 360Giving objects. */
+export async function exportableGrants(db: Db, scope: "rounds" | "all" = "rounds"): Promise<Record<string, unknown>[]> {
+  const rows = await db.all<{ grant_json: string }>(`
+    SELECT grant_json::VARCHAR AS grant_json FROM grants ${scope === "rounds" ? "WHERE round_id IS NOT NULL" : ""}
+    ORDER BY award_date, grant_id`);
+  return rows.map((r) => forPublication(JSON.parse(r.grant_json)));
+}
+
+/** Sort key of a path in schema order, so columns come out as in the 360Giving template. */
+function orderKey(path: PathPart[]): number[] {
+  const key: number[] = [];
+  let fields: Field[] = grantFields;
+  for (const part of path) {
+    if (typeof part === "number") key.push(part);
+    else {
+      const i = fields.findIndex((f) => f.name === part);
+      key.push(i);
+      fields = fields[i]?.fields ?? [];
+    }
+  }
+  return key;
+}
+
+function compareKeys(a: number[], b: number[]): number {
+  for (let i = 0; i < Math.min(a.length, b.length); i++) if (a[i] !== b[i]) return a[i] - b[i];
+  return a.length - b.length;
+}
+
+/**
+ * Grants as spreadsheet rows with 360Giving column titles. A list's items are numbered
+ * ("Beneficiary Location:0:Geographic Code", "Beneficiary Location:1:…") only when some grant has more than one.
+ */
+export function grantsToSheet(grants: Record<string, unknown>[]): { header: string[]; rows: unknown[][] } {
+  const flat = grants.map(flattenGrant);
+  const maxItems = new Map<string, number>();
+  for (const values of flat)
+    for (const { path } of values)
+      path.forEach((p, i) => {
+        if (typeof p !== "number") return;
+        const key = path.slice(0, i).filter((x) => typeof x === "string").join("/");
+        maxItems.set(key, Math.max(maxItems.get(key) ?? 0, p + 1));
+      });
+  const titleOf = (path: PathPart[]): string => {
+    const tokens: string[] = [];
+    let fields: Field[] = grantFields;
+    let titled = true;
+    path.forEach((p, i) => {
+      if (typeof p === "number") {
+        const key = path.slice(0, i).filter((x) => typeof x === "string").join("/");
+        if ((maxItems.get(key) ?? 0) > 1) tokens.push(String(p));
+        return;
+      }
+      const f = fields.find((x) => x.name === p);
+      if (!f?.title) titled = false;
+      tokens.push(f?.title ?? p);
+      fields = f?.fields ?? [];
+    });
+    return titled ? tokens.join(":") : path.join("/");
+  };
+  const columns = new Map<string, { title: string; key: number[] }>();
+  for (const values of flat)
+    for (const { path } of values) {
+      const title = titleOf(path);
+      if (!columns.has(title)) columns.set(title, { title, key: orderKey(path) });
+    }
+  const header = [...columns.values()].sort((a, b) => compareKeys(a.key, b.key)).map((c) => c.title);
+  const index = new Map(header.map((h, i) => [h, i]));
+  const rows = flat.map((values) => {
+    const row: unknown[] = new Array(header.length).fill("");
+    for (const { path, value } of values) row[index.get(titleOf(path))!] = value;
+    return row;
+  });
+  return { header, rows };
+}
+
+/** Write <basename>.json (a 360Giving package) and <basename>.csv into outDir. */
+export async function exportGrants(db: Db, place: Place, options: ExportOptions): Promise<ExportResult> {
+  const scope = options.scope ?? "rounds";
+  const grants = await exportableGrants(db, scope);
+  if (grants.length === 0)
+    throw new ChestError(
+      scope === "rounds"
+        ? "no grants belong to the place's rounds: nothing to export (ingest the ledger, check the rounds' programme codes, or export all grants)"
+        : "no grants in the database: nothing to export",
+    );
+  const [{ synthetic }] = await db.all<{ synthetic: boolean }>(
+    `SELECT coalesce(bool_or(synthetic), false) AS synthetic FROM grant_rounds WHERE round_id IN (SELECT round_id FROM grants)`,
+  );
+  const now = (options.now ?? (() => new Date()))();
+  const pkg: GrantPackage = {
+    grants,
+    version: "1.4",
+    title: `${place.name} Community Chest grants${synthetic ? " (SYNTHETIC DEMO DATA)" : ""}`,
+    description: `${scope === "rounds" ? "Grants made in the Community Chest's rounds" : "Grants held by Chest Atlas"} for ${place.name}, exported by Chest Atlas in the 360Giving Data Standard.${synthetic ? " Contains synthetic demo grants that are not real." : ""}`,
+    issued: now.toISOString().slice(0, 10),
+    modified: now.toISOString().replace(/\.\d{3}Z$/, "Z"),
+    publisher: options.publisher ?? { name: `${place.name} Community Chest` },
+    license: options.license ?? "https://creativecommons.org/licenses/by/4.0/",
+  };
+  mkdirSync(options.outDir, { recursive: true });
+  const base = options.basename ?? `${place.id}-grants-360giving`;
+  const json = join(options.outDir, `${base}.json`);
+  const csv = join(options.outDir, `${base}.csv`);
+  writeAtomic(json, JSON.stringify(pkg, null, 2) + "\n");
+  const sheet = grantsToSheet(grants);
+  writeAtomic(csv, "\uFEFF" + toCsv(sheet.header, sheet.rows));
+  return { json, csv, grants: grants.length, package: pkg };
+}

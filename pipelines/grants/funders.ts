@@ -1,0 +1,78 @@
+// Whose money each grant is: link grants to the place's rounds by programme, then split each grant over funders (named funder, else pro rata to the round's contributions), to the penny.
+import type { Db } from "../db/connection.ts";
+import type { Place } from "../place/schema.ts";
+import { appendRows, type TableSpec } from "./append.ts";
+import { apportionSql } from "./locate.ts";
+import { createDocumentedTable, tableDoc } from "./tables.ts";
+
+const roundsSpec: TableSpec = { name: "grant_rounds", columns: tableDoc("grant_rounds").columns.map(([n, t]) => [n, t as "VARCHAR"]) };
+
+/**
+ * grant_rounds from the place configuration; grants_round (grant → round) for the grants table; grant_funder_type.
+ * A grant that names (Funding Org) a funder the place declares (a round contributor, by identifier or name, or
+ * one of `funders`) is that funder's money (split equally if it names several). Other grants in a round are
+ * split pro rata over the round's contributions, after taking off what named grants already used of each
+ * contribution. Grants in no round whose funder is not declared keep their first funder with type "not declared".
+ */
+export async function attributeFunders(db: Db, place: Place): Promise<void> {
+  await createDocumentedTable(db, "grant_rounds");
+  await appendRows(
+    db,
+    roundsSpec,
+    place.rounds.flatMap((r, ri) =>
+      r.contributions.map((c, ci) => [r.id, r.name, r.programme, r.synthetic, ri, ci, c.funder, c.funderId ?? null, c.type, Math.round(c.amount * 100)]),
+    ),
+  );
+  await db.run(`CREATE OR REPLACE TABLE grants_round AS
+    SELECT p.grant_id, first(r.round_id ORDER BY r.round_seq, p.seq) AS round_id
+    FROM grants_stg_programme p
+    JOIN (SELECT DISTINCT round_id, programme, round_seq FROM grant_rounds) r
+      ON lower(trim(r.programme)) = lower(trim(p.code)) OR lower(trim(r.programme)) = lower(trim(p.title))
+    GROUP BY p.grant_id`);
+
+  await db.run(`CREATE OR REPLACE TABLE g_fdir (funder VARCHAR, funder_id VARCHAR, funder_type VARCHAR, prio INTEGER)`);
+  await db.run(`INSERT INTO g_fdir SELECT funder, funder_id, funder_type, round_seq * 1000 + seq FROM grant_rounds`);
+  await appendRows(
+    db,
+    { name: "g_fdir", columns: [["funder", "VARCHAR"], ["funder_id", "VARCHAR"], ["funder_type", "VARCHAR"], ["prio", "INTEGER"]] },
+    place.funders.map((f, i) => [f.name, f.id ?? null, f.type, 1_000_000 + i]),
+  );
+  await db.run(`CREATE OR REPLACE TEMP TABLE g_named AS
+    SELECT o.grant_id, d.funder, first(d.funder_type ORDER BY d.prio) AS funder_type
+    FROM grant_funding_orgs o JOIN g_fdir d
+      ON (d.funder_id IS NOT NULL AND lower(trim(o.org_id)) = lower(trim(d.funder_id))) OR lower(trim(o.org_name)) = lower(trim(d.funder))
+    GROUP BY o.grant_id, d.funder`);
+  await db.run(`CREATE OR REPLACE TEMP TABLE g_named_split AS
+    ${apportionSql(`SELECT n.grant_id, n.funder, n.funder_type, g.amount_pence, 1 AS one FROM g_named n JOIN grants_stg_grant g USING (grant_id)`, "grant_id", "amount_pence", "one", "funder")}`);
+  await db.run(`CREATE OR REPLACE TEMP TABLE g_remaining AS
+    SELECT c.round_id, c.seq, c.funder, c.funder_type, c.contribution_pence,
+      greatest(c.contribution_pence - coalesce(u.used, 0), 0)::BIGINT AS remaining
+    FROM grant_rounds c LEFT JOIN (
+      SELECT r.round_id, lower(trim(s.funder)) AS funder, sum(s.amount) AS used
+      FROM g_named_split s JOIN grants_round r USING (grant_id) GROUP BY 1, 2
+    ) u ON u.round_id = c.round_id AND u.funder = lower(trim(c.funder))`);
+
+  await createDocumentedTable(db, "grant_funder_type");
+  await db.run(`INSERT INTO grant_funder_type
+    SELECT s.grant_id, r.round_id, s.funder, s.funder_type, s.amount, 'named funder'
+    FROM g_named_split s LEFT JOIN grants_round r USING (grant_id)
+    UNION ALL
+    SELECT grant_id, round_id, funder, funder_type, amount, 'round pro rata' FROM (
+      ${apportionSql(
+        `SELECT g.grant_id, r.round_id, c.seq, c.funder, c.funder_type, g.amount_pence,
+           CASE WHEN sum(c.remaining) OVER (PARTITION BY g.grant_id) > 0 THEN c.remaining ELSE c.contribution_pence END AS w
+         FROM grants_stg_grant g JOIN grants_round r USING (grant_id) JOIN g_remaining c USING (round_id)
+         WHERE g.grant_id NOT IN (SELECT grant_id FROM g_named)`,
+        "grant_id",
+        "amount_pence",
+        "w",
+        "seq",
+      )}
+    )
+    UNION ALL
+    SELECT g.grant_id, NULL, coalesce(g.funding_org_name, g.funding_org_id), 'not declared', g.amount_pence, 'not declared'
+    FROM grants_stg_grant g
+    WHERE g.grant_id NOT IN (SELECT grant_id FROM g_named) AND g.grant_id NOT IN (SELECT grant_id FROM grants_round)`);
+  await db.run(`CREATE OR REPLACE TABLE grant_funder_type AS SELECT * FROM grant_funder_type ORDER BY grant_id, basis, funder`);
+  for (const t of ["g_fdir", "g_named", "g_named_split", "g_remaining"]) await db.run(`DROP TABLE IF EXISTS ${t}`);
+}

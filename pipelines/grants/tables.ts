@@ -1,0 +1,176 @@
+// The grant tables the stage writes, with a description of every column (also stored as DuckDB comments, for the data dictionary).
+import type { Db } from "../db/connection.ts";
+import { ident, literal } from "../db/sql.ts";
+
+export interface TableDoc {
+  name: string;
+  description: string;
+  columns: [name: string, type: string, description: string][];
+}
+
+export const grantTables: TableDoc[] = [
+  {
+    name: "grants",
+    description: "One row per accepted grant (360Giving), with where its money was placed and who the recipient is.",
+    columns: [
+      ["grant_id", "VARCHAR", "360Giving Identifier (unique)"],
+      ["title", "VARCHAR", "Title ('' when the file had none)"],
+      ["description", "VARCHAR", "Description ('' when the file had none)"],
+      ["currency", "VARCHAR", "always GBP (other currencies are rejected)"],
+      ["amount_pence", "BIGINT", "Amount Awarded in whole pence"],
+      ["amount_gbp", "DECIMAL(18,2)", "Amount Awarded in pounds"],
+      ["award_date", "DATE", "Award Date"],
+      ["planned_start", "VARCHAR", "Planned Dates:Start Date (YYYY, YYYY-MM or YYYY-MM-DD)"],
+      ["planned_end", "VARCHAR", "Planned Dates:End Date"],
+      ["planned_months", "DOUBLE", "Planned Dates:Duration (months)"],
+      ["recipient_type", "VARCHAR", "organisation or individual"],
+      ["recipient_id", "VARCHAR", "Recipient Org:Identifier or Recipient Ind:Identifier"],
+      ["recipient_name", "VARCHAR", "recipient name; for individuals never published (publish shows 'Individual recipient')"],
+      ["recipient_charity_number", "VARCHAR", "Recipient Org:Charity Number"],
+      ["recipient_company_number", "VARCHAR", "Recipient Org:Company Number"],
+      ["recipient_postcode", "VARCHAR", "Recipient Org:Postal Code"],
+      ["funding_org_id", "VARCHAR", "first Funding Org:Identifier"],
+      ["funding_org_name", "VARCHAR", "first Funding Org:Name"],
+      ["funding_org_count", "INTEGER", "number of funding organisations named"],
+      ["programme_code", "VARCHAR", "first Grant Programme:Code"],
+      ["programme_title", "VARCHAR", "first Grant Programme:Title"],
+      ["round_id", "VARCHAR", "the place's funding round the grant belongs to (by programme code or title), or NULL"],
+      ["themes", "VARCHAR", "Classifications titles (or codes), joined with '; '"],
+      ["location_method", "VARCHAR", "how the money was placed: beneficiary_lsoa, beneficiary_lsoa11, beneficiary_msoa, beneficiary_ward, beneficiary_district, beneficiary_icb, beneficiary_mixed, recipient_postcode, recipient_district, outside_place, wide_area, not_located"],
+      ["in_place_pence", "BIGINT", "pence placed in the place's LSOAs (= the grant's rows in grant_lsoa)"],
+      ["outside_pence", "BIGINT", "pence placed outside the place"],
+      ["unattributed_pence", "BIGINT", "pence not placed (wide area or no location); in_place + outside + unattributed = amount"],
+      ["recipient_lsoa21cd", "VARCHAR", "where the recipient is based: LSOA 2021 from its postcode (postcode directory) or location code"],
+      ["recipient_lad_code", "VARCHAR", "where the recipient is based: local authority district"],
+      ["recipient_base_method", "VARCHAR", "postcode or location code (NULL when unknown; always NULL for individuals)"],
+      ["recipient_in_place", "BOOLEAN", "the recipient is based in the place"],
+      ["source_file", "VARCHAR", "file the grant came from (as the user named it)"],
+      ["source_sheet", "VARCHAR", "sheet, for XLSX"],
+      ["source_row", "INTEGER", "spreadsheet row (header = 1) or position in the JSON package (1 = first)"],
+      ["data_source", "VARCHAR", "Data Source"],
+      ["date_modified", "VARCHAR", "Last Modified"],
+      ["grant_json", "JSON", "the grant as a cleaned 360Giving object (what the export writes)"],
+      ["extra_json", "JSON", "values in the file outside the 360Giving standard, kept as read"],
+    ],
+  },
+  {
+    name: "grant_beneficiary_locations",
+    description: "Each Beneficiary Location of each grant and what it resolved to.",
+    columns: [
+      ["grant_id", "VARCHAR", "grant"],
+      ["seq", "INTEGER", "position in the grant's list (0 = first)"],
+      ["name", "VARCHAR", "Beneficiary Location:Name"],
+      ["geo_code", "VARCHAR", "Beneficiary Location:Geographic Code as given"],
+      ["geo_code_type", "VARCHAR", "Beneficiary Location:Geographic Code Type as given"],
+      ["country_code", "VARCHAR", "Beneficiary Location:Country Code"],
+      ["code", "VARCHAR", "the code used (upper-cased; an LSOA name given instead of a code is replaced by its code)"],
+      ["code_kind", "VARCHAR", "LSOA21, LSOA11, MSOA21, WD, LAD, ICB, or NULL"],
+      ["resolution", "VARCHAR", "in place, outside place, wide area, unknown code, unsupported code, no code"],
+      ["lsoa21_codes", "VARCHAR", "for an LSOA 2011 code: the LSOA 2021 code(s) it became (best-fit lookup), '; '-joined"],
+      ["share_pence", "BIGINT", "this location's equal share of the grant (NULL when the location is not used)"],
+      ["source_column", "VARCHAR", "the column title or JSON path the code came from"],
+    ],
+  },
+  {
+    name: "grant_lsoa",
+    description: "Grant money placed in the place's LSOAs; per grant the rows add up to grants.in_place_pence exactly.",
+    columns: [
+      ["grant_id", "VARCHAR", "grant"],
+      ["lsoa21cd", "VARCHAR", "LSOA 2021 in the place"],
+      ["amount_pence", "BIGINT", "pence placed here (population-apportioned with largest-remainder rounding)"],
+      ["method", "VARCHAR", "beneficiary_lsoa, beneficiary_lsoa11, beneficiary_msoa, beneficiary_ward, beneficiary_district, beneficiary_icb, recipient_postcode, recipient_district"],
+    ],
+  },
+  {
+    name: "grant_funding_orgs",
+    description: "Every Funding Org a grant names.",
+    columns: [
+      ["grant_id", "VARCHAR", "grant"],
+      ["seq", "INTEGER", "position (0 = first)"],
+      ["org_id", "VARCHAR", "Funding Org:Identifier"],
+      ["org_name", "VARCHAR", "Funding Org:Name"],
+    ],
+  },
+  {
+    name: "grant_rounds",
+    description: "The place's funding rounds and their contributions (from the place configuration), one row per contribution.",
+    columns: [
+      ["round_id", "VARCHAR", "round id"],
+      ["round_name", "VARCHAR", "round name"],
+      ["programme", "VARCHAR", "Grant Programme code or title that links grants to the round"],
+      ["synthetic", "BOOLEAN", "a demo round (made-up money)"],
+      ["round_seq", "INTEGER", "order of the round in the configuration"],
+      ["seq", "INTEGER", "order of the contribution in the round"],
+      ["funder", "VARCHAR", "contributor"],
+      ["funder_id", "VARCHAR", "contributor's organisation identifier, if given"],
+      ["funder_type", "VARCHAR", "NHS, local authority, philanthropy, business or other"],
+      ["contribution_pence", "BIGINT", "contribution in pence"],
+    ],
+  },
+  {
+    name: "grant_funder_type",
+    description: "Whose money each grant is: the grant's amount split over funders; per grant the rows add up to grants.amount_pence exactly.",
+    columns: [
+      ["grant_id", "VARCHAR", "grant"],
+      ["round_id", "VARCHAR", "the grant's round, or NULL"],
+      ["funder", "VARCHAR", "funder (contributor, named Funding Org, or the grant's first Funding Org when its type is not declared)"],
+      ["funder_type", "VARCHAR", "NHS, local authority, philanthropy, business, other, or 'not declared'"],
+      ["amount_pence", "BIGINT", "pence attributed (largest-remainder rounding)"],
+      ["basis", "VARCHAR", "named funder (the grant names a declared funder), round pro rata (split by the round's remaining contributions), not declared"],
+    ],
+  },
+  {
+    name: "grants_rejects",
+    description: "Every rejected row (severity error) and every value dropped or converted (warning), with where it was.",
+    columns: [
+      ["n", "INTEGER", "order found"],
+      ["file", "VARCHAR", "file (as the user named it)"],
+      ["sheet", "VARCHAR", "sheet (XLSX)"],
+      ["row", "INTEGER", "spreadsheet row (header = 1) or grant position in a JSON package; NULL for whole-file notes"],
+      ["column", "VARCHAR", "column title (spreadsheets) or JSON path"],
+      ["value", "VARCHAR", "the value as read (truncated to 200 characters)"],
+      ["severity", "VARCHAR", "error = the row was rejected; warning = the grant was kept and the value dropped, converted or noted"],
+      ["reason", "VARCHAR", "what is wrong, in words"],
+      ["grant_id", "VARCHAR", "Identifier, when known"],
+    ],
+  },
+  {
+    name: "grant_files",
+    description: "Each registered grants file: what was read, accepted and rejected.",
+    columns: [
+      ["seq", "INTEGER", "order read (duplicates are rejected in the later file)"],
+      ["file", "VARCHAR", "file (as the user named it)"],
+      ["stored_as", "VARCHAR", "registered copy under data/inputs/grants/"],
+      ["format", "VARCHAR", "csv, xlsx or json"],
+      ["encoding", "VARCHAR", "text encoding detected (CSV, JSON)"],
+      ["sheet", "VARCHAR", "sheet read (XLSX)"],
+      ["rows_read", "INTEGER", "data rows (spreadsheets) or grants (JSON) in the file"],
+      ["accepted", "INTEGER", "grants accepted"],
+      ["rejected", "INTEGER", "rows rejected (each has at least one error in grants_rejects)"],
+      ["merged", "INTEGER", "rows merged into an earlier row with the same Identifier (multiple-rows method)"],
+      ["warnings", "INTEGER", "warnings in grants_rejects"],
+      ["accepted_pence", "BIGINT", "total Amount Awarded of accepted grants"],
+    ],
+  },
+];
+
+export function tableDoc(name: string): TableDoc {
+  const t = grantTables.find((t) => t.name === name);
+  if (!t) throw new Error(`no grant table ${name}`);
+  return t;
+}
+
+/** DROP and CREATE a table as documented (empty). */
+export async function createDocumentedTable(db: Db, name: string): Promise<void> {
+  const t = tableDoc(name);
+  await db.run(`DROP TABLE IF EXISTS ${ident(name)}`);
+  await db.run(`CREATE TABLE ${ident(name)} (${t.columns.map(([c, type]) => `${ident(c)} ${type}`).join(", ")})`);
+}
+
+/** Store the descriptions as DuckDB comments (visible in duckdb_tables() and duckdb_columns()). */
+export async function commentTables(db: Db): Promise<void> {
+  for (const t of grantTables) {
+    await db.run(`COMMENT ON TABLE ${ident(t.name)} IS ${literal(t.description)}`);
+    for (const [c, , d] of t.columns) await db.run(`COMMENT ON COLUMN ${ident(t.name)}.${ident(c)} IS ${literal(d)}`);
+  }
+}

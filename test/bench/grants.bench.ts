@@ -1,0 +1,138 @@
+// Benchmark of grant ingest throughput (grants per second) on a generated 100,000-grant 360Giving CSV. Run: npx tsx test/bench/grants.bench.ts [grants] (CHEST_DB=built database to skip the build).
+import { copyFileSync, existsSync, mkdtempSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { build } from "../../pipelines/build/build.ts";
+import { openDb } from "../../pipelines/db/connection.ts";
+import { fetchSources } from "../../pipelines/fetch/fetch.ts";
+import { toCsv } from "../../pipelines/grants/csv.ts";
+import { readGrantFile } from "../../pipelines/grants/read.ts";
+import { ingestGrants } from "../../pipelines/grants/stage.ts";
+import { validateGrant } from "../../pipelines/grants/validate.ts";
+import { silentLogger } from "../../pipelines/log.ts";
+import { loadPlace } from "../../pipelines/place/load.ts";
+
+const N = Number(process.argv[2] ?? 100_000);
+const root = fileURLToPath(new URL("../../", import.meta.url));
+const mirror = fileURLToPath(new URL("../../../shared/data/", import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), "chest-grants-bench-"));
+const place = loadPlace(join(root, "data/places/north-east-london.json"));
+
+/** The benchmark's own seeded generator (mulberry32). */
+function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** With PROFILE=1, print every statement that takes more than 100 ms. */
+function profile(db: Awaited<ReturnType<typeof openDb>>) {
+  for (const key of ["run", "all"] as const) {
+    const original = db[key].bind(db) as (sql: string, params?: unknown) => Promise<unknown>;
+    (db as unknown as Record<string, unknown>)[key] = async (sql: string, params?: unknown) => {
+      const t = performance.now();
+      const result = await original(sql, params);
+      const ms = performance.now() - t;
+      if (ms > 100) console.log(`  ${ms.toFixed(0).padStart(6)} ms  ${sql.replace(/\s+/g, " ").trim().slice(0, 110)}`);
+      return result;
+    };
+  }
+}
+
+async function main() {
+  let dbPath = process.env.CHEST_DB;
+  let rawDir = process.env.CHEST_RAW ?? join(root, "data/raw");
+  const t0 = performance.now();
+  if (!dbPath || !existsSync(dbPath)) {
+    rawDir = join(dir, "raw");
+    dbPath = join(dir, "built.duckdb");
+    await fetchSources({ place, rawDir, mirror, log: silentLogger });
+    await build({ place, rawDir, dbPath, log: silentLogger });
+    console.log(`built a database from the mirror in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  }
+
+  // The ledger: beneficiary codes of every kind from the place (plus some outside it and some unknown), 1% bad rows.
+  const db = await openDb(dbPath, { readOnly: true });
+  const areas = await db.all<{ lsoa21cd: string; msoa21cd: string; ward_code: string; lad_code: string }>(`SELECT lsoa21cd, msoa21cd, ward_code, lad_code FROM lsoa ORDER BY 1`);
+  db.close();
+  const rng = seeded(42);
+  const header = [
+    "Identifier", "Title", "Description", "Currency", "Amount Awarded", "Award Date", "Planned Dates:Start Date", "Planned Dates:Duration (months)",
+    "Recipient Org:Identifier", "Recipient Org:Name", "Recipient Org:Postal Code", "Beneficiary Location:0:Geographic Code", "Beneficiary Location:0:Geographic Code Type",
+    "Beneficiary Location:1:Geographic Code", "Funding Org:0:Identifier", "Funding Org:0:Name", "Grant Programme:0:Code", "Grant Programme:0:Title", "Classifications:0:Title",
+  ];
+  const outside = ["E01011681", "E01000001", "E02002392", "E05001429", "S13002516", "E12000007", "E01999999"];
+  const rows: string[][] = [];
+  for (let i = 0; i < N; i++) {
+    const a = areas[Math.floor(rng() * areas.length)];
+    const r = rng();
+    const code = r < 0.5 ? a.lsoa21cd : r < 0.7 ? a.ward_code : r < 0.8 ? a.msoa21cd : r < 0.85 ? a.lad_code : r < 0.93 ? outside[Math.floor(rng() * outside.length)] : "";
+    const second = rng() < 0.1 ? areas[Math.floor(rng() * areas.length)].lsoa21cd : "";
+    const bad = rng() < 0.01;
+    const pence = 50_000 + Math.floor(rng() * 1_500_000);
+    rows.push([
+      `360G-bench-${i}`,
+      `Benchmark grant ${i}`,
+      "A generated grant for the ingest benchmark, with a description of ordinary length, quoted because it has a comma.",
+      "GBP",
+      bad ? "lots" : rng() < 0.2 ? `£${(pence / 100).toLocaleString("en-GB", { minimumFractionDigits: 2 })}` : (pence / 100).toFixed(2),
+      rng() < 0.2 ? "17/03/2024" : "2024-03-17",
+      "2024-04",
+      "12",
+      `360G-bench-org-${i % 9000}`,
+      `Bench organisation ${i % 9000}`,
+      "",
+      code,
+      code.startsWith("E01") ? "LSOA" : code.startsWith("E05") ? "WD" : "",
+      second,
+      "360G-bench",
+      "Benchmark Chest",
+      i % 2 ? "NELCC-DEMO-R1" : "NELCC-DEMO-R2",
+      "Round",
+      "Loneliness",
+    ]);
+  }
+  const file = join(dir, "bench-ledger.csv");
+  writeFileSync(file, toCsv(header, rows));
+  const mb = statSync(file).size / 1e6;
+  console.log(`generated ${N.toLocaleString("en-GB")} grants, ${mb.toFixed(1)} MB: ${file}`);
+
+  // Reading and validating alone (JavaScript).
+  const t1 = performance.now();
+  const read = await readGrantFile(file, "bench-ledger.csv");
+  const t2 = performance.now();
+  let ok = 0;
+  for (const rec of read.records) if (validateGrant(rec.raw).ok) ok++;
+  const t3 = performance.now();
+  console.log(`read (decode + RFC 4180 parse + unflatten): ${((t2 - t1) / 1000).toFixed(2)} s; validate (zod): ${((t3 - t2) / 1000).toFixed(2)} s; ${ok.toLocaleString("en-GB")} valid`);
+
+  // The whole stage on a copy of the database: read, validate, load, place, attribute, check, report.
+  const results: number[] = [];
+  for (let run = 1; run <= 2; run++) {
+    const copy = join(dir, `run-${run}.duckdb`);
+    copyFileSync(dbPath, copy);
+    const work = await openDb(copy);
+    if (process.env.PROFILE) profile(work);
+    const t = performance.now();
+    const s = await ingestGrants(work, [file], { place, log: silentLogger, reportsDir: join(dir, "rejects"), rawDir, postcodes: null });
+    const seconds = (performance.now() - t) / 1000;
+    work.close();
+    results.push(seconds);
+    console.log(
+      `run ${run}: ${s.grants.toLocaleString("en-GB")} grants accepted, ${s.rejected} rejected, in ${seconds.toFixed(2)} s = ${Math.round(N / seconds).toLocaleString("en-GB")} grants/s`,
+    );
+  }
+  const best = Math.min(...results);
+  console.log(`ingest throughput: ${Math.round(N / best).toLocaleString("en-GB")} grants per second (best of ${results.length}, ${N.toLocaleString("en-GB")} grants, Node ${process.version})`);
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
