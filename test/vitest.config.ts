@@ -10,6 +10,8 @@ export default defineConfig({
     include: ["test/**/*.test.ts"],
     exclude: ["test/bench/**", "node_modules/**"],
     environment: "node",
+    // Builds the demo database and the whole dashboard once for the browser tests (skip with CHEST_SKIP_SITE=1).
+    globalSetup: ["test/support/global-site.ts"],
     testTimeout: 120_000,
     hookTimeout: 600_000,
     fileParallelism: true,

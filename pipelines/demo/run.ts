@@ -2,7 +2,7 @@
 import { join } from "node:path";
 import { openDb } from "../db/connection.ts";
 import { updateDatabase } from "../build/update.ts";
-import { registerInput, registeredInputs } from "../inputs/registry.ts";
+import { registerInput, registeredInputs, type InputKind } from "../inputs/registry.ts";
 import { inputStages, type InputContext } from "../inputs/stages.ts";
 import { demoGenerators, demoOrder } from "./generators.ts";
 import { rmSync } from "node:fs";
@@ -13,6 +13,8 @@ export interface DemoOptions extends InputContext {
   seed: number;
   /** Where the generated files are written (data/demo/<place> by default). */
   demoDir?: string;
+  /** Only these kinds of input (default: every kind with a generator). */
+  kinds?: InputKind[];
 }
 
 export async function runDemo(options: DemoOptions): Promise<void> {
@@ -20,7 +22,7 @@ export async function runDemo(options: DemoOptions): Promise<void> {
   const outDir = options.demoDir ?? join("data", "demo", options.place.id);
   for (const kind of demoOrder) {
     const generate = demoGenerators[kind];
-    if (!generate) continue;
+    if (!generate || (options.kinds && !options.kinds.includes(kind))) continue;
     // The demo replaces earlier demo files of this kind, so a re-run with another seed does not pile up.
     for (const old of registeredInputs(options.inputsDir, kind)) if (old.includes("--demo-")) rmSync(old);
     const db = await openDb(options.dbPath, { readOnly: true });

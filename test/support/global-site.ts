@@ -1,0 +1,44 @@
+// Vitest global setup: build the demo database (real public data + synthetic inputs) and the whole dashboard once, offline, and serve it.
+import { join } from "node:path";
+import type { TestProject } from "vitest/node";
+import { runDemo } from "../../pipelines/demo/run.ts";
+import "../../pipelines/inputs/readers.ts";
+import type { InputKind } from "../../pipelines/inputs/registry.ts";
+import { silentLogger } from "../../pipelines/log.ts";
+import { serveStatic } from "../../pipelines/site/serve.ts";
+import { buildFromMirror, repoRoot, tempDir } from "./pipeline.ts";
+import { buildSiteGuarded } from "./site.ts";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    siteUrl: string;
+    siteDbPath: string;
+    siteNetwork: string[];
+    siteBuildLog: string;
+  }
+}
+
+export default async function setup(project: TestProject) {
+  if (process.env.CHEST_SKIP_SITE === "1") return;
+  const built = await buildFromMirror();
+  await runDemo({
+    place: built.place,
+    dbPath: built.dbPath,
+    inputsDir: join(built.dir, "inputs"),
+    demoDir: join(built.dir, "demo"),
+    reportsDir: join(built.dir, "rejects"),
+    rawDir: built.rawDir,
+    seed: 20251,
+    log: silentLogger,
+    // CHEST_DEMO_KINDS=grants,services limits the synthetic inputs (while one kind is being worked on).
+    kinds: process.env.CHEST_DEMO_KINDS ? (process.env.CHEST_DEMO_KINDS.split(",") as InputKind[]) : undefined,
+  });
+  const site = await buildSiteGuarded(built.dbPath, join(tempDir(), "network.log"));
+  if (site.code !== 0) throw new Error(`the dashboard did not build:\n${site.stderr.slice(-4000)}`);
+  const server = await serveStatic(join(repoRoot, "dist"), 0);
+  project.provide("siteUrl", server.url);
+  project.provide("siteDbPath", built.dbPath);
+  project.provide("siteNetwork", site.network);
+  project.provide("siteBuildLog", site.stderr);
+  return () => server.close();
+}
