@@ -231,7 +231,7 @@ export async function buildSite(options: BuildSiteOptions): Promise<BuiltSite> {
   if (run.code !== 0) {
     throw new SiteBuildError(`Framework build failed (exit ${run.code}):`, run.stderrTail || run.stdoutTail);
   }
-  if (run.stderrTail) log.warn(`framework: ${run.stderrTail}`);
+  if (run.stderrTail) log.progress(`framework (loader messages): ${run.stderrTail}`);
   if (!existsSync(outDir)) throw new SiteBuildError(`Framework reported success but wrote no ${outDir}`, run.stdoutTail);
 
   await checkNotInstalled(outDir);
