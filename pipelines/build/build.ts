@@ -1,7 +1,8 @@
 // `chest build`: run every stage into a temporary database and rename it into place only when all succeeded.
-import { existsSync, mkdirSync, renameSync, rmSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { openDb, type Db } from "../db/connection.ts";
+import type { Db } from "../db/connection.ts";
+import { runStagesAtomically, type Stage } from "./atomic.ts";
 import type { Logger } from "../log.ts";
 import type { Place } from "../place/schema.ts";
 import { loadAllRaw } from "./load-raw.ts";
@@ -18,7 +19,7 @@ export interface BuildOptions {
   log: Logger;
 }
 
-export type Stage = { name: string; run: (db: Db) => Promise<void> };
+export type { Stage };
 
 export function stages(options: BuildOptions): Stage[] {
   const { place, rawDir, log } = options;
@@ -44,27 +45,9 @@ export async function build(options: BuildOptions, extraStages: Stage[] = []): P
   const started = Date.now();
   const target = resolve(options.dbPath);
   mkdirSync(dirname(target), { recursive: true });
-  const tmp = `${target}.tmp-${process.pid}`;
-  rmSync(tmp, { force: true });
-  rmSync(`${tmp}.wal`, { force: true });
   const all = [...stages(options), ...extraStages];
   options.log.info(`build: ${options.place.name} into ${options.dbPath} (${all.length} stages)`);
-  const db = await openDb(tmp);
-  try {
-    for (const [i, stage] of all.entries()) {
-      options.log.info(`[${i + 1}/${all.length}] ${stage.name}`);
-      await stage.run(db);
-    }
-    await db.run("CHECKPOINT");
-  } catch (e) {
-    db.close();
-    rmSync(tmp, { force: true });
-    rmSync(`${tmp}.wal`, { force: true });
-    throw e;
-  }
-  db.close();
-  if (existsSync(`${target}.wal`)) rmSync(`${target}.wal`);
-  renameSync(tmp, target);
+  await runStagesAtomically(target, all, options.log, "empty");
   const seconds = (Date.now() - started) / 1000;
   options.log.info(`build: done in ${seconds.toFixed(1)} s`);
   return { dbPath: target, seconds };
