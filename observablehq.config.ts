@@ -24,6 +24,7 @@ const config: SiteConfig = {
   pages: [
     { name: "Overview", path: "/" },
     { name: "Need map", path: "/need-map" },
+    { name: "Provision", path: "/provision" },
     { name: "Data & methods", path: "/data" },
   ],
   globalStylesheets: [],

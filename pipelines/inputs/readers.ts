@@ -1,2 +1,3 @@
 // Registers the reader stage of each kind of user input (imported once by the command line).
 import "../grants/register.ts";
+import "../services/register.ts";

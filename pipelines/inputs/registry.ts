@@ -10,10 +10,18 @@ export type InputKind = (typeof inputKinds)[number];
 export const defaultInputsDir = "data/inputs";
 
 /**
+ * Optional step per kind before a file is registered: check it can be read (throw InputError) and return the one file to
+ * register (services packs a data package folder or datapackage.json into one self-contained datapackage.json).
+ */
+export const inputPreparers: Partial<Record<InputKind, (file: string) => string>> = {};
+
+/**
  * Register a user file: copy it to data/inputs/<kind>/ under a name that carries its content hash,
  * so registering the same bytes twice is a no-op. Returns the registered path.
  */
-export function registerInput(inputsDir: string, kind: InputKind, file: string): { path: string; added: boolean } {
+export function registerInput(inputsDir: string, kind: InputKind, given: string): { path: string; added: boolean } {
+  const prepare = inputPreparers[kind];
+  const file = prepare ? prepare(given) : given;
   if (!existsSync(file) || !statSync(file).isFile()) throw new InputError(file, "file not found");
   const digest = createHash("sha256").update(readFileSync(file)).digest("hex").slice(0, 12);
   const dir = join(inputsDir, kind);
