@@ -24,7 +24,10 @@ const config: SiteConfig = {
   pages: [
     { name: "Overview", path: "/" },
     { name: "Need map", path: "/need-map" },
+    { name: "Referrals", path: "/referrals" },
     { name: "Provision", path: "/provision" },
+    { name: "Grants", path: "/grants" },
+    { name: "Equity", path: "/equity" },
     { name: "Data & methods", path: "/data" },
   ],
   globalStylesheets: [],

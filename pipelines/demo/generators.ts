@@ -11,6 +11,8 @@ export interface DemoContext {
   /** Folder to write the generated files into. */
   outDir: string;
   seed: number;
+  /** The fetched public files (NHS practices, lookups), data/raw by default. */
+  rawDir?: string;
   log: Logger;
 }
 

@@ -28,7 +28,7 @@ export async function runDemo(options: DemoOptions): Promise<void> {
     const db = await openDb(options.dbPath, { readOnly: true });
     let files: string[];
     try {
-      files = await generate({ db, place: options.place, outDir: join(outDir, kind), seed: options.seed, log });
+      files = await generate({ db, place: options.place, outDir: join(outDir, kind), seed: options.seed, rawDir: options.rawDir, log });
     } finally {
       db.close();
     }

@@ -1,6 +1,7 @@
 // What the Grants page may receive: small aggregated rows from the grant tables, with no names of individual recipients.
 import type { Db } from "../db/connection.ts";
 import { locationMethodLabel, locationMethodOrder } from "../../src/lib/grants-labels.ts";
+import { SYNTHETIC_LABEL } from "../demo/generators.ts";
 
 /** Optional filters for the maps and the ledger (null/undefined = all). */
 export interface GrantFilter {
@@ -338,4 +339,22 @@ export interface GrantFileRow {
 export async function grantFiles(db: Db): Promise<GrantFileRow[]> {
   return db.all<GrantFileRow>(`
     SELECT file, format, rows_read, accepted, rejected, warnings, (accepted_pence / 100.0)::DOUBLE AS accepted_amount FROM grant_files ORDER BY seq`);
+}
+
+export interface GrantSynthetic {
+  /** funding rounds the place configuration marks synthetic */
+  rounds: number;
+  /** grants in a synthetic round or whose description starts with the demo label */
+  grants: number;
+}
+
+/** How much of the ledger is synthetic demo data (the Grants page shows a banner whenever either count is above 0). */
+export async function grantSynthetic(db: Db): Promise<GrantSynthetic> {
+  const [s] = await db.all<GrantSynthetic>(
+    `SELECT (SELECT count(DISTINCT round_id) FROM grant_rounds WHERE synthetic)::INTEGER AS rounds,
+      (SELECT count(*) FROM grants g WHERE starts_with(coalesce(g.description, ''), $label)
+        OR g.round_id IN (SELECT round_id FROM grant_rounds WHERE synthetic))::INTEGER AS grants`,
+    { label: SYNTHETIC_LABEL },
+  );
+  return s;
 }

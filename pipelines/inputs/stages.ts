@@ -3,6 +3,7 @@ import type { Stage } from "../build/build.ts";
 import type { Logger } from "../log.ts";
 import type { Place } from "../place/schema.ts";
 import { registeredInputs, type InputKind } from "./registry.ts";
+import { equityStage } from "../equity/stage.ts";
 
 export interface InputContext {
   place: Place;
@@ -22,7 +23,10 @@ export const inputStageFactories: Partial<Record<InputKind, InputStageFactory>> 
 
 /** The stages for every kind of input that has a reader, over the files registered for it (an empty list still creates the tables). */
 export function inputStages(inputsDir: string, ctx: InputContext, kinds?: InputKind[]): Stage[] {
-  return (Object.keys(inputStageFactories) as InputKind[])
+  const list = (Object.keys(inputStageFactories) as InputKind[])
     .filter((kind) => !kinds || kinds.includes(kind))
     .map((kind) => inputStageFactories[kind]!(registeredInputs(inputsDir, kind), ctx));
+  // Equity of spend is derived from the grants, so it is recomputed whenever they are.
+  if (inputStageFactories.grants && (!kinds || kinds.includes("grants"))) list.push(equityStage(ctx.log));
+  return list;
 }
