@@ -3,7 +3,7 @@ import { mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { SYNTHETIC_LABEL, type DemoContext } from "../demo/generators.ts";
 import type { Place } from "../place/schema.ts";
-import { mulberry32 } from "../../src/lib/equity.ts";
+import { mulberry32 } from "../../src/lib/random.ts";
 import { largestRemainder } from "../../src/lib/grants-money.ts";
 import { toCsv } from "./csv.ts";
 

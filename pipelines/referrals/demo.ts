@@ -15,7 +15,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { FeatureCollection } from "geojson";
 import { buildSpatialIndex } from "../../geo/spatial-index.ts";
-import { mulberry32, normalGenerator } from "../../src/lib/equity.ts";
+import { mulberry32, normalGenerator } from "../../src/lib/random.ts";
 import { NEED_CATEGORIES, needLabel } from "../../src/lib/needs.ts";
 import type { Db } from "../db/connection.ts";
 import { ident, literal } from "../db/sql.ts";

@@ -3,7 +3,7 @@ import { mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { FeatureCollection, MultiPolygon, Polygon } from "geojson";
 import { buildSpatialIndex } from "../../geo/spatial-index.ts";
-import { mulberry32 } from "../../src/lib/equity.ts";
+import { mulberry32 } from "../../src/lib/random.ts";
 import { needLookup, resolveNeed } from "../../src/lib/needs.ts";
 import type { Db } from "../db/connection.ts";
 import { SYNTHETIC_LABEL, type DemoContext } from "../demo/generators.ts";

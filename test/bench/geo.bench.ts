@@ -7,22 +7,12 @@ import { BOUNDARY_DEFAULTS, byteLength, prepareBoundaries } from "../../geo/prep
 import { withinDistance } from "../../geo/reach.ts";
 import { readBoundaries } from "../../geo/read.ts";
 import { buildSpatialIndex, locateBruteForce } from "../../geo/spatial-index.ts";
+import { mulberry32 as seeded } from "../../src/lib/random.ts";
 
 const DATA = fileURLToPath(new URL("../../../shared/data/geography/", import.meta.url));
 const NEL = new Set(["E09000001", "E09000002", "E09000012", "E09000016", "E09000025", "E09000026", "E09000030", "E09000031"]);
 type Boundaries = FeatureCollection<Polygon | MultiPolygon>;
 
-/** The benchmark's own seeded generator (mulberry32), apart from the tests'. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function table(title: string, rows: Record<string, string | number>[]): void {
   const columns = Object.keys(rows[0]);

@@ -12,6 +12,7 @@ import { ingestGrants } from "../../pipelines/grants/stage.ts";
 import { validateGrant } from "../../pipelines/grants/validate.ts";
 import { silentLogger } from "../../pipelines/log.ts";
 import { loadPlace } from "../../pipelines/place/load.ts";
+import { mulberry32 as seeded } from "../../src/lib/random.ts";
 
 const N = Number(process.argv[2] ?? 100_000);
 const root = fileURLToPath(new URL("../../", import.meta.url));
@@ -19,17 +20,6 @@ const mirror = fileURLToPath(new URL("../../../shared/data/", import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), "chest-grants-bench-"));
 const place = loadPlace(join(root, "data/places/north-east-london.json"));
 
-/** The benchmark's own seeded generator (mulberry32). */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** With PROFILE=1, print every statement that takes more than 100 ms. */
 function profile(db: Awaited<ReturnType<typeof openDb>>) {

@@ -13,6 +13,7 @@ import { memoryLogger, silentLogger } from "../../pipelines/log.ts";
 import { loadPlace } from "../../pipelines/place/load.ts";
 import { reachPairs } from "../../pipelines/services/locate.ts";
 import { buildServices } from "../../pipelines/services/stage.ts";
+import { mulberry32 as seeded } from "../../src/lib/random.ts";
 
 const args = process.argv.slice(2);
 const N = Number(args.find((a) => /^\d+$/.test(a)) ?? 50_000);
@@ -21,17 +22,6 @@ const WALK = 1200;
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const mirror = fileURLToPath(new URL("../../../shared/data/", import.meta.url));
 
-/** The benchmark's own seeded generator (mulberry32), apart from the tests'. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function time<T>(run: () => T): [T, number] {
   const start = performance.now();

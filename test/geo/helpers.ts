@@ -5,6 +5,10 @@ import { fileURLToPath } from "node:url";
 // @ts-ignore -- untyped module
 import { geoArea as d3GeoArea } from "d3";
 import type { Feature, FeatureCollection, MultiPolygon, Polygon, Position } from "geojson";
+import { mulberry32 } from "../../src/lib/random.ts";
+
+/** mulberry32: a small seeded generator returning numbers in [0, 1). */
+export const seededRandom = mulberry32;
 
 /** The mirror of official downloads, beside the repository (../shared/data). */
 export const SHARED_DATA = fileURLToPath(new URL("../../../shared/data/", import.meta.url));
@@ -19,17 +23,6 @@ export const NEL_LADS = new Set([
 /** d3-geo's spherical area in steradians: more than 2π means the rings were wound the way that fills the globe. */
 export const geoArea: (object: Feature | FeatureCollection) => number = d3GeoArea;
 
-/** mulberry32: a small seeded generator returning numbers in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** ONS population-weighted centroids keyed by LSOA 2021 code (columns LSOA21CD, lon, lat). */
 export function readCentroids(): Map<string, { lon: number; lat: number }> {

@@ -1,5 +1,6 @@
 // Proves the disclosure gate: small counts hidden, the rest rounded, and no hidden count recoverable by differencing.
 import { describe, expect, it } from "vitest";
+import { mulberry32 } from "../../src/lib/random.ts";
 import {
   additiveGroups,
   auditPublished,
@@ -22,17 +23,6 @@ import {
 // ---------------------------------------------------------------------------------------------------
 // Helpers written independently of the module, so the tests do not grade the module with itself.
 
-/** mulberry32: a small seeded PRNG, so the randomised tables are the same on every run. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const id = (key: string, category: string) => `${key}|${category}`;
 
