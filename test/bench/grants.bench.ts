@@ -13,6 +13,7 @@ import { validateGrant } from "../../pipelines/grants/validate.ts";
 import { silentLogger } from "../../pipelines/log.ts";
 import { loadPlace } from "../../pipelines/place/load.ts";
 import { mulberry32 as seeded } from "../../src/lib/random.ts";
+import { profileStatements } from "./profile.ts";
 
 const N = Number(process.argv[2] ?? 100_000);
 const root = fileURLToPath(new URL("../../", import.meta.url));
@@ -21,19 +22,7 @@ const dir = mkdtempSync(join(tmpdir(), "chest-grants-bench-"));
 const place = loadPlace(join(root, "data/places/north-east-london.json"));
 
 
-/** With PROFILE=1, print every statement that takes more than 100 ms. */
-function profile(db: Awaited<ReturnType<typeof openDb>>) {
-  for (const key of ["run", "all"] as const) {
-    const original = db[key].bind(db) as (sql: string, params?: unknown) => Promise<unknown>;
-    (db as unknown as Record<string, unknown>)[key] = async (sql: string, params?: unknown) => {
-      const t = performance.now();
-      const result = await original(sql, params);
-      const ms = performance.now() - t;
-      if (ms > 100) console.log(`  ${ms.toFixed(0).padStart(6)} ms  ${sql.replace(/\s+/g, " ").trim().slice(0, 110)}`);
-      return result;
-    };
-  }
-}
+const profile = (db: Awaited<ReturnType<typeof openDb>>) => profileStatements(db, 100);
 
 async function main() {
   let dbPath = process.env.CHEST_DB;

@@ -13,6 +13,7 @@ import { buildMeasures } from "../../pipelines/referrals/measures.ts";
 import { referralsStage, runReferralStage } from "../../pipelines/referrals/stage.ts";
 import { mulberry32 } from "../../src/lib/equity.ts";
 import { NEED_CATEGORIES } from "../../src/lib/needs.ts";
+import { profileStatements } from "./profile.ts";
 
 const N = Number(process.argv[2] ?? 1_000_000);
 const root = fileURLToPath(new URL("../../", import.meta.url));
@@ -21,20 +22,7 @@ const dir = mkdtempSync(join(tmpdir(), "chest-referrals-bench-"));
 const place = loadPlace(join(root, "data/places/north-east-london.json"));
 const seconds = (t: number) => (performance.now() - t) / 1000;
 
-/** With PROFILE=1, print every statement that takes more than 200 ms. */
-function profile(db: Awaited<ReturnType<typeof openDb>>) {
-  if (process.env.PROFILE !== "1") return;
-  for (const key of ["run", "all"] as const) {
-    const original = db[key].bind(db) as (sql: string, params?: unknown) => Promise<unknown>;
-    (db as unknown as Record<string, unknown>)[key] = async (sql: string, params?: unknown) => {
-      const t = performance.now();
-      const result = await original(sql, params);
-      const ms = performance.now() - t;
-      if (ms > 200) console.log(`  ${ms.toFixed(0).padStart(6)} ms  ${sql.replace(/\s+/g, " ").trim().slice(0, 120)}`);
-      return result;
-    };
-  }
-}
+const profile = (db: Awaited<ReturnType<typeof openDb>>) => profileStatements(db, 200);
 
 async function main() {
   let dbPath = process.env.CHEST_DB;
