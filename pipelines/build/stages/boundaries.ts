@@ -64,7 +64,7 @@ export async function buildBoundaries(db: Db, rawDir: string, log: Logger): Prom
       keep: [s.codeProperty, s.nameProperty],
       rename: { [s.codeProperty]: "code", [s.nameProperty]: "name" },
       ...BOUNDARY_DEFAULTS,
-      budgetBytes: Math.max(50_000, budgetPerLsoa * lsoas),
+      budgetBytes: Math.max(200_000, budgetPerLsoa * lsoas), // small places keep more detail per LSOA (Plymouth: 122 KB for 164 LSOAs)
       label: `${layer} boundaries`,
     });
     await insert(db, layer, result.collection.features.length, result.json, log, "official");
