@@ -68,14 +68,14 @@ export const commands: CommandSpec[] = [
   },
   {
     name: "ingest",
-    summary: "validate and load your own files (grants, referrals or services) into the database; rejected rows go to a report",
-    usage: "chest ingest <grants|referrals|services> FILE... [--db FILE] [--place FILE]",
+    summary: "validate and load your own files (grants, referrals, services or outcomes) into the database; rejected rows go to a report",
+    usage: "chest ingest <grants|referrals|services|outcomes> FILE... [--db FILE] [--place FILE]",
     options: [db, place, raw, inputs, postcodes, quiet],
-    positional: { name: "KIND FILE...", description: "what the files hold (grants, referrals or services), then one or more files", required: true, variadic: true },
+    positional: { name: "KIND FILE...", description: "what the files hold (grants, referrals, services or outcomes), then one or more files", required: true, variadic: true },
   },
   {
     name: "demo",
-    summary: "generate the seeded synthetic demo inputs (grants, services, referrals) for the place and ingest them",
+    summary: "generate the seeded synthetic demo inputs (grants, monitoring returns, services, referrals) for the place and ingest them",
     usage: "chest demo [--db FILE] [--place FILE] [--seed N]",
     options: [db, place, raw, { name: "seed", type: "string", value: "N", description: "random seed", default: "20251" }, inputs, quiet],
   },
@@ -107,6 +107,19 @@ export const commands: CommandSpec[] = [
       quiet,
     ],
     positional: { name: "new TERM...", description: "new, then district codes or names, ICB or sub-ICB codes, ODS codes or names", required: true, variadic: true },
+  },
+  {
+    name: "template",
+    summary: "write the monitoring return as an XLSX workbook with the round's grants filled in, drop-down lists and a notes sheet",
+    usage: "chest template outcomes [--round ID] [--out FILE] [--db FILE] [--place FILE]",
+    options: [
+      db,
+      place,
+      { name: "round", type: "string", value: "ID", description: "only the grants of this funding round (default: every round)" },
+      { name: "out", type: "string", value: "FILE", description: "workbook to write", default: "data/out/outcomes-return-template.xlsx" },
+      quiet,
+    ],
+    positional: { name: "WHAT", description: "which template: outcomes", required: true },
   },
   {
     name: "query",

@@ -93,6 +93,16 @@ async function doPlace(values: Values, positionals: string[], log: Logger) {
   });
 }
 
+async function doTemplate(values: Values, positionals: string[], log: Logger) {
+  const [what] = positionals;
+  if (what !== "outcomes") throw new UsageError(`chest template can write the outcomes monitoring return only, not "${what}"`);
+  const { writeTemplate } = await import("../outcomes/template.ts");
+  const { withDatabaseAt } = await import("../publish/database.ts");
+  const place = loadPlace(values.place as string);
+  const result = await withDatabaseAt(values.db as string, (db) => writeTemplate(db, { place, roundId: values.round as string | undefined, out: values.out as string }));
+  log.info(`template: ${result.path} (${result.grants} grants listed)`);
+}
+
 async function doSite(values: Values, log: Logger) {
   const { buildSite, clearLoaderCache } = await import("../site/build.ts");
   process.env.CHEST_DB = resolve(values.db as string);
@@ -134,6 +144,9 @@ export async function main(argv: string[]): Promise<number> {
       break;
     case "place":
       await doPlace(values, positionals, log);
+      break;
+    case "template":
+      await doTemplate(values, positionals, log);
       break;
     case "query": {
       const result = await runQuery(values.db as string, positionals.join(" "));

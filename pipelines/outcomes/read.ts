@@ -50,8 +50,10 @@ function toSheet(label: string, sheet: string | null, header: string[], body: { 
   if (missing.length) throw new InputError(label, `${where} (${kind}) lacks the column${missing.length > 1 ? "s" : ""} ${missing.join(", ")}`);
   const dup = names.find((n, i) => known.has(n) && names.indexOf(n) !== i);
   if (dup) throw new InputError(label, `${where} has the column ${dup} twice`);
+  // A pre-filled Returns row (grant and quarter only) that nobody filled in is not a return.
+  const filled = kind === "returns" ? (cells: Cell[]) => names.some((n, i) => (n === "sessions_delivered" || n === "submitted_on") && cellText(cells[i]) !== "") : () => true;
   const rows = body
-    .filter((r) => r.cells.some((c) => cellText(c) !== ""))
+    .filter((r) => r.cells.some((c) => cellText(c) !== "") && filled(r.cells))
     .map((r) => ({ line: r.line, cells: Object.fromEntries(names.flatMap((n, i) => (known.has(n) ? [[n, cellText(r.cells[i])]] : []))) }));
   return { kind, sheet, rows, ignored: header.filter((_, i) => !known.has(names[i])) };
 }
