@@ -104,6 +104,7 @@ async function store(db: Db, table: string, rows: unknown[][]): Promise<void> {
 export async function runOutcomeStage(db: Db, files: string[], ctx: InputContext, options: OutcomeStageOptions = {}): Promise<void> {
   const today = options.today ?? process.env.CHEST_TODAY ?? todayInLondon();
   await createOutcomeTables(db);
+  await store(db, "outcome_round", ctx.place.rounds.map((r) => [r.id, r.name, r.targetResidents ?? null, r.synthetic]));
   await buildGrantTable(db);
   const check = await checkContext(db, today);
   const stored: Stored = { returns: [], reach: [], participants: [] };

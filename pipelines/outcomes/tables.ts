@@ -28,6 +28,16 @@ export const outcomeTables: OutcomeTable[] = [
     ],
   },
   {
+    name: "outcome_round",
+    description: "The place's funding rounds as the Outcomes page needs them: name, reach target, synthetic label.",
+    columns: [
+      ["round_id", "VARCHAR", "round id (place file)"],
+      ["name", "VARCHAR", "round name"],
+      ["target_residents", "INTEGER", "residents the round aims to reach (place file targetResidents), or NULL"],
+      ["synthetic", "BOOLEAN", "a synthetic demo round"],
+    ],
+  },
+  {
     name: "outcome_return",
     description: "One accepted monitoring return per grant and quarter: sessions delivered and when it was sent.",
     columns: [
