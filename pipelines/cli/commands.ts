@@ -81,8 +81,8 @@ export const commands: CommandSpec[] = [
   },
   {
     name: "export",
-    summary: "write the chest's own grants as a 360Giving JSON package and CSV",
-    usage: "chest export grants [--out DIR] [--scope rounds|all] [--db FILE] [--place FILE]",
+    summary: "write the chest's own grants as a 360Giving JSON package and CSV, or the monitoring returns to chase as CSV",
+    usage: "chest export <grants|reminders> [--out DIR] [--scope rounds|all] [--db FILE] [--place FILE]",
     options: [
       db,
       place,
@@ -90,7 +90,7 @@ export const commands: CommandSpec[] = [
       { name: "scope", type: "string", value: "rounds|all", description: "only grants in the place's funding rounds, or every ingested grant", default: "rounds" },
       quiet,
     ],
-    positional: { name: "WHAT", description: "what to export: grants", required: true },
+    positional: { name: "WHAT", description: "what to export: grants, or reminders (monitoring returns missing, awaited or late)", required: true },
   },
   {
     name: "place",

@@ -64,7 +64,15 @@ async function doIngest(values: Values, positionals: string[], log: Logger) {
 
 async function doExport(values: Values, positionals: string[], log: Logger) {
   const [what] = positionals;
-  if (what !== "grants") throw new UsageError(`chest export can write grants only, not "${what}"`);
+  if (what === "reminders") {
+    const { exportReminders } = await import("../outcomes/export.ts");
+    const { withDatabaseAt } = await import("../publish/database.ts");
+    const place = loadPlace(values.place as string);
+    const path = await withDatabaseAt(values.db as string, (db) => exportReminders(db, place, values.out as string));
+    log.info(`export: ${path}`);
+    return;
+  }
+  if (what !== "grants") throw new UsageError(`chest export can write grants or reminders, not "${what}"`);
   const scope = values.scope as string;
   if (scope !== "rounds" && scope !== "all") throw new UsageError(`--scope must be rounds or all, not "${scope}"`);
   const { exportGrants } = await import("../grants/export.ts");

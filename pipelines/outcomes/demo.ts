@@ -46,7 +46,7 @@ export function demoReturnRows(grants: DemoGrant[], boroughs: string[], seed: nu
       const home = g.lad_code ?? boroughs[0];
       for (const band of bands.slice(0, 2 + Math.floor(rng() * 4))) {
         const lad = rng() < 0.2 ? boroughs[Math.floor(rng() * boroughs.length)] : home;
-        out.reach.push([g.grant_id, quarterLabel(q), lad, band, String(Math.floor(rng() * 18))]);
+        out.reach.push([g.grant_id, quarterLabel(q), lad, band, String(Math.floor(rng() * 11))]);
       }
     }
     if (!arrived.length || rng() < 0.3) return; // many small groups send reach only
