@@ -20,7 +20,7 @@ import {
   type TableStructure,
   parsePolicy,
 } from "../../src/lib/disclosure.ts";
-import { MEANINGFUL_CHANGE, MIN_PAIRS, summariseChange, ONS4_MEASURES, type Ons4Measure } from "../../src/lib/wellbeing.ts";
+import { MEANINGFUL_CHANGE, MIN_PAIRS, summariseChange, ONS4_MEASURES, ons4Band, ons4Bands, type Ons4Measure } from "../../src/lib/wellbeing.ts";
 import { hasTable } from "./database.ts";
 
 const PLACE = "PLACE";
@@ -81,6 +81,8 @@ export interface OutcomeFigures {
   reach: { round: string; borough_code: string; borough: string; age_band: string; residents: number | null }[];
   wellbeing: { dimension: string; group: string; label: string; pairs: number | null; mean: number | null; lower: number | null; upper: number | null; improved: number | null; improvedShare: number | null; small: boolean }[];
   ons4: { measure: Ons4Measure; pairs: number | null; mean: number | null; lower: number | null; upper: number | null }[];
+  /** People with before and after answers in each ONS threshold band, before and after (counts through the gate). */
+  ons4Bands: { measure: Ons4Measure; band: string; before: number | null; after: number | null }[];
   gp: { round: string; borough_code: string; borough: string; answer: string; count: number | null }[];
   completeness: { round: string; status: string; quarters: number }[];
 }
@@ -202,11 +204,37 @@ export async function outcomeFigures(db: Db): Promise<OutcomeFigures | null> {
       .map((c) => ({ round: c.category.split("|")[0], borough_code: c.key, borough: c.key === PLACE ? "All boroughs" : lads.get(c.key) ?? c.key, age_band: c.category.split("|")[1], residents: c.value })),
     wellbeing,
     ons4: await ons4Change(db, policy),
+    ons4Bands: await ons4BandCounts(db, policy),
     gp: (gp?.cells ?? []).map((c) => ({ round: c.category.split("|")[0], borough_code: c.key, borough: c.key === PLACE ? "All boroughs" : lads.get(c.key) ?? c.key, answer: c.category.split("|")[1], count: c.value })),
     completeness: await db.all<{ round: string; status: string; quarters: number }>(
       `SELECT round_id AS round, status, count(*)::INTEGER AS quarters FROM outcome_due GROUP BY ALL ORDER BY ALL`,
     ),
   };
+}
+
+/** ONS threshold bands of the paired participants' ratings before and after: one protected table (bands add up to each measure's total). */
+async function ons4BandCounts(db: Db, policy: DisclosurePolicy): Promise<OutcomeFigures["ons4Bands"]> {
+  const counts = new Map<string, number>();
+  for (const measure of ONS4_MEASURES) {
+    // Aggregated rows only: how many paired people gave each rating (0–10) at each stage; banded with the tested ons4Band.
+    const rows = await db.all<{ stage: string; score: number; n: number }>(`
+      SELECT r.stage, r.ons_${measure} AS score, count(*)::INTEGER AS n
+      FROM outcome_response r JOIN outcome_pair p ON p.grant_id = r.grant_id AND upper(p.participant_code) = upper(r.participant_code)
+      WHERE p.ons_${measure}_change IS NOT NULL GROUP BY ALL`);
+    for (const r of rows) {
+      const key = `${r.stage}\u0000${measure}|${ons4Band(measure, r.score)}`;
+      counts.set(key, (counts.get(key) ?? 0) + r.n);
+      counts.set(`${r.stage}\u0000${measure}|${ALL}`, (counts.get(`${r.stage}\u0000${measure}|${ALL}`) ?? 0) + r.n);
+    }
+  }
+  if (!counts.size) return [];
+  const categories = ONS4_MEASURES.flatMap((m) => [...ons4Bands(m), ALL].map((b) => `${m}|${b}`));
+  const cells: CountCell[] = ["before", "after"].flatMap((stage) => categories.map((category) => ({ key: stage, parent: null, category, count: counts.get(`${stage}\u0000${category}`) ?? 0 })));
+  const categoryTotals = Object.fromEntries(ONS4_MEASURES.map((m) => [`${m}|${ALL}`, ons4Bands(m).map((b) => `${m}|${b}`)]));
+  const table = gate("ONS4 bands", cells, policy, { categoryTotals });
+  return ONS4_MEASURES.flatMap((measure) =>
+    [...ons4Bands(measure), ALL].map((band) => ({ measure, band, before: valueOf(table, "before", `${measure}|${band}`).value, after: valueOf(table, "after", `${measure}|${band}`).value })),
+  );
 }
 
 export async function outcomeFiguresJson(db: Db): Promise<string> {

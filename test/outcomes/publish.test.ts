@@ -41,7 +41,12 @@ describe("outcome figures through disclosure control", () => {
     // Nothing published is a count from 1 to 7, and no participant code appears.
     const text = JSON.stringify(f);
     for (const code of ["H-01", "N-01", "N-03"]) expect(text).not.toContain(code);
-    const counts = [...f.reach.map((r) => r.residents), ...f.gp.map((g) => g.count), ...f.wellbeing.flatMap((w) => [w.pairs, w.improved])];
+    // ONS anxiety bands (ONS thresholds): before, 26 people rated 6 (high); after, 26 rated 4 (medium). Rounded to 25.
+    const anxiety = (band: string) => f.ons4Bands.find((b) => b.measure === "anxiety" && b.band === band)!;
+    expect(anxiety("high")).toEqual({ measure: "anxiety", band: "high", before: 25, after: 0 });
+    expect(anxiety("medium")).toEqual({ measure: "anxiety", band: "medium", before: 0, after: 25 });
+    expect(f.ons4.find((o) => o.measure === "anxiety")).toMatchObject({ pairs: 25, mean: -2 });
+    const counts = [...f.reach.map((r) => r.residents), ...f.gp.map((g) => g.count), ...f.wellbeing.flatMap((w) => [w.pairs, w.improved]), ...f.ons4Bands.flatMap((b) => [b.before, b.after])];
     expect(counts.filter((c) => c !== null && c >= 1 && c <= 7)).toEqual([]);
   });
 

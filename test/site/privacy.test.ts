@@ -39,8 +39,8 @@ it("publishes no participant code and no count of people from 1 to 7 from the mo
   const findings = await scanForDisclosure(join(repoRoot, "dist"), {
     ids: codes,
     threshold: 7,
-    // Counts of people in the outcome outputs: residents reached, people with paired answers, improved, GP answers.
-    countFields: ["residents", "pairs", "improved", "count"],
+    // Counts of people in the outcome outputs: residents reached, people with paired answers, improved, GP answers, ONS4 bands.
+    countFields: ["residents", "pairs", "improved", "count", "before", "after"],
     skip: (file) => !file.includes("outcomes-"),
   });
   expect(findings).toEqual([]);
