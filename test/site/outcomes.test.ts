@@ -59,10 +59,10 @@ describe("outcomes page", () => {
       expect(await wellbeing.locator('g[aria-label="dot"] circle').count()).toBe(3); // all participants and two rounds
       await wellbeing.screenshot({ path: join(shots, "outcomes-wellbeing-rounds.png") });
       await page.getByLabel("Borough", { exact: true }).check();
-      await expect.poll(() => page.locator('svg[aria-label^="Average change in SWEMWBS by borough"]').count()).toBe(1);
+      await expect.poll(() => page.locator('svg[aria-label^="Average change in SWEMWBS wellbeing score by borough"]').count()).toBe(1);
       const boroughTable = page.locator("table", { has: page.locator("caption", { hasText: "SWEMWBS change by borough" }) });
       expect(await boroughTable.locator("tbody tr").count()).toBeGreaterThanOrEqual(5);
-      await page.locator('svg[aria-label^="Average change in SWEMWBS by borough"]').screenshot({ path: join(shots, "outcomes-wellbeing-boroughs.png") });
+      await page.locator('svg[aria-label^="Average change in SWEMWBS wellbeing score by borough"]').screenshot({ path: join(shots, "outcomes-wellbeing-boroughs.png") });
 
       // GP answers and completeness.
       expect(await page.locator('svg[aria-label^="Share of participants who say"] g[aria-label="bar"] rect').count()).toBeGreaterThanOrEqual(3);
