@@ -28,6 +28,7 @@ const config: SiteConfig = {
     { name: "Provision", path: "/provision" },
     { name: "Grants", path: "/grants" },
     { name: "Equity", path: "/equity" },
+    { name: "Outcomes", path: "/outcomes" },
     { name: "Data & methods", path: "/data" },
   ],
   globalStylesheets: [],

@@ -68,21 +68,21 @@ export const commands: CommandSpec[] = [
   },
   {
     name: "ingest",
-    summary: "validate and load your own files (grants, referrals or services) into the database; rejected rows go to a report",
-    usage: "chest ingest <grants|referrals|services> FILE... [--db FILE] [--place FILE]",
+    summary: "validate and load your own files (grants, referrals, services or outcomes) into the database; rejected rows go to a report",
+    usage: "chest ingest <grants|referrals|services|outcomes> FILE... [--db FILE] [--place FILE]",
     options: [db, place, raw, inputs, postcodes, quiet],
-    positional: { name: "KIND FILE...", description: "what the files hold (grants, referrals or services), then one or more files", required: true, variadic: true },
+    positional: { name: "KIND FILE...", description: "what the files hold (grants, referrals, services or outcomes), then one or more files", required: true, variadic: true },
   },
   {
     name: "demo",
-    summary: "generate the seeded synthetic demo inputs (grants, services, referrals) for the place and ingest them",
+    summary: "generate the seeded synthetic demo inputs (grants, monitoring returns, services, referrals) for the place and ingest them",
     usage: "chest demo [--db FILE] [--place FILE] [--seed N]",
     options: [db, place, raw, { name: "seed", type: "string", value: "N", description: "random seed", default: "20251" }, inputs, quiet],
   },
   {
     name: "export",
-    summary: "write the chest's own grants as a 360Giving JSON package and CSV",
-    usage: "chest export grants [--out DIR] [--scope rounds|all] [--db FILE] [--place FILE]",
+    summary: "write the chest's own grants as a 360Giving JSON package and CSV, or the monitoring returns to chase as CSV",
+    usage: "chest export <grants|reminders> [--out DIR] [--scope rounds|all] [--db FILE] [--place FILE]",
     options: [
       db,
       place,
@@ -90,7 +90,7 @@ export const commands: CommandSpec[] = [
       { name: "scope", type: "string", value: "rounds|all", description: "only grants in the place's funding rounds, or every ingested grant", default: "rounds" },
       quiet,
     ],
-    positional: { name: "WHAT", description: "what to export: grants", required: true },
+    positional: { name: "WHAT", description: "what to export: grants, or reminders (monitoring returns missing, awaited or late)", required: true },
   },
   {
     name: "place",
@@ -107,6 +107,19 @@ export const commands: CommandSpec[] = [
       quiet,
     ],
     positional: { name: "new TERM...", description: "new, then district codes or names, ICB or sub-ICB codes, ODS codes or names", required: true, variadic: true },
+  },
+  {
+    name: "template",
+    summary: "write the monitoring return as an XLSX workbook with the round's grants filled in, drop-down lists and a notes sheet",
+    usage: "chest template outcomes [--round ID] [--out FILE] [--db FILE] [--place FILE]",
+    options: [
+      db,
+      place,
+      { name: "round", type: "string", value: "ID", description: "only the grants of this funding round (default: every round)" },
+      { name: "out", type: "string", value: "FILE", description: "workbook to write", default: "data/out/outcomes-return-template.xlsx" },
+      quiet,
+    ],
+    positional: { name: "WHAT", description: "which template: outcomes", required: true },
   },
   {
     name: "query",

@@ -65,7 +65,15 @@ async function doIngest(values: Values, positionals: string[], log: Logger) {
 
 async function doExport(values: Values, positionals: string[], log: Logger) {
   const [what] = positionals;
-  if (what !== "grants") throw new UsageError(`chest export can write grants only, not "${what}"`);
+  if (what === "reminders") {
+    const { exportReminders } = await import("../outcomes/export.ts");
+    const { withDatabaseAt } = await import("../publish/database.ts");
+    const place = loadPlace(values.place as string);
+    const path = await withDatabaseAt(values.db as string, (db) => exportReminders(db, place, values.out as string));
+    log.info(`export: ${path}`);
+    return;
+  }
+  if (what !== "grants") throw new UsageError(`chest export can write grants or reminders, not "${what}"`);
   const scope = values.scope as string;
   if (scope !== "rounds" && scope !== "all") throw new UsageError(`--scope must be rounds or all, not "${scope}"`);
   const { exportGrants } = await import("../grants/export.ts");
@@ -92,6 +100,16 @@ async function doPlace(values: Values, positionals: string[], log: Logger) {
     force: Boolean(values.force),
     log,
   });
+}
+
+async function doTemplate(values: Values, positionals: string[], log: Logger) {
+  const [what] = positionals;
+  if (what !== "outcomes") throw new UsageError(`chest template can write the outcomes monitoring return only, not "${what}"`);
+  const { writeTemplate } = await import("../outcomes/template.ts");
+  const { withDatabaseAt } = await import("../publish/database.ts");
+  const place = loadPlace(values.place as string);
+  const result = await withDatabaseAt(values.db as string, (db) => writeTemplate(db, { place, roundId: values.round as string | undefined, out: values.out as string }));
+  log.info(`template: ${result.path} (${result.grants} grants listed)`);
 }
 
 async function doSite(values: Values, log: Logger) {
@@ -149,6 +167,9 @@ async function runCommand(name: string, values: Values, positionals: string[], l
       break;
     case "place":
       await doPlace(values, positionals, log);
+      break;
+    case "template":
+      await doTemplate(values, positionals, log);
       break;
     case "query": {
       const result = await runQuery(values.db as string, positionals.join(" "));

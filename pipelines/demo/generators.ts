@@ -21,6 +21,6 @@ export type DemoGenerator = (ctx: DemoContext) => Promise<string[]>;
 
 export const demoGenerators: Partial<Record<InputKind, DemoGenerator>> = {};
 
-export const demoOrder: InputKind[] = ["grants", "services", "referrals"];
+export const demoOrder: InputKind[] = ["grants", "outcomes", "services", "referrals"];
 
 export const SYNTHETIC_LABEL = "SYNTHETIC DEMO DATA — not real grants, referrals or services";

@@ -26,6 +26,8 @@ const round = z.object({
   /** True for the demo rounds, so every view can label them synthetic. */
   synthetic: z.boolean().default(false),
   contributions: z.array(contribution).min(1, "list at least one contribution"),
+  /** Residents the round aims to reach (the Outcomes page shows reach against it). */
+  targetResidents: z.number().int().positive().optional(),
 });
 
 export const placeSchema = z

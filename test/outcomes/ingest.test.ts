@@ -1,0 +1,147 @@
+// Monitoring returns through the outcomes stage: good rows kept, hostile rows rejected with file/row/column/reason, identifiers never echoed, unpaired answers kept.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { InputError } from "../../pipelines/errors.ts";
+import { ingest, rejectsOf, tempDir, writeFile } from "./helpers.ts";
+
+const items = (v: number[]) => v.join(",");
+const participantsHeader = "grant_id,period,participant_code,stage,swemwbs_1,swemwbs_2,swemwbs_3,swemwbs_4,swemwbs_5,swemwbs_6,swemwbs_7,swemwbs_total,ons_life_satisfaction,ons_worthwhile,ons_happiness,ons_anxiety,gp_otherwise";
+
+describe("returns and reach", () => {
+  it("stores good rows, rejects the rest, and works out what is due, late and missing", async () => {
+    const dir = tempDir();
+    const returns = writeFile(dir, "returns.csv", [
+      "grant_id,period,sessions_delivered,submitted_on",
+      "G1,2024-Q2,10,2024-07-20", // on time (due 31 Jul)
+      "G1,2024-Q3,8,2024-11-15", // late (due 31 Oct)
+      "G1,2024-Q3,9,2024-11-16", // duplicate
+      "G9,2024-Q3,4,", // unknown grant
+      "G2,2024-Q1,4,", // before the grant starts
+      "G2,2024-Q3,-1,2024-10-01", // bad sessions
+      "G2,2024-Q4,3,2026-01-01", // future date
+    ].join("\n"));
+    const reach = writeFile(dir, "reach.csv", [
+      "grant_id,period,borough,age_band,residents",
+      "G1,2024-Q2,Hackney,65+,12",
+      "G1,2024-Q2,E09000025,16-24,3",
+      "G1,2024-Q2,Camden,16-24,3",
+      "G1,2024-Q2,Hackney,teen,3",
+    ].join("\n"));
+    const { db } = await ingest([returns, reach]);
+    const stored = await db.all(`SELECT grant_id, period, sessions, strftime(submitted_on, '%Y-%m-%d') AS sent FROM outcome_return ORDER BY ALL`);
+    expect(stored).toEqual([
+      { grant_id: "G1", period: "2024-Q2", sessions: 10, sent: "2024-07-20" },
+      { grant_id: "G1", period: "2024-Q3", sessions: 8, sent: "2024-11-15" },
+    ]);
+    const rejects = await rejectsOf(db);
+    expect(rejects.map((r) => [r.file, r.line, r.column, r.value])).toEqual([
+      ["reach.csv", 4, "borough", "Camden"],
+      ["reach.csv", 5, "age_band", "teen"],
+      ["returns.csv", 4, "", ""],
+      ["returns.csv", 5, "grant_id", "G9"],
+      ["returns.csv", 6, "period", "2024-Q1"],
+      ["returns.csv", 7, "sessions_delivered", "-1"],
+      ["returns.csv", 8, "submitted_on", "2026-01-01"],
+    ]);
+    expect(rejects.find((r) => r.line === 6)!.reason).toBe("outside the grant: it runs 2024-Q3 to 2024-Q4");
+    expect(rejects.find((r) => r.line === 4 && r.file === "returns.csv")!.reason).toContain("duplicate");
+    const due = await db.all(`SELECT grant_id, period, status FROM outcome_due ORDER BY grant_id, period`);
+    // Today is 2025-06-15: G1 runs 2024-Q2..2025-Q1, G2 2024-Q3..2024-Q4 (6 months from July); G3 is in no round.
+    expect(due).toEqual([
+      { grant_id: "G1", period: "2024-Q2", status: "on time" },
+      { grant_id: "G1", period: "2024-Q3", status: "late" },
+      { grant_id: "G1", period: "2024-Q4", status: "missing" },
+      { grant_id: "G1", period: "2025-Q1", status: "missing" },
+      { grant_id: "G2", period: "2024-Q3", status: "missing" },
+      { grant_id: "G2", period: "2024-Q4", status: "missing" },
+    ]);
+    const reachRows = await db.all(`SELECT lad_code, age_band, residents FROM outcome_reach ORDER BY ALL`);
+    expect(reachRows).toEqual([
+      { lad_code: "E09000012", age_band: "65+", residents: 12 },
+      { lad_code: "E09000025", age_band: "16-24", residents: 3 },
+    ]);
+  });
+});
+
+describe("participants", () => {
+  it("pairs before and after, keeps the unpaired, and converts to metric scores", async () => {
+    const dir = tempDir();
+    const file = writeFile(dir, "participants.csv", [
+      participantsHeader,
+      `G1,2024-Q2,P-001,before,${items([2, 2, 2, 2, 2, 2, 2])},,5,5,5,6,`, // raw 14 → 15.32
+      `G1,2024-Q4,P-001,after,${items([3, 3, 3, 3, 3, 3, 3])},,7,7,6,3,yes`, // raw 21 → 19.25
+      `G1,2024-Q2,P-002,before,,,,,,,,25,,,,,`, // total only: 22.35
+      `G1,2024-Q2,P-003,before,${items([3, 3, 3, 3, 3, 3, 3])},21,,,,,`, // unpaired (no after)
+      `G1,2024-Q4,p-002,after,,,,,,,,24,,,,,unsure`, // same person, code case differs: 21.54
+    ].join("\n"));
+    const { db, log } = await ingest([file]);
+    expect(await rejectsOf(db)).toEqual([]);
+    const pairs = await db.all(`SELECT participant_code, before_metric, after_metric, change, improved, ons_anxiety_change FROM outcome_pair ORDER BY 1`);
+    expect(pairs).toEqual([
+      { participant_code: "P-001", before_metric: 15.32, after_metric: 19.25, change: 3.93, improved: true, ons_anxiety_change: -3 },
+      { participant_code: "P-002", before_metric: 22.35, after_metric: 21.54, change: -0.81, improved: false, ons_anxiety_change: null },
+    ]);
+    expect(await db.all(`SELECT participant_code, has_stage, line FROM outcome_unpaired`)).toEqual([{ participant_code: "P-003", has_stage: "before", line: 5 }]);
+    expect(log.lines.join("\n")).toContain("1 participants have answers at one stage only (kept");
+  });
+});
+
+describe("hostile files", () => {
+  const hostile = [
+    participantsHeader,
+    `G1,2024-Q2,Jane Smith,before,${items([3, 3, 3, 3, 3, 3, 3])},,,,,,`,
+    `G1,2024-Q2,943 476 5919,before,${items([3, 3, 3, 3, 3, 3, 3])},,,,,,`,
+    `G1,2024-Q2,jane@example.org,before,${items([3, 3, 3, 3, 3, 3, 3])},,,,,,`,
+    `G1,2024-Q2,E8 1DY,before,${items([3, 3, 3, 3, 3, 3, 3])},,,,,,`,
+    `G1,2024-Q2,JSMITH1,before,${items([3, 3, 3, 3, 3, 3, 3])},,,,,,`,
+    `G1,2024-Q2,1984-02-29,before,${items([3, 3, 3, 3, 3, 3, 3])},,,,,,`,
+    `G1,2024-Q2,P-010,before,${items([3, 3, 3, 3, 3, 3, 3])},,,,,,Mrs Patel said yes`,
+    `G1,2024-Q2,P-011,before,${items([0, 3, 3, 3, 6, 3, 3])},,,,,,`,
+    `G1,2024-Q2,P-012,before,${items([3, 3, 3])},,,,,,,,`,
+    `G1,2024-Q2,P-013,before,,,,,,,,40,,,,,`,
+    `G1,2024-Q2,P-014,before,${items([3, 3, 3, 3, 3, 3, 3])},22,,,,,`,
+    `G1,2024-Q2,P-015,before,,,,,,,,,11,5,5,5,`,
+    `G1,2024-Q2,P-016,during,,,,,,,,,5,5,5,5,`,
+    `G1,2024-Q2,P-017,before,${items([4, 4, 4, 4, 4, 4, 4])},,,,,,`,
+  ].join("\n");
+
+  it("rejects every bad row with its reason, keeps the good one, and never echoes an identifier", async () => {
+    const dir = tempDir();
+    const file = writeFile(dir, "hostile.csv", hostile);
+    const { db, reportsDir } = await ingest([file]);
+    const rejects = await rejectsOf(db);
+    const byLine = (line: number) => rejects.filter((r) => r.line === line);
+    for (const line of [2, 3, 4, 5, 6, 7]) expect(byLine(line)).toEqual([expect.objectContaining({ column: "participant_code", value: "(withheld)" })]);
+    expect(byLine(2)[0].reason).toContain("looks like a person's name");
+    expect(byLine(3)[0].reason).toContain("NHS number");
+    expect(byLine(4)[0].reason).toContain("email");
+    expect(byLine(5)[0].reason).toContain("postcode");
+    expect(byLine(6)[0].reason).toContain("name or word");
+    expect(byLine(7)[0].reason).toContain("date");
+    expect(byLine(8)).toEqual([expect.objectContaining({ column: "gp_otherwise", value: "(withheld)", reason: expect.stringContaining("name") })]);
+    expect(byLine(9).map((r) => [r.column, r.value])).toEqual([["swemwbs_1", "0"], ["swemwbs_5", "6"]]);
+    expect(byLine(10)[0].reason).toContain("all seven items (3 of 7 given)");
+    expect(byLine(11)[0]).toMatchObject({ column: "swemwbs_total", value: "40", reason: expect.stringContaining("7 to 35") });
+    expect(byLine(12)[0]).toMatchObject({ column: "swemwbs_total", reason: "does not match the seven items (they add up to 21)" });
+    expect(byLine(13)[0]).toMatchObject({ column: "ons_life_satisfaction", value: "11" });
+    expect(byLine(14)[0]).toMatchObject({ column: "stage", value: "during" });
+    // Nothing accepted is lost: the one good row is stored.
+    expect(await db.all(`SELECT participant_code, swemwbs_raw FROM outcome_response`)).toEqual([{ participant_code: "P-017", swemwbs_raw: 28 }]);
+    // No identifier appears anywhere in the database or the rejects report.
+    const report = readFileSync(join(reportsDir, "outcomes-rejects.csv"), "utf8");
+    const everything = JSON.stringify(await db.all(`SELECT * FROM outcome_reject`)) + JSON.stringify(await db.all(`SELECT * FROM outcome_response`)) + report;
+    for (const secret of ["Jane", "Smith", "943 476 5919", "9434765919", "jane@example.org", "E8 1DY", "JSMITH1", "1984-02-29", "Patel"]) expect(everything).not.toContain(secret);
+    const [f] = await db.all(`SELECT "rows", accepted, rejected_rows, identifier_rows FROM outcome_file`);
+    expect(f).toEqual({ rows: 14, accepted: 1, rejected_rows: 13, identifier_rows: 7 });
+  });
+
+  it("refuses a whole file with a name column, and a file that is no return at all", async () => {
+    const dir = tempDir();
+    const named = writeFile(dir, "named.csv", `participant_name,${participantsHeader}\nJo,G1,2024-Q2,P-001,before,3,3,3,3,3,3,3,,,,,,\n`);
+    await expect(ingest([named])).rejects.toThrow(InputError);
+    await expect(ingest([named])).rejects.toThrow(/refused: .*participant_name.*name/);
+    const other = writeFile(dir, "other.csv", "a,b\n1,2\n");
+    await expect(ingest([other])).rejects.toThrow(/not part of a monitoring return/);
+  });
+});
