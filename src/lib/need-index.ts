@@ -17,6 +17,7 @@
 //   expTransform(R) → the IoD exponential transformation X = −23·ln(1 − R·(1 − e^(−100/23))), R in (0, 1]
 //   rankDescending(score) → Int32Array ranks (1 = highest score; ties share the best rank; NaN → 0)
 //   combine(matrix, weights, n, k) → Float64Array scores, the inner loop shared with need-uncertainty.ts
+//   aggregateResult(result, groupOf, population, groups): the same index for a coarser layer (population-weighted)
 //   IMD_2025_WEIGHTS, imdComponents(domainRanks, N): the IMD itself as one configuration (seven domain ranks,
 //     the published weights 22.5/22.5/13.5/13.5/9.3/9.3/9.3%, the exponential transformation)
 //
@@ -290,6 +291,7 @@ export function prepareComponents(components: readonly ComponentInput[], n: numb
     if (!(c.weight >= 0) || !Number.isFinite(c.weight)) throw new RangeError(`component ${c.key} has weight ${c.weight}: weights must be 0 or more`);
     let reason: string | null = null;
     if (c.weight === 0) reason = "weight 0";
+    else if (Array.prototype.every.call(c.values, (v: number) => v !== v)) reason = "no values for any area";
     else if (isRelative(c.method, c.nationalN) && hasNoVariation(c.values)) {
       reason = "no variation among the areas";
       noVariation.push(c.key);
@@ -346,4 +348,38 @@ export function imdComponents(domainRanks: Readonly<Record<string, ArrayLike<num
     if (!values) throw new RangeError(`imdComponents: no ranks for the ${key} domain`);
     return { key, label: IMD_LABELS[key], weight, direction: "lower", method: "exponential", values, nationalN };
   });
+}
+
+/**
+ * The same index for a coarser layer (MSOA, ward, borough…): each group's standardised components are the
+ * population-weighted means of its areas' (over the areas where the component is present), then combined with
+ * the same weights and ranked. `groupOf[i]` is area i's group (−1 = none); `weight[i]` its population.
+ */
+export function aggregateResult(result: NeedIndexResult, groupOf: ArrayLike<number>, weight: ArrayLike<number>, groups: number): NeedIndexResult {
+  const k = result.weights.length;
+  const sums = new Float64Array(groups * k);
+  const totals = new Float64Array(groups * k);
+  for (let i = 0; i < result.n; i++) {
+    const g = groupOf[i];
+    if (g < 0) continue;
+    const w = weight[i] > 0 ? weight[i] : 0;
+    for (let j = 0; j < k; j++) {
+      const v = result.matrix[i * k + j];
+      if (v === v) {
+        sums[g * k + j] += w * v;
+        totals[g * k + j] += w;
+      }
+    }
+  }
+  const matrix = new Float64Array(groups * k);
+  for (let x = 0; x < groups * k; x++) matrix[x] = totals[x] > 0 ? sums[x] / totals[x] : NaN;
+  const score = combine(matrix, result.weights, groups, k);
+  const rank = rankDescending(score);
+  const missing = new Uint8Array(groups);
+  let ranked = 0;
+  for (let g = 0; g < groups; g++) {
+    if (rank[g] > 0) ranked++;
+    for (let j = 0; j < k; j++) if (result.weights[j] > 0 && matrix[g * k + j] !== matrix[g * k + j]) missing[g]++;
+  }
+  return { ...result, n: groups, score, rank, percentile: percentileFromRank(rank, ranked), missing, matrix, ranked };
 }
