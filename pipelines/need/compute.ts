@@ -1,6 +1,6 @@
 // Runs the need-index engine per theme over the LSOAs' inputs and over every layer above them: scores, ranks, rank intervals and reasons (aggregated rows only).
 import { aggregateResult, computeNeedIndex, type ComponentInput, type NeedIndexResult } from "../../src/lib/need-index.ts";
-import { analyseUncertainty } from "../../src/lib/need-uncertainty.ts";
+import { analyseUncertainty, oneAtATime } from "../../src/lib/need-uncertainty.ts";
 import { componentDef, type ThemeConfig, type WeightedComponent } from "../../src/lib/need-themes.ts";
 import { priorityReasons, type ReasonPart } from "../../src/lib/need-reasons.ts";
 
@@ -155,8 +155,12 @@ export function layerResults(
 }
 
 /** What each component did in a theme: its weight, whether it was used (and why not), and how much the ranking hinges on it. */
-export function componentResults(config: ThemeConfig, indices: { need: NeedIndexResult; provision: NeedIndexResult; priority: NeedIndexResult }, runs: number, seed: number): ComponentResult[] {
-  const u = analyseUncertainty(indices.priority, { runs: Math.min(runs, 200), seed });
+export function componentResults(config: ThemeConfig, indices: { need: NeedIndexResult; provision: NeedIndexResult; priority: NeedIndexResult }): ComponentResult[] {
+  const sensitivity = oneAtATime(indices.priority, indices.priority.weights.length);
+  let most = -1;
+  sensitivity.forEach((v, j) => {
+    if (v > 0 && (most < 0 || v > sensitivity[most])) most = j;
+  });
   const nNeed = config.need.length;
   return indices.priority.components.map((c, j) => {
     const side = j < nNeed ? "need" : "provision";
@@ -170,8 +174,8 @@ export function componentResults(config: ThemeConfig, indices: { need: NeedIndex
       weight: listed.weight,
       used: own.used,
       reason: own.reason,
-      sensitivity: own.used ? u.sensitivity[j] : null,
-      most_sensitive: u.mostSensitive === j,
+      sensitivity: own.used ? sensitivity[j] : null,
+      most_sensitive: most === j,
     };
   });
 }

@@ -130,7 +130,7 @@ export async function buildNeed(db: Db, place: Place, log?: Logger, runs = NEED_
     const indices = themeIndices(config, rows, national);
     const themePhrase = config.theme === "all" ? "" : needLabel(config.theme).toLowerCase();
     for (const layer of layers) results.push(...layerResults(config, layer, rows, indices, { nationalN: national, runs, seed: NEED_SEED, themePhrase }));
-    components.push(...componentResults(config, indices, runs, NEED_SEED));
+    components.push(...componentResults(config, indices));
   }
   await writeRows(db, "need_result", resultColumns, results);
   await db.run(`COMMENT ON TABLE need_result IS 'The need-index engine''s output per layer, area and theme (read need_area, which adds names, population and the gap)'`);

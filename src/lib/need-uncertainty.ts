@@ -7,6 +7,7 @@
 //     Per area: median rank, the 90% rank interval (5th and 95th percentiles, nearest-rank), the share of runs in
 //     the top `topN` and in the top `topShare` of ranked areas, and the component whose weight its rank moves with
 //     most (Pearson correlation over the runs, |r| ≥ 0.3, else −1).
+//     oneAtATime(result) alone gives the per-component figure without the Monte Carlo runs.
 //     Per component: the mean number of places areas move when its weight alone is raised by half (the others
 //     re-normalised); `mostSensitive` is the component with the largest move.
 //
@@ -62,8 +63,8 @@ function meanShift(a: Int32Array, b: Int32Array): number {
   return m ? s / m : 0;
 }
 
-/** One-at-a-time: raise each used weight by half, re-normalise, re-rank, and measure how far areas move. */
-function oneAtATime(result: NeedIndexResult, k: number): Float64Array {
+/** One-at-a-time: raise each used weight by half, re-normalise, re-rank, and measure how far areas move (mean places, per component). */
+export function oneAtATime(result: NeedIndexResult, k: number): Float64Array {
   const out = new Float64Array(k);
   const w = new Float64Array(k);
   const score = new Float64Array(result.n);
