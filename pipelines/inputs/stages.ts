@@ -29,7 +29,7 @@ export function inputStages(inputsDir: string, ctx: InputContext, kinds?: InputK
     .map((kind) => inputStageFactories[kind]!(registeredInputs(inputsDir, kind), ctx));
   // Equity of spend is derived from the grants, so it is recomputed whenever they are.
   if (inputStageFactories.grants && (!kinds || kinds.includes("grants"))) list.push(equityStage(ctx.log));
-  // Need, provision and the gap read grants, services and published referrals, so they follow any of them.
-  if (!kinds || kinds.some((k) => ["grants", "services", "referrals"].includes(k))) list.push(needStage(ctx.place, ctx.log));
+  // Need, provision and the gap read grants, services, published referrals and custom neighbourhoods, so they follow any of them.
+  if (!kinds || kinds.some((k) => ["grants", "services", "referrals", "neighbourhoods"].includes(k))) list.push(needStage(ctx.place, ctx.log));
   return list;
 }

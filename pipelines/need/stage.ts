@@ -76,7 +76,7 @@ async function writeRows<T extends object>(db: Db, table: string, columns: [keyo
 
 /** need_area: names, population and the gap beside the engine's results, set-based. */
 async function writeNeedArea(db: Db): Promise<void> {
-  const custom = await hasTable(db, "neighbourhood");
+  const custom = await hasTable(db, "neighbourhood_lsoa");
   await db.run(`
     CREATE TABLE need_area AS
     WITH names AS (
