@@ -59,7 +59,7 @@ describe("Gaps page", () => {
       const beforeRows = await firstRows();
       await page.screenshot({ path: join(shots, "gaps-all.png"), fullPage: false });
 
-      await page.getByLabel("Need theme").selectOption({ label: "Cost of living and debt" });
+      await page.getByLabel("Need theme", { exact: true }).selectOption({ label: "Cost of living and debt" });
       await expect.poll(() => page.locator("#gaps-summary").textContent()).toMatch(/^Cost of living and debt, 218 areas/);
       await expect.poll(fills).not.toBe(beforeFills);
       await expect.poll(firstRows).not.toBe(beforeRows);
@@ -75,7 +75,7 @@ describe("Gaps page", () => {
       expect(csv.slice(1).map((r) => r[2])).toEqual(shownCodes);
       expect(csv.slice(1).every((r) => r[r.length - 1] === "cost_of_living")).toBe(true);
 
-      await page.getByLabel("Areas").selectOption({ label: "Borough" });
+      await page.getByLabel("Areas", { exact: true }).selectOption({ label: "Borough" });
       await expect.poll(() => shapes.count()).toBe(8);
       await expect.poll(() => page.locator("#gaps-table tbody tr").count()).toBe(8);
       await page.screenshot({ path: join(shots, "gaps-borough.png"), fullPage: true });
@@ -92,7 +92,7 @@ describe("Neighbourhood profile page", () => {
     const { page } = session;
     try {
       await waitForRender(page);
-      const box = page.getByLabel("Find an area by name or code");
+      const box = page.getByLabel("Find an area by name or code", { exact: true });
       await box.focus();
       await page.keyboard.type("Old Dagenham");
       await expect.poll(() => page.locator("#profile-name").textContent()).toBe("Old Dagenham Park & Village");
