@@ -16,7 +16,8 @@ import { componentResults, layerResults, themeIndices, type AreaResult, type Com
 import { writeNeedInput, writePublishedReferrals } from "./inputs.ts";
 import { hasTable } from "../publish/database.ts";
 
-export const NEED_RUNS = 1000;
+/** Weight perturbations per layer and theme (1,000; CHEST_NEED_RUNS lowers it where a quicker build matters more, e.g. ingest tests). */
+export const NEED_RUNS = Number(process.env.CHEST_NEED_RUNS) > 0 ? Math.floor(Number(process.env.CHEST_NEED_RUNS)) : 1000;
 export const NEED_SEED = 20251130;
 
 /** The layers need is reported on, with the lsoa column holding each LSOA's area code in that layer. */
