@@ -24,6 +24,8 @@ const config: SiteConfig = {
   pages: [
     { name: "Overview", path: "/" },
     { name: "Need map", path: "/need-map" },
+    { name: "Gaps", path: "/gaps" },
+    { name: "Neighbourhood profile", path: "/neighbourhood" },
     { name: "Referrals", path: "/referrals" },
     { name: "Provision", path: "/provision" },
     { name: "Grants", path: "/grants" },

@@ -71,7 +71,7 @@ export const commands: CommandSpec[] = [
     summary: "validate and load your own files (grants, referrals, services or outcomes) into the database; rejected rows go to a report",
     usage: "chest ingest <grants|referrals|services|outcomes> FILE... [--db FILE] [--place FILE]",
     options: [db, place, raw, inputs, postcodes, quiet],
-    positional: { name: "KIND FILE...", description: "what the files hold (grants, referrals, services or outcomes), then one or more files", required: true, variadic: true },
+    positional: { name: "KIND FILE...", description: "what the files hold (grants, referrals, services, outcomes or neighbourhoods), then one or more files", required: true, variadic: true },
   },
   {
     name: "demo",

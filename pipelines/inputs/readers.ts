@@ -3,3 +3,4 @@ import "../grants/register.ts";
 import "../referrals/register.ts";
 import "../services/register.ts";
 import "../outcomes/register.ts";
+import "../neighbourhoods/register.ts";

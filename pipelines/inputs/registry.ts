@@ -4,7 +4,7 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameS
 import { basename, join } from "node:path";
 import { InputError } from "../errors.ts";
 
-export const inputKinds = ["grants", "referrals", "services", "outcomes"] as const;
+export const inputKinds = ["grants", "referrals", "services", "outcomes", "neighbourhoods"] as const;
 export type InputKind = (typeof inputKinds)[number];
 
 export const defaultInputsDir = "data/inputs";

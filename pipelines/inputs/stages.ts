@@ -4,6 +4,7 @@ import type { Logger } from "../log.ts";
 import type { Place } from "../place/schema.ts";
 import { registeredInputs, type InputKind } from "./registry.ts";
 import { equityStage } from "../equity/stage.ts";
+import { needStage } from "../need/stage.ts";
 
 export interface InputContext {
   place: Place;
@@ -28,5 +29,7 @@ export function inputStages(inputsDir: string, ctx: InputContext, kinds?: InputK
     .map((kind) => inputStageFactories[kind]!(registeredInputs(inputsDir, kind), ctx));
   // Equity of spend is derived from the grants, so it is recomputed whenever they are.
   if (inputStageFactories.grants && (!kinds || kinds.includes("grants"))) list.push(equityStage(ctx.log));
+  // Need, provision and the gap read grants, services, published referrals and custom neighbourhoods, so they follow any of them.
+  if (!kinds || kinds.some((k) => ["grants", "services", "referrals", "neighbourhoods"].includes(k))) list.push(needStage(ctx.place, ctx.log));
   return list;
 }

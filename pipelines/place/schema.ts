@@ -56,6 +56,8 @@ export const placeSchema = z
     needSynonyms: z.record(z.string().min(1), z.string().min(1)).optional(),
     /** Community Chest funding rounds and who paid into them (issue 3); grants link to a round through their grant programme. */
     rounds: z.array(round).default([]),
+    /** Need-index weights per theme (src/lib/need-themes.ts): theme key → component key → weight (0 switches a component off). */
+    needThemes: z.record(z.string().min(1), z.record(z.string().min(1), z.number().min(0, "weights are 0 or more"))).optional(),
     /** Funders outside the rounds, so grants naming them (Funding Org) can be given a funder type. */
     funders: z.array(z.object({ name: z.string().min(1), id: z.string().min(1).optional(), type: funderType })).default([]),
   })

@@ -1,0 +1,64 @@
+// Custom neighbourhoods from a CSV or GeoJSON polygons: LSOAs assigned, unknown codes rejected by row, LSOAs claimed twice or left out reported.
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { openDb, type Db } from "../../pipelines/db/connection.ts";
+import { silentLogger } from "../../pipelines/log.ts";
+import { buildNeighbourhoods } from "../../pipelines/neighbourhoods/stage.ts";
+
+let db: Db;
+const dir = mkdtempSync(join(tmpdir(), "chest-neighbourhoods-"));
+const ctx = { place: {} as never, reportsDir: dir, log: silentLogger };
+const write = (name: string, text: string) => {
+  const path = join(dir, `0123456789ab--${name}`);
+  writeFileSync(path, text);
+  return path;
+};
+// Four LSOAs on a line at longitude 0.1, 0.2, 0.3, 0.4 (latitude 51.5).
+beforeEach(async () => {
+  db = await openDb();
+  await db.run(`CREATE TABLE lsoa AS SELECT * FROM (VALUES ('E01000001', 1000, 0.1, 51.5), ('E01000002', 1500, 0.2, 51.5), ('E01000003', 2000, 0.3, 51.5), ('E01000004', 500, 0.4, 51.5)) t(lsoa21cd, population, centroid_lon, centroid_lat)`);
+});
+afterEach(() => db.close());
+
+const all = <T>(sql: string) => db.all<T>(sql);
+
+describe("chest ingest neighbourhoods", () => {
+  it("reads an LSOA → neighbourhood CSV and reports bad rows, double claims and LSOAs left out", async () => {
+    const csv = write("ints.csv", "lsoa21cd,neighbourhood,neighbourhood_name\nE01000001,INT1,North\nE01000002,INT1,North\nE01000002,INT2,South\nE01999999,INT2,South\nnot-a-code,INT2,South\n");
+    await buildNeighbourhoods(db, [csv], ctx);
+    expect(await all(`SELECT code, name, lsoas, population FROM neighbourhood ORDER BY code`)).toEqual([{ code: "INT1", name: "North", lsoas: 2, population: 2500 }]);
+    expect(await all(`SELECT kind, lsoa21cd, "row", problem FROM neighbourhood_report ORDER BY kind, lsoa21cd`)).toEqual([
+      { kind: "claimed twice", lsoa21cd: "E01000002", row: 3, problem: "claimed by 2 neighbourhoods; kept in INT1" },
+      { kind: "left out", lsoa21cd: "E01000003", row: null, problem: "no neighbourhood claims this LSOA" },
+      { kind: "left out", lsoa21cd: "E01000004", row: null, problem: "no neighbourhood claims this LSOA" },
+      { kind: "rejected", lsoa21cd: "E01999999", row: 5, problem: "not one of the place's LSOAs" },
+      { kind: "rejected", lsoa21cd: "NOT-A-CODE", row: 6, problem: "not an LSOA 2021 code" },
+    ]);
+  });
+
+  it("places LSOAs by their population-weighted centroid in GeoJSON polygons; overlaps are claimed twice", async () => {
+    const box = (code: string, name: string, west: number, east: number) => ({
+      type: "Feature",
+      properties: { code, name },
+      geometry: { type: "Polygon", coordinates: [[[west, 51.4], [west, 51.6], [east, 51.6], [east, 51.4], [west, 51.4]]] },
+    });
+    const geo = write("pcn-footprints.geojson", JSON.stringify({ type: "FeatureCollection", features: [box("A", "West PCN", 0.05, 0.25), box("B", "East PCN", 0.15, 0.35)] }));
+    await buildNeighbourhoods(db, [geo], ctx);
+    expect(await all(`SELECT lsoa21cd, neighbourhood_code FROM neighbourhood_lsoa ORDER BY lsoa21cd`)).toEqual([
+      { lsoa21cd: "E01000001", neighbourhood_code: "A" },
+      { lsoa21cd: "E01000002", neighbourhood_code: "A" },
+      { lsoa21cd: "E01000003", neighbourhood_code: "B" },
+    ]);
+    expect(await all(`SELECT kind, lsoa21cd FROM neighbourhood_report ORDER BY kind, lsoa21cd`)).toEqual([
+      { kind: "claimed twice", lsoa21cd: "E01000002" },
+      { kind: "left out", lsoa21cd: "E01000004" },
+    ]);
+  });
+
+  it("refuses a CSV without the columns it needs, naming the file", async () => {
+    const csv = write("bad.csv", "a,b\n1,2\n");
+    await expect(buildNeighbourhoods(db, [csv], ctx)).rejects.toThrow(/bad\.csv.*needs an LSOA code column/);
+  });
+});
