@@ -68,10 +68,10 @@ export const commands: CommandSpec[] = [
   },
   {
     name: "ingest",
-    summary: "validate and load your own files (grants, referrals or services) into the database; rejected rows go to a report",
-    usage: "chest ingest <grants|referrals|services> FILE... [--db FILE] [--place FILE]",
+    summary: "validate and load your own files (grants, referrals, services, or workshop decision records) into the database; rejected rows go to a report",
+    usage: "chest ingest <grants|referrals|services|decisions> FILE... [--db FILE] [--place FILE]",
     options: [db, place, raw, inputs, postcodes, quiet],
-    positional: { name: "KIND FILE...", description: "what the files hold (grants, referrals or services), then one or more files", required: true, variadic: true },
+    positional: { name: "KIND FILE...", description: "what the files hold (grants, referrals, services or decisions), then one or more files", required: true, variadic: true },
   },
   {
     name: "demo",

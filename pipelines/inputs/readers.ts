@@ -2,3 +2,4 @@
 import "../grants/register.ts";
 import "../referrals/register.ts";
 import "../services/register.ts";
+import "../decisions/register.ts";
