@@ -28,6 +28,7 @@ const config: SiteConfig = {
     { name: "Provision", path: "/provision" },
     { name: "Grants", path: "/grants" },
     { name: "Equity", path: "/equity" },
+    { name: "Workshop", path: "/workshop" },
     { name: "Data & methods", path: "/data" },
   ],
   globalStylesheets: [],
