@@ -4,8 +4,8 @@ import { SYNTHETIC_LABEL } from "../demo/generators.ts";
 import { hasTable } from "./database.ts";
 import { queryToArrow } from "./arrow.ts";
 
-/** The IoD ranks the page offers as need components (rank 1 = most deprived of the 33,755 LSOAs in England). */
-export const WORKSHOP_RANKS = ["income", "employment", "education", "health", "crime", "barriers", "living_env", "idaci", "idaopi"] as const;
+/** The IoD domain ranks the page offers as need components (rank 1 = most deprived of the 33,755 LSOAs in England). */
+export const WORKSHOP_RANKS = ["income", "employment", "education", "health", "crime", "barriers", "living_env"] as const;
 
 /** The last funding round by its order in the place file, or null when no grants are loaded. */
 async function lastRound(db: Db): Promise<{ round_id: string; round_name: string; synthetic: boolean } | null> {

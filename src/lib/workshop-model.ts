@@ -5,7 +5,10 @@ import { groupWeights, shareSwing, weightSpread, type AreaSwing, type ComponentS
 import { concentrationIndex, core20Share, decileGroups, spendPerHeadByDecile, type DecileSpend } from "./equity.js";
 import type { Layer, Method, Scenario } from "./workshop-scenario.js";
 
-/** The need components the Workshop offers: IoD2025 ranks (1 = most deprived of 33,755 LSOAs), so "lower" = more need. */
+/**
+ * The need components the Workshop offers: the seven IoD2025 domain ranks (1 = most deprived of 33,755 LSOAs), so "lower" =
+ * more need. (IDACI and IDAOPI ranks are empty in the File 7 copy the build reads, so they are not offered.)
+ */
 export const COMPONENTS: readonly { key: string; label: string }[] = [
   { key: "income", label: "Income" },
   { key: "employment", label: "Employment" },
@@ -14,12 +17,10 @@ export const COMPONENTS: readonly { key: string; label: string }[] = [
   { key: "crime", label: "Crime" },
   { key: "barriers", label: "Barriers to housing and services" },
   { key: "living_env", label: "Living environment" },
-  { key: "idaci", label: "Children in income-deprived families (IDACI)" },
-  { key: "idaopi", label: "Older people in income-deprived households (IDAOPI)" },
 ];
 
-/** Default component weights: the IMD's domain weights (×100), with the two supplementary indices off. */
-export const DEFAULT_WEIGHTS: Readonly<Record<string, number>> = { income: 22.5, employment: 22.5, education: 13.5, health: 13.5, crime: 9.3, barriers: 9.3, living_env: 9.3, idaci: 0, idaopi: 0 };
+/** Default component weights: the IMD's domain weights (22.5, 22.5, 13.5, 13.5, 9.3, 9.3, 9.3%) doubled and rounded to whole slider steps. */
+export const DEFAULT_WEIGHTS: Readonly<Record<string, number>> = { income: 45, employment: 45, education: 27, health: 27, crime: 19, barriers: 19, living_env: 19 };
 
 /**
  * Themes a pot can be split by, each with the IoD components that bear on it (relative weights). A theme's need is the
@@ -28,10 +29,10 @@ export const DEFAULT_WEIGHTS: Readonly<Record<string, number>> = { income: 22.5,
  */
 export const THEMES: readonly { key: string; label: string; components: Readonly<Record<string, number>> }[] = [
   { key: "cost_of_living", label: "Cost of living and debt", components: { income: 40, employment: 20 } },
-  { key: "loneliness", label: "Loneliness and isolation", components: { idaopi: 20, health: 15 } },
+  { key: "loneliness", label: "Loneliness and isolation", components: { health: 20, barriers: 10 } },
   { key: "mental_wellbeing", label: "Mental wellbeing", components: { health: 1 } },
   { key: "employment", label: "Employment and skills", components: { employment: 40, education: 20 } },
-  { key: "family_support", label: "Family support", components: { idaci: 20, education: 20 } },
+  { key: "family_support", label: "Family support", components: { education: 20, income: 20 } },
   { key: "housing", label: "Housing", components: { barriers: 1 } },
 ];
 
