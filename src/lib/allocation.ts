@@ -162,7 +162,11 @@ export function proportionateUniversalism(input: AllocationInput, alpha: number,
  */
 function solveClamped(slope: Float64Array, offset: Float64Array, lo: Float64Array, hi: Float64Array, target: number): { values: Float64Array; mu: number } {
   const n = slope.length;
-  const events: { at: number; dSlope: number; dConst: number }[] = [];
+  // Breakpoints in flat typed arrays (no object per event): where, the change of slope, the change of constant.
+  const at = new Float64Array(2 * n);
+  const dSlope = new Float64Array(2 * n);
+  const dConst = new Float64Array(2 * n);
+  let m = 0;
   let constant = 0;
   let rate = 0;
   for (let i = 0; i < n; i++) {
@@ -174,17 +178,20 @@ function solveClamped(slope: Float64Array, offset: Float64Array, lo: Float64Arra
       rate += s;
     } else {
       constant += lo[i];
-      if (start < Infinity) events.push({ at: start, dSlope: s, dConst: -lo[i] - offset[i] });
+      if (start < Infinity) (at[m] = start), (dSlope[m] = s), (dConst[m++] = -lo[i] - offset[i]);
     }
-    if (stop < Infinity) events.push({ at: Math.max(stop, 0), dSlope: -s, dConst: hi[i] + offset[i] });
+    if (stop < Infinity) (at[m] = Math.max(stop, 0)), (dSlope[m] = -s), (dConst[m++] = hi[i] + offset[i]);
   }
-  events.sort((a, b) => a.at - b.at);
+  const order = new Uint32Array(m);
+  for (let e = 0; e < m; e++) order[e] = e;
+  order.sort((x, y) => at[x] - at[y] || x - y);
   let mu = 0;
-  for (const e of events) {
-    if (constant + rate * e.at >= target) break; // the answer lies before this breakpoint
-    mu = e.at;
-    constant += e.dConst;
-    rate += e.dSlope;
+  for (let q = 0; q < m; q++) {
+    const e = order[q];
+    if (constant + rate * at[e] >= target) break; // the answer lies before this breakpoint
+    mu = at[e];
+    constant += dConst[e];
+    rate += dSlope[e];
   }
   if (rate > 0) mu = Math.max(mu, (target - constant) / rate);
   const out = new Float64Array(n);
@@ -251,8 +258,13 @@ export function largestRemainder(exact: ArrayLike<number>, unit: number, target:
     given += units[i];
   }
   let left = Math.round(target / unit - given);
-  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => frac[b] - frac[a] || a - b);
-  for (const i of order) {
+  // Largest remainder first, ties to the earlier area: one native numeric sort of keys packing (1 − remainder) to 2⁻³¹
+  // above the area's index (exact in a double for up to 2²¹ areas), instead of a comparator sort.
+  const keys = new Float64Array(n);
+  for (let i = 0; i < n; i++) keys[i] = Math.floor(Math.min(1, Math.max(0, 1 - frac[i])) * 2 ** 31) * 2 ** 21 + i;
+  keys.sort();
+  for (let p = 0; p < n; p++) {
+    const i = keys[p] % 2 ** 21;
     if (left <= 0) break;
     if (hi && (units[i] + 1) * unit > hi[i]) continue;
     units[i] += 1;
