@@ -63,6 +63,16 @@ export interface GeoSource extends SourceBase {
   filter: { by: "lad"; property: string } | { by: "codes" };
   /** Properties every feature must have. */
   requiredProperties: string[];
+  /** What the features are, in words: "LSOA 2021" boundaries for N of a place's "LSOAs". */
+  layerLabel: string;
+  unit: string;
+  /**
+   * Further mirror files that may hold some of the layer's features (a mirror assembled piecemeal, place by place);
+   * a `*` stands for any one folder name. The place's features are taken from whichever files hold them.
+   */
+  mirrorAlso: string[];
+  /** Set when the layer serves only a side purpose, so a place it covers only in part can still be built: says what is lost. */
+  partialOk?: string;
 }
 
 export type Source = CsvSource | GeoSource;
@@ -453,10 +463,13 @@ export const sources: Source[] = [
     nameProperty: "LSOA21NM",
     filter: { by: "codes" },
     requiredProperties: ["LSOA21CD", "LSOA21NM"],
+    layerLabel: "LSOA 2021",
+    unit: "LSOAs",
+    mirrorAlso: ["geography/boundaries/*/lsoa21.geojson"],
     mirrorPath: "geography/boundaries/lsoa21_london_gen20m.geojson",
     file: "boundaries_lsoa21.geojson",
     mirrorIsByteCopy: false,
-    mirrorNote: "London only, generalised to 20 m by a third party.",
+    mirrorNote: "London generalised to 20 m by a third party, and other places from ONS BGC features (see the mirror README).",
   },
   {
     id: "boundaries-lsoa11",
@@ -471,28 +484,14 @@ export const sources: Source[] = [
     nameProperty: "LSOA11NM",
     filter: { by: "codes" },
     requiredProperties: ["LSOA11CD", "LSOA11NM"],
+    layerLabel: "LSOA 2011",
+    unit: "LSOAs",
+    mirrorAlso: ["geography/boundaries/*/lsoa11.geojson"],
+    partialOk: "2021 LSOAs that the best-fit lookup gives no 2011 parent and whose centroid falls in a missing 2011 LSOA get no IoD2019 figure",
     mirrorPath: "geography/boundaries/lsoa11_london_gen20m.geojson",
     file: "boundaries_lsoa11.geojson",
     mirrorIsByteCopy: false,
-    mirrorNote: "London only, generalised to 20 m by a third party. Used to carry IoD2019 to 2021 LSOAs that the best-fit lookup leaves without a 2011 parent.",
-  },
-  {
-    id: "boundaries-msoa21",
-    kind: "geojson",
-    title: "Middle layer Super Output Areas (December 2021) boundaries EW BGC",
-    publisher: "Office for National Statistics (Open Geography Portal)",
-    licence: "OGL-3.0",
-    attribution: [attributions.ons, attributions.os],
-    landingPage: "https://geoportal.statistics.gov.uk/search?q=MSOA_2021_EW_BGC",
-    featureServer: `${arcgis}/Middle_layer_Super_Output_Areas_December_2021_Boundaries_EW_BGC_V3/FeatureServer/0`,
-    codeProperty: "MSOA21CD",
-    nameProperty: "MSOA21NM",
-    filter: { by: "codes" },
-    requiredProperties: ["MSOA21CD", "MSOA21NM"],
-    mirrorPath: "geography/boundaries/msoa21_london_gen20m.geojson",
-    file: "boundaries_msoa21.geojson",
-    mirrorIsByteCopy: false,
-    mirrorNote: "London only, generalised to 20 m by a third party.",
+    mirrorNote: "London generalised to 20 m by a third party, and other places in part from ONS BGC features. Used only to carry IoD2019 to 2021 LSOAs that the best-fit lookup leaves without a 2011 parent.",
   },
   {
     id: "boundaries-ward",
@@ -507,28 +506,13 @@ export const sources: Source[] = [
     nameProperty: "WD25NM",
     filter: { by: "lad", property: "LAD25CD" },
     requiredProperties: ["WD25CD", "WD25NM", "LAD25CD"],
+    layerLabel: "ward (May 2025)",
+    unit: "wards",
+    mirrorAlso: ["geography/boundaries/*/wards.geojson"],
     mirrorPath: "geography/boundaries/wards25_london.geojson",
     file: "boundaries_ward.geojson",
     mirrorIsByteCopy: false,
-    mirrorNote: "London only; per-borough byte copies merged and further simplified.",
-  },
-  {
-    id: "boundaries-lad",
-    kind: "geojson",
-    title: "Local Authority Districts (December 2022) boundaries UK BGC",
-    publisher: "Office for National Statistics (Open Geography Portal)",
-    licence: "OGL-3.0",
-    attribution: [attributions.ons, attributions.os],
-    landingPage: "https://geoportal.statistics.gov.uk/search?q=LAD_DEC_2022_UK_BGC",
-    featureServer: `${arcgis}/Local_Authority_Districts_December_2022_UK_BGC_V2/FeatureServer/0`,
-    codeProperty: "LAD22CD",
-    nameProperty: "LAD22NM",
-    filter: { by: "lad", property: "LAD22CD" },
-    requiredProperties: ["LAD22CD", "LAD22NM"],
-    mirrorPath: "geography/boundaries/lad22_london_gen20m.geojson",
-    file: "boundaries_lad.geojson",
-    mirrorIsByteCopy: false,
-    mirrorNote: "London only, generalised to 20 m by a third party.",
+    mirrorNote: "London per-borough byte copies merged and further simplified, and other places from ONS BGC features.",
   },
 ];
 

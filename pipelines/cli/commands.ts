@@ -16,7 +16,7 @@ export interface CommandSpec {
   positional?: { name: string; description: string; required: boolean; variadic?: boolean };
 }
 
-const place: OptionSpec = { name: "place", type: "string", value: "FILE", description: "place configuration", default: "data/places/north-east-london.json" };
+const place: OptionSpec = { name: "place", type: "string", value: "FILE", description: "place configuration: a file, or the id of one in data/places", default: "data/places/north-east-london.json" };
 const db: OptionSpec = { name: "db", type: "string", value: "FILE", description: "database file", default: "data/chest.duckdb" };
 const raw: OptionSpec = { name: "raw", type: "string", value: "DIR", description: "folder for fetched files", default: "data/raw" };
 const mirror: OptionSpec = {
@@ -91,6 +91,22 @@ export const commands: CommandSpec[] = [
       quiet,
     ],
     positional: { name: "WHAT", description: "what to export: grants", required: true },
+  },
+  {
+    name: "place",
+    summary: "make a place file (data/places/<id>.json) from district codes or names, or an ICB or sub-ICB, using the ONS lookups",
+    usage: "chest place new TERM... [--partnerships district|sub-icb] [--id ID] [--name NAME] [--raw DIR] [--mirror DIR]",
+    options: [
+      { name: "partnerships", type: "string", value: "district|sub-icb", description: "propose one partnership per district or per sub-ICB", default: "district" },
+      { name: "id", type: "string", value: "ID", description: "the place's id and file name (default: from its name)" },
+      { name: "name", type: "string", value: "NAME", description: "the place's name (default: the ICB or sub-ICB named, else the districts)" },
+      { name: "out", type: "string", value: "DIR", description: "folder for place files", default: "data/places" },
+      { name: "force", type: "boolean", description: "replace an existing place file of the same id" },
+      raw,
+      mirror,
+      quiet,
+    ],
+    positional: { name: "new TERM...", description: "new, then district codes or names, ICB or sub-ICB codes, ODS codes or names", required: true, variadic: true },
   },
   {
     name: "query",

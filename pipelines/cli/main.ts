@@ -74,6 +74,25 @@ async function doExport(values: Values, positionals: string[], log: Logger) {
   log.info(`export: ${JSON.stringify(result)}`);
 }
 
+async function doPlace(values: Values, positionals: string[], log: Logger) {
+  const [verb, ...terms] = positionals;
+  if (verb !== "new") throw new UsageError(`chest place can only make a new place file: chest place new TERM..., not "${verb}"`);
+  const partnerships = values.partnerships as string;
+  if (partnerships !== "district" && partnerships !== "sub-icb") throw new UsageError(`--partnerships must be district or sub-icb, not "${partnerships}"`);
+  const { newPlace } = await import("../place/new.ts");
+  await newPlace({
+    terms,
+    partnerships,
+    id: values.id as string | undefined,
+    name: values.name as string | undefined,
+    rawDir: values.raw as string,
+    mirror: mirrorOf(values),
+    outDir: values.out as string,
+    force: Boolean(values.force),
+    log,
+  });
+}
+
 async function doSite(values: Values, log: Logger) {
   const { buildSite, clearLoaderCache } = await import("../site/build.ts");
   process.env.CHEST_DB = resolve(values.db as string);
@@ -112,6 +131,9 @@ export async function main(argv: string[]): Promise<number> {
       break;
     case "export":
       await doExport(values, positionals, log);
+      break;
+    case "place":
+      await doPlace(values, positionals, log);
       break;
     case "query": {
       const result = await runQuery(values.db as string, positionals.join(" "));

@@ -1,6 +1,6 @@
 // `chest fetch`: bring every source the place needs into data/raw (download or mirror), verify it, record provenance.
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { ChestError, InputError, MissingSourceError } from "../errors.ts";
 import type { Logger } from "../log.ts";
@@ -168,18 +168,71 @@ function parseCollection(text: string, label: string): FeatureCollectionLike {
   return fc;
 }
 
-async function fetchGeo(source: GeoSource, codes: PlaceCodes, options: FetchOptions): Promise<ProvenanceRecord> {
+/** Mirror files that may hold the layer: its main file, then the further ones (a `*` folder expanded), those that exist. */
+export function mirrorFilesFor(source: GeoSource, mirror: string): string[] {
+  const files: string[] = [];
+  for (const pattern of [source.mirrorPath, ...source.mirrorAlso]) {
+    const star = pattern.indexOf("*");
+    if (star < 0) {
+      if (existsSync(resolve(mirror, pattern))) files.push(resolve(mirror, pattern));
+      continue;
+    }
+    const parent = resolve(mirror, pattern.slice(0, star));
+    const rest = pattern.slice(star + 1).replace(/^\//, "");
+    if (!existsSync(parent)) continue;
+    for (const entry of readdirSync(parent, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name)))
+      if (entry.isDirectory() && existsSync(join(parent, entry.name, rest))) files.push(join(parent, entry.name, rest));
+  }
+  return files;
+}
+
+/** The place's features from every mirror file that holds some of them (first file wins when two hold the same code). */
+function fromMirror(source: GeoSource, property: string, wanted: Set<string>, mirror: string): { fc: FeatureCollectionLike; from: string[] } {
+  const files = mirrorFilesFor(source, mirror);
+  if (!files.length) throw new MissingSourceError(`mirror ${mirror} has no ${source.mirrorPath} (needed for ${source.id}: ${source.title})`);
+  const byCode = new Map<string, FeatureCollectionLike["features"][number][]>();
+  const used: string[] = [];
+  for (const file of files) {
+    const all = parseCollection(readFileSync(file, "utf8"), file);
+    const taken = new Set<string>();
+    let n = 0;
+    for (const f of all.features) {
+      const code = String(f.properties?.[property]);
+      if (!wanted.has(code) || (byCode.has(code) && !taken.has(code))) continue;
+      taken.add(code);
+      byCode.set(code, [...(byCode.get(code) ?? []), f]);
+      n++;
+    }
+    if (n) used.push(file);
+  }
+  return { fc: { type: "FeatureCollection", features: [...byCode.values()].flat() }, from: used.length ? used : files };
+}
+
+/** "E01015024, E01015028, … and 60 more" */
+function listCodes(codes: string[], max = 12): string {
+  return codes.length <= max ? codes.join(", ") : `${codes.slice(0, max).join(", ")}, … and ${codes.length - max} more`;
+}
+
+interface GeoFetched {
+  source: GeoSource;
+  text: string;
+  record: ProvenanceRecord;
+  /** Codes of the place the layer lacks, when the layer may be partial. */
+  absent: string[];
+}
+
+/** The place's features of one layer, checked for coverage; nothing is written here (see fetchSources). */
+async function fetchGeo(source: GeoSource, codes: PlaceCodes, options: FetchOptions): Promise<GeoFetched> {
   const wanted = new Set(codesFor(source, codes));
   const property = source.filter.by === "lad" ? source.filter.property : source.codeProperty;
   let fc: FeatureCollectionLike;
   let origin: ProvenanceRecord["origin"];
   let from: string;
   if (options.mirror) {
-    from = resolve(options.mirror, source.mirrorPath);
-    if (!existsSync(from)) throw new MissingSourceError(`mirror ${options.mirror} has no ${source.mirrorPath} (needed for ${source.id}: ${source.title})`);
     origin = "mirror";
-    const all = parseCollection(readFileSync(from, "utf8"), from);
-    fc = { type: "FeatureCollection", features: all.features.filter((f) => wanted.has(String(f.properties?.[property]))) };
+    const got = fromMirror(source, property, wanted, options.mirror);
+    fc = got.fc;
+    from = got.from.join(" + ");
   } else {
     origin = "download";
     from = source.featureServer;
@@ -191,21 +244,41 @@ async function fetchGeo(source: GeoSource, codes: PlaceCodes, options: FetchOpti
     if (missing.length) throw new InputError(label, `feature ${i + 1} lacks ${missing.join(", ")}`);
   }
   const found = new Set(fc.features.map((f) => String(f.properties[property])));
-  const absent = [...wanted].filter((c) => !found.has(c));
-  if (absent.length)
-    throw new InputError(
-      label,
-      `no boundary for ${absent.length} of the place's ${wanted.size} ${property} codes (e.g. ${absent.slice(0, 3).join(", ")})${origin === "mirror" ? ": the mirror covers London only" : ""}`,
+  const absent = [...wanted].filter((c) => !found.has(c)).sort();
+  const unit = source.filter.by === "lad" ? "local authorities" : source.unit;
+  const shortfall = `${absent.length} of ${options.place.name}'s ${wanted.size} ${unit}: ${listCodes(absent)}`;
+  if (absent.length && !source.partialOk)
+    throw new MissingSourceError(
+      `${origin === "mirror" ? `the mirror has no ${source.layerLabel} boundaries` : `the ONS query returned no ${source.layerLabel} boundaries`} for ${shortfall} (${label})`,
     );
+  if (absent.length) options.log.warn(`${source.id}: no ${source.layerLabel} boundaries for ${shortfall}; this layer may be partial: ${source.partialOk}`);
   fc.features.sort((a, b) => String(a.properties[source.codeProperty]).localeCompare(String(b.properties[source.codeProperty])));
   const text = JSON.stringify(fc);
-  writeAtomic(join(options.rawDir, source.file), text);
-  const bytes = Buffer.byteLength(text);
-  return record(source, options, { origin, from, bytes, sha256: sha256(Buffer.from(text)), verified: `${fc.features.length} features for the place` });
+  const verified = absent.length ? `${fc.features.length} of ${wanted.size} ${unit} for the place (partial: ${absent.length} missing)` : `${fc.features.length} features for the place`;
+  return { source, text, absent, record: record(source, options, { origin, from, bytes: Buffer.byteLength(text), sha256: sha256(Buffer.from(text)), verified }) };
 }
 
-/** Fetch every declared source; returns the provenance records and writes them to data/raw/provenance.json. */
+/**
+ * Fetch every declared source; returns the provenance records and writes them to data/raw/provenance.json.
+ * Everything is gathered in a staging folder first and moved into data/raw only when every source is there and covers
+ * the place, so a refused fetch leaves data/raw as it was.
+ */
 export async function fetchSources(options: FetchOptions): Promise<ProvenanceRecord[]> {
+  const rawDir = resolve(options.rawDir);
+  const staging = join(rawDir, `.fetch-${process.pid}`);
+  rmSync(staging, { recursive: true, force: true });
+  mkdirSync(staging, { recursive: true });
+  try {
+    const records = await fetchInto({ ...options, rawDir: staging });
+    for (const name of readdirSync(staging)) renameSync(join(staging, name), join(rawDir, name));
+    options.log.info(`fetch: done, ${records.length} files in ${options.rawDir}`);
+    return records;
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
+  }
+}
+
+async function fetchInto(options: FetchOptions): Promise<ProvenanceRecord[]> {
   const { log } = options;
   const records: ProvenanceRecord[] = [];
   const csvs = sources.filter((s): s is CsvSource => s.kind === "csv");
@@ -218,12 +291,16 @@ export async function fetchSources(options: FetchOptions): Promise<ProvenanceRec
   }
   const codes = await placeCodes(options.place, options.rawDir);
   log.progress(`place has ${codes.lsoa21.length} LSOAs, ${codes.msoa21.length} MSOAs, ${codes.ward.length} wards, ${codes.lad.length} local authorities`);
+  const fetched: GeoFetched[] = [];
   for (const [i, source] of geos.entries()) {
     const r = await fetchGeo(source, codes, options);
-    log.progress(`[${csvs.length + i + 1}/${sources.length}] ${source.id}: ${(r.bytes / 1e6).toFixed(1)} MB, ${r.verified}`);
-    records.push(r);
+    log.progress(`[${csvs.length + i + 1}/${sources.length}] ${source.id}: ${(r.record.bytes / 1e6).toFixed(1)} MB, ${r.record.verified}`);
+    fetched.push(r);
+  }
+  for (const r of fetched) {
+    writeAtomic(join(options.rawDir, r.source.file), r.text);
+    records.push(r.record);
   }
   writeAtomic(join(options.rawDir, provenanceFile), JSON.stringify({ place: options.place.id, records }, null, 2));
-  log.info(`fetch: done, ${records.length} files in ${options.rawDir}`);
   return records;
 }

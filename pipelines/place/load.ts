@@ -1,12 +1,18 @@
 // Reading and validating a place file, with a message that names the file and the field.
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { InputError } from "../errors.ts";
 import { placeSchema, type Place } from "./schema.ts";
 
 export const defaultPlaceFile = "data/places/north-east-london.json";
 
-export function loadPlace(file: string = defaultPlaceFile): Place & { file: string } {
+/** A place given by id ("plymouth") is data/places/<id>.json; anything else is a file path. */
+export function placeFileFor(given: string): string {
+  return /^[a-z0-9-]+$/.test(given) && !existsSync(given) ? `data/places/${given}.json` : given;
+}
+
+export function loadPlace(given: string = defaultPlaceFile): Place & { file: string } {
+  const file = placeFileFor(given);
   const path = resolve(file);
   let text: string;
   try {

@@ -36,6 +36,10 @@ export const placeSchema = z
     icb: z
       .object({ code: z.string().regex(/^E54\d{6}$/), ods: z.string().min(3), name: z.string() })
       .optional(),
+    /** The NHS sub-ICB locations serving the place (chest place new fills them in); demo practices are drawn from their GP lists. */
+    subIcbs: z.array(z.object({ code: z.string().regex(/^E38\d{6}$/), ods: z.string().min(3), name: z.string() })).default([]),
+    /** What the place calls its local authorities on pages ("borough", "district", "unitary authority"); by default from their codes. */
+    areaTerm: z.string().min(1).optional(),
     localAuthorities: z
       .array(z.object({ code: ladCode, name: z.string().min(1) }))
       .min(1, "list at least one local authority"),

@@ -1,4 +1,5 @@
 // What the deprivation pages receive: LSOA deprivation with its areas, area summaries, boundaries, the place overview and provenance.
+import { areaTerm } from "../../src/lib/area-term.ts";
 import type { Db } from "../db/connection.ts";
 import { ident } from "../db/sql.ts";
 import { iodMeasures } from "../sources.ts";
@@ -48,10 +49,12 @@ export async function overview(db: Db): Promise<string> {
            count(DISTINCT msoa21cd)::INTEGER AS msoas, count(DISTINCT ward_code)::INTEGER AS wards,
            count(DISTINCT lad_code)::INTEGER AS boroughs, count(DISTINCT partnership)::INTEGER AS partnerships
     FROM lsoa`);
-  const boroughs = await db.all(`SELECT lad_code AS code, lad_name AS name, partnership FROM place_lad ORDER BY lad_name`);
+  const boroughs = await db.all<{ code: string; name: string; partnership: string }>(`SELECT lad_code AS code, lad_name AS name, partnership FROM place_lad ORDER BY lad_name`);
   const ladsInEngland = await db.all<{ n: number }>(`SELECT count(DISTINCT area_code)::INTEGER AS n FROM lad_deprivation_england`);
   return JSON.stringify({
     place: { id: meta.place_id, name: meta.place_name, description: meta.place_description },
+    /** What the place calls its local authorities, for page text (src/lib/area-term.ts). */
+    term: areaTerm(boroughs.map((b) => String(b.code)), meta.area_term || undefined),
     populationWeights: meta.population_weights,
     lsoasInEngland: Number(meta.iod2025_lsoas),
     ladsInEngland: ladsInEngland[0].n,

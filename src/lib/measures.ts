@@ -41,7 +41,8 @@ export const layers = [
   { key: "lsoa", label: "Neighbourhood (LSOA, about 1,500 residents)", plural: "neighbourhoods (LSOAs)" },
   { key: "msoa", label: "MSOA (named neighbourhood, about 8,000 residents)", plural: "MSOAs" },
   { key: "ward", label: "Electoral ward", plural: "wards" },
-  { key: "lad", label: "Borough", plural: "boroughs" },
+  { key: "lad", label: "Borough", plural: "boroughs" }, // pages use the place's own word (overview.term)
+  { key: "partnership", label: "Place-based partnership", plural: "partnerships" },
 ] as const;
 
 export const summaryStatistics = [

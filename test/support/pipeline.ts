@@ -9,7 +9,8 @@ import { silentLogger } from "../../pipelines/log.ts";
 import { loadPlace } from "../../pipelines/place/load.ts";
 
 export const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
-export const mirrorDir = fileURLToPath(new URL("../../../shared/data/", import.meta.url));
+/** The mirror: CHEST_MIRROR when set (worktrees sit deeper than ../shared), else ../shared/data beside the checkout. */
+export const mirrorDir = process.env.CHEST_MIRROR ? `${process.env.CHEST_MIRROR.replace(/\/$/, "")}/` : fileURLToPath(new URL("../../../shared/data/", import.meta.url));
 
 export function tempDir(prefix = "chest-test-"): string {
   return mkdtempSync(join(tmpdir(), prefix));

@@ -1,38 +1,74 @@
-// Stage: boundaries for the browser (LSOA, MSOA, ward, borough), rewound, simplified and quantised, stored as GeoJSON text.
+// Stage: boundaries for the browser. LSOAs and wards from the official files (rewound, simplified, quantised); MSOA, district and partnership merged from the prepared LSOA shapes, so every nested layer shares one topology.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { BOUNDARY_DEFAULTS, prepareBoundaries } from "../../../geo/prepare.ts";
+import type { FeatureCollection, MultiPolygon, Polygon } from "geojson";
+import { mergeLsoas } from "../../../geo/merge.ts";
+import { BOUNDARY_DEFAULTS, byteLength, prepareBoundaries } from "../../../geo/prepare.ts";
 import type { Db } from "../../db/connection.ts";
+import { ident } from "../../db/sql.ts";
+import { IntegrityError } from "../../errors.ts";
 import type { Logger } from "../../log.ts";
 import { sourceById, type GeoSource } from "../../sources.ts";
 
-/** Size budgets per layer for a place the size of north east London (London is larger: budgets scale with the LSOA count). */
-export const boundaryLayers = [
+/** Layers read from an official boundary file, with size budgets per LSOA for a place the size of north east London (budgets scale with the LSOA count). */
+export const officialLayers = [
   { layer: "lsoa", source: "boundaries-lsoa21", budgetPerLsoa: 700 },
-  { layer: "msoa", source: "boundaries-msoa21", budgetPerLsoa: 350 },
   { layer: "ward", source: "boundaries-ward", budgetPerLsoa: 300 },
-  { layer: "lad", source: "boundaries-lad", budgetPerLsoa: 100 },
 ] as const;
+
+/** Layers that nest in LSOAs, merged from the prepared LSOA shapes along shared edges: the lsoa column giving each LSOA's area and the one naming it. */
+export const mergedLayers = [
+  { layer: "msoa", code: "msoa21cd", name: "msoa_name" },
+  { layer: "lad", code: "lad_code", name: "lad_name" },
+  { layer: "partnership", code: "partnership", name: "partnership" },
+] as const;
+
+/** Every layer the boundary table holds. */
+export const boundaryLayers = [...officialLayers.map((l) => l.layer), ...mergedLayers.map((l) => l.layer)];
+
+type Area = Polygon | MultiPolygon;
+
+async function insert(db: Db, layer: string, features: number, json: string, log: Logger, how: string): Promise<void> {
+  const bytes = byteLength(json);
+  await db.run(`INSERT INTO boundary VALUES ($layer, $features, $bytes, $json)`, { layer, features, bytes, json });
+  log.progress(`${layer}: ${features} shapes, ${(bytes / 1024).toFixed(0)} KB (${how})`);
+}
+
+/** A layer merged from the place's prepared LSOA shapes; fails when an LSOA of the place has no shape. */
+export async function mergeLayer(db: Db, lsoas: FeatureCollection<Area>, layer: (typeof mergedLayers)[number], log: Logger): Promise<void> {
+  const rows = await db.all<{ lsoa: string; code: string; name: string }>(
+    `SELECT lsoa21cd AS lsoa, ${ident(layer.code)} AS code, ${ident(layer.name)} AS name FROM lsoa ORDER BY lsoa21cd`,
+  );
+  const assign = new Map(rows.map((r) => [r.lsoa, r.code]));
+  const names = new Map(rows.map((r) => [r.code, r.name]));
+  const started = performance.now();
+  const { collection, missingLsoas } = mergeLsoas(lsoas, assign, names);
+  if (missingLsoas.length)
+    throw new IntegrityError(`${layer.layer} boundaries: ${missingLsoas.length} LSOA(s) have no shape to merge (e.g. ${missingLsoas.slice(0, 3).join(", ")})`);
+  const json = JSON.stringify({
+    type: "FeatureCollection",
+    features: collection.features.map((f) => ({ type: "Feature", properties: { code: f.properties.code, name: f.properties.name }, geometry: f.geometry })),
+  });
+  await insert(db, layer.layer, collection.features.length, json, log, `merged from LSOAs in ${(performance.now() - started).toFixed(0)} ms`);
+}
 
 export async function buildBoundaries(db: Db, rawDir: string, log: Logger): Promise<void> {
   const [{ lsoas }] = await db.all<{ lsoas: number }>(`SELECT count(*)::INTEGER AS lsoas FROM lsoa`);
   await db.run(`CREATE TABLE boundary (layer VARCHAR PRIMARY KEY, features INTEGER, bytes INTEGER, geojson VARCHAR)`);
-  for (const { layer, source, budgetPerLsoa } of boundaryLayers) {
+  await db.run(`COMMENT ON TABLE boundary IS 'Boundaries for the maps, one GeoJSON FeatureCollection (properties code, name) per layer: lsoa and ward from the official files; msoa, lad and partnership merged from the lsoa shapes along shared edges.'`);
+  let prepared: FeatureCollection<Area> | null = null;
+  for (const { layer, source, budgetPerLsoa } of officialLayers) {
     const s = sourceById(source) as GeoSource;
     const fc = JSON.parse(readFileSync(join(rawDir, s.file), "utf8"));
-    const prepared = prepareBoundaries(fc, {
+    const result = prepareBoundaries(fc, {
       keep: [s.codeProperty, s.nameProperty],
       rename: { [s.codeProperty]: "code", [s.nameProperty]: "name" },
       ...BOUNDARY_DEFAULTS,
-      budgetBytes: Math.max(50_000, budgetPerLsoa * lsoas),
+      budgetBytes: Math.max(200_000, budgetPerLsoa * lsoas), // small places keep more detail per LSOA (Plymouth: 122 KB for 164 LSOAs)
       label: `${layer} boundaries`,
     });
-    await db.run(`INSERT INTO boundary VALUES ($layer, $n, $bytes, $text)`, {
-      layer,
-      n: prepared.collection.features.length,
-      bytes: prepared.bytes,
-      text: prepared.json,
-    });
-    log.progress(`${layer}: ${prepared.collection.features.length} shapes, ${(prepared.bytes / 1024).toFixed(0)} KB`);
+    await insert(db, layer, result.collection.features.length, result.json, log, "official");
+    if (layer === "lsoa") prepared = result.collection;
   }
+  for (const layer of mergedLayers) await mergeLayer(db, prepared!, layer, log);
 }

@@ -133,8 +133,12 @@ export async function buildIod2019(db: Db, rawDir: string, log: Logger): Promise
     JOIN ${ident(raw)} r ON r.lsoa11cd = p.lsoa11cd
     GROUP BY p.lsoa21cd
     ORDER BY p.lsoa21cd`);
-  const [{ n, missing }] = await db.all<{ n: number; missing: number }>(
-    `SELECT (SELECT count(*) FROM iod2019)::INTEGER AS n, (SELECT count(*) FROM lsoa WHERE lsoa21cd NOT IN (SELECT lsoa21cd FROM iod2019))::INTEGER AS missing`,
-  );
-  log.progress(`iod2019: ${n.toLocaleString("en-GB")} LSOAs carried to 2021 codes (${orphans} by centroid; ${missing} without a 2011 match)`);
+  const [{ n }] = await db.all<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM iod2019`);
+  const missing = (await db.all<{ code: string }>(`SELECT lsoa21cd AS code FROM lsoa WHERE lsoa21cd NOT IN (SELECT lsoa21cd FROM iod2019) ORDER BY 1`)).map((r) => r.code);
+  await db.run(`INSERT INTO meta VALUES ('iod2019_no_figure', $codes)`, { codes: missing.join(",") });
+  log.progress(`iod2019: ${n.toLocaleString("en-GB")} LSOAs carried to 2021 codes (${orphans} without a best-fit parent, placed by centroid)`);
+  if (missing.length)
+    log.warn(
+      `iod2019: ${missing.length} LSOA(s) get no IoD2019 figure (no best-fit 2011 parent, and no 2011 boundary holds their centroid): ${missing.join(", ")}; the maps show them as "no figure"`,
+    );
 }

@@ -23,7 +23,8 @@ export async function buildPlaceTables(db: Db, place: Place): Promise<void> {
   );
   await db.run(`CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR)`);
   await db.run(`INSERT INTO meta VALUES ('place_id', $id), ('place_name', $name), ('place_description', $description),
-    ('disclosure_threshold', $threshold), ('disclosure_rounding', $rounding), ('walk_metres', $walk)`, {
+    ('disclosure_threshold', $threshold), ('disclosure_rounding', $rounding), ('walk_metres', $walk), ('area_term', $term)`, {
+    term: place.areaTerm ?? "",
     id: place.id,
     name: place.name,
     description: place.description,
