@@ -41,7 +41,8 @@ async function raise(page: Page, partner: number, slider: number) {
 }
 
 describe("workshop page", () => {
-  it("moves partners' weights, follows them everywhere, reopens from the URL, exports the record and ingests it", async () => {
+  // Generous timeout: on a loaded machine the export, the reload and the `chest ingest` child process take minutes.
+  it("moves partners' weights, follows them everywhere, reopens from the URL, exports the record and ingests it", { timeout: 600_000 }, async () => {
     const session = await openPage(url, { browser, viewport: { width: 1400, height: 1000 } });
     const { page } = session;
     try {
