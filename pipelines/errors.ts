@@ -7,6 +7,8 @@ export const ExitCode = {
   badInput: 3,
   missingSource: 4,
   integrity: 5,
+  /** Another run is writing the same database (see pipelines/build/lock.ts). */
+  busy: 6,
 } as const;
 
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];

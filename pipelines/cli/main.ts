@@ -13,6 +13,7 @@ import { inputStages, type InputContext } from "../inputs/stages.ts";
 import "../inputs/readers.ts";
 import { runDemo } from "../demo/run.ts";
 import { UsageError } from "../errors.ts";
+import { withRunLock } from "../build/lock.ts";
 
 type Values = Parsed["values"];
 
@@ -116,7 +117,21 @@ export async function main(argv: string[]): Promise<number> {
   }
   const { spec, values, positionals } = parsed;
   const log = consoleLogger({ quiet: Boolean(values.quiet) });
-  switch (spec.name) {
+  if (writers.has(spec.name)) {
+    // One writing run at a time on a database (pipelines/build/lock.ts).
+    const dirs = [values.inputs as string, values.raw as string, reportsDir].filter(Boolean);
+    await withRunLock(values.db as string, ["chest", ...argv].join(" "), dirs, log, () => runCommand(spec.name, values, positionals, log));
+    // Serving writes nothing: the lock is released first.
+    if (spec.name === "run" && values.serve) await doServe(values, log);
+  } else await runCommand(spec.name, values, positionals, log);
+  return ExitCode.ok;
+}
+
+/** Commands that write the database or data/inputs, and so take the run lock. */
+const writers = new Set(["ingest", "build", "demo", "run"]);
+
+async function runCommand(name: string, values: Values, positionals: string[], log: Logger): Promise<void> {
+  switch (name) {
     case "fetch":
       await doFetch(values, log);
       break;
@@ -151,10 +166,8 @@ export async function main(argv: string[]): Promise<number> {
       await doBuild(values, log);
       if (values.demo) await runDemo({ ...inputContext(values, log), dbPath: values.db as string, inputsDir: values.inputs as string, seed: Number(values.seed) });
       await doSite(values, log);
-      if (values.serve) await doServe(values, log);
       break;
   }
-  return ExitCode.ok;
 }
 
 const isEntry = process.argv[1] && /cli[\\/]main\.ts$|bin[\\/]chest\.js$/.test(process.argv[1]);

@@ -223,7 +223,7 @@ function cleanLeaf(c: Cleaner, field: Field, raw: unknown, path: PathPart[], par
       num = raw;
     } else if (typeof raw === "string" && amountLeaves.has(name)) {
       const parsed = parseAmount(raw);
-      if (!parsed.ok) return fail(parsed.reason);
+      if (!parsed.ok) return fail(parsed.reason === "is too large" ? `is too large to be a grant (£${MAX_PLAUSIBLE_AMOUNT.toLocaleString("en-GB")} or more): check for a typo, or an amount written in pence` : parsed.reason);
       if (parsed.note) warn(c, path, raw, `converted: ${parsed.note}`);
       num = parsed.pence / 100;
     } else if (typeof raw === "string" && /^-?\d+(\.\d+)?$/.test(raw.trim())) {
@@ -320,6 +320,30 @@ function cleanObject(c: Cleaner, raw: Record<string, unknown>, fields: Field[], 
 
 // ---------------------------------------------------------------- the whole grant
 
+/** Grants of £10 billion or more are not plausible (the largest UK grants are hundreds of millions): a typo, or pence. */
+export const MAX_PLAUSIBLE_AMOUNT = 10_000_000_000;
+
+/** Why an amount cannot be stored as given, or null. Amounts beyond the range of exact pence used to become £0. */
+export function implausibleAmount(amount: number): string | null {
+  const parsed = parseAmount(amount);
+  if (!parsed.ok || amount >= MAX_PLAUSIBLE_AMOUNT)
+    return `Amount Awarded ${amount.toLocaleString("en-GB", { maximumFractionDigits: 2 })} is not plausible for a grant (£${MAX_PLAUSIBLE_AMOUNT.toLocaleString("en-GB")} or more): check for a typo, or an amount written in pence`;
+  return null;
+}
+
+/**
+ * A warning for an award date that is possible but suspicious, after 360Giving's own data quality checks
+ * (lib-cove-360 FarPastDates, PostDatedAwardDates, FarFuture…Dates; ImpossibleDates such as 31 February are
+ * rejected above): before 1990 (long before any open grant data), or after `today`, or more than 5 years after it.
+ */
+export function awardDateWarning(ymd: string, today = new Date().toISOString().slice(0, 10)): string | null {
+  if (ymd < "1990-01-01") return `Award Date ${ymd} is before 1990: check for a typo or a placeholder date (360Giving FarPastDates)`;
+  const farFuture = `${Number(today.slice(0, 4)) + 5}${today.slice(4)}`;
+  if (ymd > farFuture) return `Award Date ${ymd} is more than 5 years in the future: check for a typo or a placeholder date (360Giving FarFutureDates)`;
+  if (ymd > today) return `Award Date ${ymd} is in the future: an award date is when the decision was made (360Giving PostDatedAwardDates)`;
+  return null;
+}
+
 /**
  * Validate one grant object (from a JSON package, or a spreadsheet row turned into one).
  * Rejected (errors): no Identifier; Amount Awarded missing, not a number or negative; Currency missing,
@@ -341,6 +365,10 @@ export function validateGrant(raw: unknown): ValidationResult {
   else if (typeof g.id === "string" && !/^360G-/i.test(g.id)) warn(c, ["id"], g.id, "a grant Identifier should start with the publisher's 360G- prefix");
   if (g.amountAwarded === undefined && !c.issues.some((i) => i.path[0] === "amountAwarded")) error(["amountAwarded"], src.amountAwarded, "Amount Awarded is required");
   else if (typeof g.amountAwarded === "number" && g.amountAwarded < 0) error(["amountAwarded"], src.amountAwarded, "Amount Awarded must not be negative");
+  else if (typeof g.amountAwarded === "number") {
+    const reason = implausibleAmount(g.amountAwarded);
+    if (reason) error(["amountAwarded"], src.amountAwarded, reason);
+  }
   if (g.currency === undefined) error(["currency"], src.currency, "Currency is required");
   else if (!currencyCodes.has(String(g.currency)))
     error(["currency"], src.currency, `is not an ISO 4217 currency code${/^G[BP][BP]$/i.test(String(g.currency)) ? " (did you mean GBP?)" : ""}`);
@@ -350,6 +378,10 @@ export function validateGrant(raw: unknown): ValidationResult {
     const r = awardDateSchema.safeParse(g.awardDate);
     if (!r.success) error(["awardDate"], src.awardDate, r.error.issues[0].message);
     else if (dateTime.test(g.awardDate)) g.awardDate = g.awardDate.slice(0, 10); // the time of an award date is never significant
+  }
+  if (typeof g.awardDate === "string" && fullDate.test(g.awardDate)) {
+    const warning = awardDateWarning(g.awardDate);
+    if (warning) warn(c, ["awardDate"], src.awardDate, warning);
   }
   if (g.title === undefined) {
     warn(c, ["title"], src.title, "Title is missing (required by the standard); kept with an empty title");

@@ -3,11 +3,12 @@
 // What is published (and nothing else: no record-level data, referral ids, postcodes or dates of single
 // referrals), for each NHS financial year with data, counts of referrals and of unmet referrals ("no suitable
 // activity") with rates per 1,000 residents, the unmet share and waits:
-//   MSOA, ward, PCN, borough, place   × each need and all needs (boroughs that share a place-based partnership,
+//   MSOA, PCN, borough, place         × each need and all needs (boroughs that share a place-based partnership,
 //                                      City of London and Hackney, are one "borough" here: code "E09000001+E09000012")
 //   borough, place                     × each month, all needs
-//   LSOA (only when asked for, and never together with wards: see below) × all needs, referrals only
-// Every count goes through protectTable (src/lib/disclosure.ts) with every additive relation an attacker could
+//   ward (only when asked for, instead of MSOAs) × each need and all needs
+//   LSOA (only when asked for, with MSOAs or wards above it) × all needs, referrals only
+// Every count goes through protectTable (pipelines/publish/disclosure.ts) with every additive relation an attacker could
 // use declared: MSOAs add up to boroughs (parent); wards add up to boroughs (area group); boroughs add up to
 // the place (parent) and so do PCNs (area group); needs add up to "all" (declared although one referral can
 // carry several needs: that only adds protection); the months of a year add up to the year (each borough's
@@ -17,23 +18,21 @@
 // linear check); publishing stops with an error if the audit finds anything. Rates and means are built from
 // the protected cells (protectRate / protectMean), so a hidden count hides its rates too.
 //
-// Why LSOAs are not published with wards: LSOAs add up both to MSOAs and to wards, two partitions that cross.
-// protectTable gives up on such tables ("stays derivable with every related cell hidden": an MSOA can equal
-// two published wards while every group it belongs to is hidden), and at LSOA level most counts are under the
-// threshold anyway. The LSOA measures stay in the database (referral_measures) for the need index; the
-// `layers` option publishes the LSOA → MSOA → borough tree instead of wards when a page needs LSOAs.
+// Why wards are not published by default: wards and MSOAs cross (in north east London 26 ward/MSOA pairs differ
+// by one or two LSOAs), so subtracting a ward from an MSOA, even with the intervals rounding leaves, narrows an
+// unpublished LSOA's count (10 − 10 ⇒ 0–4). The gate (publish/gate.ts) publishes only geographic layers that
+// nest (LSOA → MSOA or ward → borough → place) and refuses crossing ones; it then runs that attack over every
+// published layer together and stops if any group finer than the published areas is bounded to 1–7. The
+// `layers` option picks the tree: ["ward", "pcn"] for wards instead of MSOAs, ["lsoa", "msoa", "pcn"] for LSOAs.
+// The LSOA measures stay in the database (referral_measures) for the need index.
 import type { Db } from "../db/connection.ts";
 import { openDb } from "../db/connection.ts";
 import { ident, literal } from "../db/sql.ts";
-import { IntegrityError } from "../errors.ts";
 import {
-  auditPublished,
   DisclosureError,
   parsePolicy,
   protectMean,
   protectRate,
-  protectTable,
-  publicCells,
   roundHalfUp,
   type CountCell,
   type DisclosurePolicy,
@@ -41,7 +40,8 @@ import {
   type ProtectedValue,
   type PublishedCell,
   type TableStructure,
-} from "../../src/lib/disclosure.ts";
+} from "./disclosure.ts";
+import { gateAreaTable, protectByBlock as protectBlocks, type GeoLayer } from "./gate.ts";
 import { ALL_NEEDS, NEED_CATEGORIES, needLabel } from "../../src/lib/needs.ts";
 import { SYNTHETIC_LABEL } from "../demo/generators.ts";
 import { hasTable } from "./database.ts";
@@ -94,11 +94,11 @@ export const layerSpecs: Record<PublishedLayer, LayerSpec> = {
   place: { key: "place", label: "Whole place", needs: "each", unmet: true, months: true },
 };
 
-/** Published by default: every layer but LSOA (see the file header). */
-export const defaultLayers: readonly PublishedLayer[] = ["msoa", "ward", "pcn", "lad", "place"];
+/** Published by default: the nested tree MSOA → borough → place, with PCNs and months (see the file header). */
+export const defaultLayers: readonly PublishedLayer[] = ["msoa", "pcn", "lad", "place"];
 
 export interface PublishOptions {
-  /** Layers to publish together; "lad" and "place" are always included. LSOA and ward cannot go together. */
+  /** Layers to publish together; "lad" and "place" are always included. Geographic layers must nest (not ward with MSOA). */
   layers?: readonly PublishedLayer[];
 }
 
@@ -180,15 +180,16 @@ export interface ReferralTable {
   layers: PublishedLayer[];
   measured: Map<string, MeasureRow>;
   synthetic: boolean;
+  /** The published geographic layers (all but PCN) as sets of LSOAs, for the cross-layer gate. */
+  geography: GeoLayer[];
 }
 
 /** Every count that would be published, before disclosure control, with the relations among them. Null when there is no referral data. */
 export async function referralTable(db: Db, options: PublishOptions = {}): Promise<ReferralTable | null> {
   const policy = await policyOf(db);
   const layers = [...new Set<PublishedLayer>([...(options.layers ?? defaultLayers), "lad", "place"])];
-  if (layers.includes("lsoa") && layers.includes("ward"))
-    throw new DisclosureError("LSOA and ward layers cannot be published together: they cross, and the crossing cannot be protected (see pipelines/publish/referrals.ts)");
-  if (layers.includes("lsoa") && !layers.includes("msoa")) throw new DisclosureError("the LSOA layer is published only with the MSOA layer it adds up to");
+  if (layers.includes("lsoa") && !layers.includes("msoa") && !layers.includes("ward"))
+    throw new DisclosureError("the LSOA layer is published only with the MSOA or ward layer it adds up to");
   if (!(await hasTable(db, "referral_measures"))) return null;
   const [{ n }] = await db.all<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM referral_measures`);
   if (n === 0) return null;
@@ -269,7 +270,40 @@ export async function referralTable(db: Db, options: PublishOptions = {}): Promi
     if (spec.months) for (const month of months) add(a, monthKey(a.code, month), null, month, ALL_NEEDS, financialYearOf(month));
   }
   const structure = tableStructure(areas, yearKeys, months, needs);
-  return { policy, cells, structure, areas, years, months, needs, layers, measured, synthetic };
+  return { policy, cells, structure, areas, years, months, needs, layers, measured, synthetic, geography: geographyOf(all, layers) };
+}
+
+/** Each published geographic layer's areas as sets of LSOAs, from the LSOA rows of `all` (PCNs are not geographic). */
+function geographyOf(all: readonly Area[], layers: readonly PublishedLayer[]): GeoLayer[] {
+  const lsoas = all.filter((a) => a.layer === "lsoa");
+  const placeCode = all.find((a) => a.layer === "place")?.code ?? "place";
+  const areaOf: Partial<Record<PublishedLayer, (a: Area) => string | null>> = {
+    lsoa: (a) => a.code,
+    msoa: (a) => a.parent,
+    ward: (a) => a.ward,
+    lad: (a) => a.lad,
+    place: () => placeCode,
+  };
+  return layers.flatMap((layer) => {
+    const of = areaOf[layer];
+    if (!of) return [];
+    const areas = new Map<string, string[]>();
+    for (const l of lsoas) {
+      const code = of(l);
+      if (code !== null) (areas.get(code) ?? areas.set(code, []).get(code)!).push(l.code);
+    }
+    return [{ layer, areas }];
+  });
+}
+
+/** True counts of a group of LSOAs in a category ("referrals|2024/25|debt"), for the gate's narrowed-small rule. */
+export async function referralTruth(db: Db): Promise<(category: string, lsoas: readonly string[]) => number> {
+  const rows = await db.all<{ area_code: string; period: string; need: string; referrals: number; unmet: number }>(
+    `SELECT area_code, period, need, referrals, unmet FROM referral_measures WHERE layer = 'lsoa' AND period_type = 'year'`,
+  );
+  const count = new Map<string, number>();
+  for (const r of rows) for (const m of measures) count.set(`${category(m, r.period, r.need)}|${r.area_code}`, r[m]);
+  return (cat, lsoas) => lsoas.reduce((s, l) => s + (count.get(`${cat}|${l}`) ?? 0), 0);
 }
 
 /**
@@ -293,22 +327,8 @@ export async function publishReferrals(db: Db, options: PublishOptions = {}): Pr
     };
   }
   const { policy, cells, structure, areas, years, months, needs, measured } = t;
-  let table: ProtectedTable;
-  try {
-    table = protectByBlock(cells, policy, structure);
-  } catch (e) {
-    if (e instanceof DisclosureError) throw new IntegrityError(`referrals: disclosure control failed, nothing published: ${e.message}`);
-    throw e;
-  }
-  const violations = auditPublished({ cells: publicCells(table), policy, structure });
-  if (violations.length) {
-    throw new IntegrityError(
-      `referrals: disclosure audit failed, nothing published (${violations.length} problem(s), e.g. ${violations
-        .slice(0, 3)
-        .map((v) => `${v.rule} at ${v.key} ${v.category}`)
-        .join("; ")})`,
-    );
-  }
+  // Nesting check, protection block by block, the exact audit and the cross-layer attack: IntegrityError if anything fails.
+  const table = gateAreaTable({ cells, policy, structure, layers: t.geography, blockOf, truth: await referralTruth(db), what: "referrals" });
 
   const cellOf = new Map<string, PublishedCell>(table.cells.map((c) => [`${c.key}|${c.category}`, c]));
   const hiddenZero: ProtectedValue = { value: null, flag: "suppressed" };
@@ -371,20 +391,15 @@ export async function publishReferrals(db: Db, options: PublishOptions = {}): Pr
   };
 }
 
+/** The block of a category: one measure in one financial year (no relation crosses a block). */
+const blockOf = (cat: string): string => {
+  const [measure, period] = cat.split("|");
+  return `${measure}|${financialYearOf(period!)}`;
+};
+
 /** protectTable on each block of cells that no relation connects to another (one measure in one financial year), merged. */
 export function protectByBlock(cells: readonly CountCell[], policy: DisclosurePolicy, structure: TableStructure): ProtectedTable {
-  const blocks = new Map<string, CountCell[]>();
-  for (const c of cells) {
-    const [measure, period] = c.category.split("|");
-    const block = `${measure}|${financialYearOf(period)}`;
-    (blocks.get(block) ?? blocks.set(block, []).get(block)!).push(c);
-  }
-  const out = new Map<string, PublishedCell>();
-  for (const block of [...blocks.keys()].sort()) for (const c of protectTable(blocks.get(block)!, policy, structure).cells) out.set(`${c.key}\u001f${c.category}`, c);
-  const merged = cells.map((c) => out.get(`${c.key}\u001f${c.category}`)!);
-  const suppressed = merged.filter((c) => c.flag === "suppressed").length;
-  const secondary = merged.filter((c) => c.flag === "secondary").length;
-  return { policy, structure, cells: merged, summary: { cells: merged.length, published: merged.length - suppressed - secondary, suppressed, secondary } };
+  return protectBlocks(cells, policy, structure, blockOf);
 }
 
 /** The additive relations among the published cells (see the file header). */

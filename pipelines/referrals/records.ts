@@ -1,4 +1,5 @@
 // Record-level referral files: read as text in DuckDB, checked set-based (reject rows with file, line, column, value, reason), located, stored.
+import { EMAIL, identifierIn, isNhsNumber, NHS_CANDIDATE, NHS_EXTRACT, OBFUSCATED_EMAIL, POSTCODE_FULL, POSTCODE_IN_TEXT, STREET, TITLE_NAME, UK_PHONE } from "../privacy/identifiers.ts";
 import type { SpatialIndex } from "../../geo/spatial-index.ts";
 import { describePointProblem } from "../../geo/point-checks.ts";
 import type { Db } from "../db/connection.ts";
@@ -44,39 +45,13 @@ export const WITHHELD = "(withheld)";
 
 const REFUSED = "the row is refused and nothing from it is stored";
 
-// Patterns for direct identifiers in values (RE2 syntax, as DuckDB uses). See README "Referrals" for what each catches.
-const NHS_CANDIDATE = "[0-9]{3}[ -]?[0-9]{3}[ -]?[0-9]{4}";
-/** A 10-digit run not preceded by a digit or a decimal point (so coordinates with 10 decimals are not NHS numbers). */
-const NHS_EXTRACT = "(?:^|[^0-9.])([0-9]{3}[ -]?[0-9]{3}[ -]?[0-9]{4})(?:[^0-9]|$)";
-const EMAIL = "[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)+";
-const MOBILE = "(^|[^0-9])(\\+44 ?7|07)[0-9]{3} ?[0-9]{3} ?[0-9]{3}([^0-9]|$)";
-const TITLE_NAME = "(?i)(^|\\x1f)\\s*(mr|mrs|ms|miss|mx|dr|prof)\\.?\\s+[a-z]";
-const STREET =
-  "(?i)(^|[^a-z0-9])[0-9]+[a-z]?,?\\s+[a-z]+(\\s+[a-z]+)?\\s+(street|st|road|rd|avenue|ave|lane|ln|close|drive|way|court|gardens|gdns|place|crescent|terrace|grove|hill|square|walk|mews|row|park)([^a-z]|$)";
-const POSTCODE_IN_TEXT = "(?i)(^|[^a-z0-9])[a-z]{1,2}[0-9][a-z0-9]?\\s*[0-9][a-z]{2}([^a-z0-9]|$)";
-const POSTCODE_FULL = "[A-Z]{1,2}[0-9][A-Z0-9]?[0-9][A-Z]{2}";
+// Patterns for direct identifiers in values: one shared module for every ingest of records about people.
 const ISO_DATE = "[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9:.]+(Z|[+-][0-9:]+)?)?";
+export { isNhsNumber };
 
-/** True when a 10-digit string passes the NHS number modulus 11 check. */
-export function isNhsNumber(digits: string): boolean {
-  if (!/^\d{10}$/.test(digits)) return false;
-  let sum = 0;
-  for (let i = 0; i < 9; i++) sum += Number(digits[i]) * (10 - i);
-  return (11 - (sum % 11)) % 11 === Number(digits[9]);
-}
-
-/**
- * The same identifier checks in JavaScript, for the small files checked row by row (aggregates): what the value
- * looks like, or null. Record-level files use the SQL patterns above.
- */
+/** The identifier check in JavaScript, for the small files checked row by row (aggregates); record-level files use the same patterns in SQL. */
 export function identifierInValue(value: string): string | null {
-  for (const m of value.matchAll(/(?:^|[^0-9.])(\d{3}[ -]?\d{3}[ -]?\d{4})(?=[^0-9]|$)/g)) if (isNhsNumber(m[1].replace(/[ -]/g, ""))) return "looks like an NHS number";
-  if (new RegExp(EMAIL).test(value)) return "holds an email address";
-  if (new RegExp(MOBILE).test(value)) return "holds a mobile phone number";
-  if (/^\s*(mr|mrs|ms|miss|mx|dr|prof)\.?\s+[a-z]/i.test(value)) return "looks like a person's name";
-  if (new RegExp(STREET.replace("(?i)", ""), "i").test(value)) return "looks like a street address";
-  if (new RegExp(POSTCODE_IN_TEXT.replace("(?i)", ""), "i").test(value)) return "holds a postcode";
-  return null;
+  return identifierIn(value);
 }
 
 /** SQL macro: is this 10-digit string a valid NHS number (modulus 11 check digit)? */
@@ -125,7 +100,7 @@ async function findIdentifiers(db: Db, layout: RecordLayout): Promise<void> {
       SELECT (rowid + 2)::INTEGER AS line, *, concat_ws(chr(31), ${all.join(", ")}) AS allv,
              ${notPostcode.length ? `concat_ws(chr(31), ${notPostcode.join(", ")})` : "''"} AS otherv
       FROM rf_raw)
-    WHERE rf_has_nhs(allv) OR regexp_matches(allv, '${EMAIL}') OR regexp_matches(allv, '${MOBILE}')
+    WHERE rf_has_nhs(allv) OR regexp_matches(allv, '${EMAIL}') OR regexp_matches(allv, '${UK_PHONE}') OR regexp_matches(allv, '${OBFUSCATED_EMAIL}')
        OR regexp_matches(allv, '${TITLE_NAME}') OR regexp_matches(allv, '${STREET}')
        OR regexp_matches(otherv, '${POSTCODE_IN_TEXT}') OR ${postcodeAddress}`);
   const [{ n }] = await db.all<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM rf_flagged`);
@@ -140,7 +115,8 @@ async function findIdentifiers(db: Db, layout: RecordLayout): Promise<void> {
       SELECT line, col, unnest(list_filter([
         CASE WHEN rf_has_nhs(v) THEN 'looks like an NHS number (10 digits with a valid check digit): ${REFUSED}' END,
         CASE WHEN regexp_matches(v, '${EMAIL}') THEN 'holds an email address: ${REFUSED}' END,
-        CASE WHEN regexp_matches(v, '${MOBILE}') THEN 'holds a mobile phone number: ${REFUSED}' END,
+        CASE WHEN regexp_matches(v, '${OBFUSCATED_EMAIL}') THEN 'holds an email address written to avoid filters (such as name [at] example dot org): ${REFUSED}' END,
+        CASE WHEN regexp_matches(v, '${UK_PHONE}') THEN 'holds a phone number: ${REFUSED}' END,
         CASE WHEN regexp_matches(chr(31) || v, '${TITLE_NAME}') THEN 'looks like a person''s name (a title such as Mr or Dr and a name): ${REFUSED}' END,
         CASE WHEN regexp_matches(v, '${STREET}') THEN 'looks like a street address: ${REFUSED}' END,
         CASE WHEN col <> 'postcode' AND regexp_matches(v, '${POSTCODE_IN_TEXT}') THEN 'holds a postcode outside the postcode column: ${REFUSED}' END,

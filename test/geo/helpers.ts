@@ -11,7 +11,7 @@ import { mulberry32 } from "../../src/lib/random.ts";
 export const seededRandom = mulberry32;
 
 /** The mirror of official downloads, beside the repository (../shared/data). */
-export const SHARED_DATA = fileURLToPath(new URL("../../../shared/data/", import.meta.url));
+export const SHARED_DATA = process.env.CHEST_MIRROR ? `${process.env.CHEST_MIRROR.replace(/\/$/, "")}/` : fileURLToPath(new URL("../../../shared/data/", import.meta.url));
 export const LSOA21_LONDON = `${SHARED_DATA}geography/boundaries/lsoa21_london_gen20m.geojson`;
 export const CENTROIDS = `${SHARED_DATA}geography/lookups/lsoa21_population_weighted_centroids.csv`;
 

@@ -10,8 +10,8 @@ import { placeSchema, type Place } from "../../pipelines/place/schema.ts";
 import { sources } from "../../pipelines/sources.ts";
 
 export const fixtures = fileURLToPath(new URL("../fixtures/grants/", import.meta.url));
-export const samples = fileURLToPath(new URL("../../../shared/data/samples/360giving/", import.meta.url));
-export const mirror = fileURLToPath(new URL("../../../shared/data/", import.meta.url));
+export const mirror = process.env.CHEST_MIRROR ? `${process.env.CHEST_MIRROR.replace(/\/$/, "")}/` : fileURLToPath(new URL("../../../shared/data/", import.meta.url));
+export const samples = `${mirror}samples/360giving/`;
 export const fixture = (name: string) => join(fixtures, name);
 export const sample = (name: string) => join(samples, name);
 

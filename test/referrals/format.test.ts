@@ -70,7 +70,7 @@ describe("identifiers in values", () => {
     ["943 476 5919", /NHS number/],
     ["id 943-476-5919.", /NHS number/],
     ["jo@example.org", /email/],
-    ["07700 900123", /mobile/],
+    ["07700 900123", /phone/],
     ["Mr Smith", /name/],
     ["12 High Street", /street address/],
     ["E1 6AN", /postcode/],

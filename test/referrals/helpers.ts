@@ -12,7 +12,7 @@ import type { Place } from "../../pipelines/place/schema.ts";
 import type { FileStats } from "../../pipelines/referrals/records.ts";
 import { referralsStage, runReferralStage } from "../../pipelines/referrals/stage.ts";
 
-export const mirror = fileURLToPath(new URL("../../../shared/data/", import.meta.url));
+export const mirror = process.env.CHEST_MIRROR ? `${process.env.CHEST_MIRROR.replace(/\/$/, "")}/` : fileURLToPath(new URL("../../../shared/data/", import.meta.url));
 export const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
 export const fixtures = fileURLToPath(new URL("../fixtures/referrals/", import.meta.url));
 export const fixture = (name: string) => join(fixtures, name);

@@ -11,12 +11,15 @@ import {
   publishReferrals,
   referralFigures,
   referralMeta,
+  protectByBlock,
   referralTable,
+  referralTruth,
   type PublishedReferralRow,
   type ReferralPublication,
 } from "../../pipelines/publish/referrals.ts";
 import { generateDemoReferrals } from "../../pipelines/referrals/demo.ts";
-import { auditPublished, type PublicCell } from "../../src/lib/disclosure.ts";
+import { auditPublished, type PublicCell } from "../../pipelines/publish/disclosure.ts";
+import { crossLayerAttack } from "../../pipelines/publish/gate.ts";
 import { buildBase, freshDb, ingest, tempDir, type Base } from "./helpers.ts";
 import { scanForDisclosure } from "./scan.ts";
 
@@ -60,7 +63,7 @@ describe("published referral figures", () => {
   it("cover every published layer, both years, each month and each need", () => {
     expect(pub.periods.filter((p) => p.type === "year").map((p) => p.key)).toEqual(["2023/24", "2024/25"]);
     expect(pub.periods.filter((p) => p.type === "month")).toHaveLength(24);
-    expect(new Set(pub.rows.map((r) => r.layer))).toEqual(new Set(["msoa", "ward", "pcn", "lad", "place"]));
+    expect(new Set(pub.rows.map((r) => r.layer))).toEqual(new Set(["msoa", "pcn", "lad", "place"]));
     expect(pub.needs.length).toBeGreaterThan(10);
     expect(pub.synthetic).toBe(true);
     expect(pub.label).toMatch(/SYNTHETIC/);
@@ -90,7 +93,7 @@ describe("published referral figures", () => {
     const attacks: { what: string; total: number | null; parts: (number | null)[] }[] = [];
     for (const m of ["referrals", "unmet"] as const) {
       for (const b of byLayer("lad")) {
-        for (const childLayer of ["msoa", "ward"]) {
+        for (const childLayer of ["msoa"]) {
           const parts = byLayer(childLayer).filter((c) => c.borough === b.code && c.period === b.period && c.need === b.need).map((c) => c[m]);
           attacks.push({ what: `${m} ${b.name} ${b.period} ${b.need} − its ${childLayer}s`, total: b[m], parts });
         }
@@ -152,11 +155,37 @@ describe("published referral figures", () => {
     expect((await referralFigures(db)).equals(await referralFigures(db))).toBe(true);
   });
 
-  it("refuse to publish LSOAs together with wards", async () => {
-    await expect(publishReferrals(db, { layers: ["lsoa", "msoa", "ward"] })).rejects.toThrow(/LSOA and ward layers cannot be published together/);
+  it("refuse to publish layers that cross (wards with MSOAs), and publish nested trees", async () => {
+    await expect(publishReferrals(db, { layers: ["msoa", "ward", "pcn"] })).rejects.toThrow(/referrals: disclosure control failed, nothing published: the msoa and ward layers cross/);
+    await expect(publishReferrals(db, { layers: ["lsoa", "msoa", "ward"] })).rejects.toThrow(/layers cross/);
     const tree = await publishReferrals(db, { layers: ["lsoa", "msoa", "pcn"] });
     expect(tree.rows.some((r) => r.layer === "lsoa" && r.referrals !== null)).toBe(true);
     expect(tree.rows.filter((r) => r.layer === "lsoa").every((r) => r.unmet === null)).toBe(true);
+    const wards = await publishReferrals(db, { layers: ["ward", "pcn"] });
+    expect(new Set(wards.rows.map((r) => r.layer))).toEqual(new Set(["ward", "pcn", "lad", "place"]));
+  });
+
+  it("defeat the cross-layer attack: every published area minus every area of another layer inside it, with rounding intervals, bounds no LSOA to 1–7", async () => {
+    const t = (await referralTable(db))!;
+    const table = protectByBlock(t.cells, t.policy, t.structure);
+    const layerOf = new Map(t.geography.flatMap((g) => [...g.areas.keys()].map((code) => [code, g.layer] as const)));
+    const cells = table.cells.filter((c) => layerOf.has(c.key)).map((c) => ({ layer: layerOf.get(c.key)!, code: c.key, category: c.category, value: c.value, flag: c.flag }));
+    expect(new Set(cells.map((c) => c.layer))).toEqual(new Set(["msoa", "lad", "place"]));
+    expect(crossLayerAttack(cells, t.geography, t.policy, await referralTruth(db))).toEqual([]);
+  });
+
+  it("show why wards are no longer published with MSOAs: the same attack on the old default narrows LSOAs with 1–7 referrals", async () => {
+    const t = (await referralTable(db, { layers: ["msoa", "ward", "pcn"] }))!;
+    const table = protectByBlock(t.cells, t.policy, t.structure);
+    const layerOf = new Map<string, string>();
+    for (const g of [...t.geography].reverse()) for (const code of g.areas.keys()) layerOf.set(code, g.layer);
+    const cells = table.cells.filter((c) => layerOf.has(c.key)).map((c) => ({ layer: layerOf.get(c.key)!, code: c.key, category: c.category, value: c.value, flag: c.flag }));
+    const found = crossLayerAttack(cells, t.geography, t.policy, await referralTruth(db));
+    expect(found.length).toBeGreaterThan(10);
+    expect(found.every((v) => v.hi <= 7)).toBe(true);
+    // 1,730 in the demo (379 within 1–7 outright, 220 of them a single LSOA) when this was the default.
+    expect(found.filter((v) => v.rule === "bounded-small" && v.lo >= 1).length).toBeGreaterThan(0);
+    expect(found.some((v) => v.lsoas.length === 1 && /msoa \S+ − ward|ward \S+ − msoa/.test(v.attack))).toBe(true);
   });
 
   it("publish nothing (and no error) before any referrals are ingested", async () => {

@@ -1,7 +1,10 @@
-// Privacy by construction: scan every file of the built demo site for anything about individual residents.
+// Privacy by construction: scan every file of the built demo site for anything about individual residents, and run the cross-layer differencing attack on the referral figures it publishes.
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect, inject, it } from "vitest";
 import { openDb } from "../../pipelines/db/connection.ts";
+import { crossLayerAttack } from "../../pipelines/publish/gate.ts";
+import { financialYearOf, protectByBlock, referralTable, referralTruth, type PublishedLayer } from "../../pipelines/publish/referrals.ts";
 import { repoRoot } from "../support/pipeline.ts";
 import { scanForDisclosure } from "../referrals/scan.ts";
 
@@ -24,4 +27,57 @@ it("publishes no referral id, postcode, individual referral date or count from 1
     skip: (file, kind) => kind === "date" && file.includes("grants-"),
   });
   expect(findings).toEqual([]);
+});
+
+interface SiteRow {
+  layer: string;
+  code: string;
+  period: string;
+  period_type: string;
+  need: string;
+  referrals: number | null;
+  unmet: number | null;
+}
+
+/** The referral figures the built site serves (Parquet or Arrow, whichever the loader writes), read back. */
+async function siteReferralRows(): Promise<SiteRow[]> {
+  const dir = join(repoRoot, "dist", "_file", "data");
+  const file = readdirSync(dir).find((f) => /^referrals-figures\.[0-9a-f]+\.(parquet|arrow)$/.test(f));
+  expect(file, "the site serves referral figures").toBeDefined();
+  const path = join(dir, file!);
+  if (path.endsWith(".arrow")) {
+    const { tableFromIPC } = await import("apache-arrow");
+    return tableFromIPC(readFileSync(path)).toArray().map((r) => ({ ...r.toJSON() }) as SiteRow);
+  }
+  const mem = await openDb(":memory:");
+  try {
+    return await mem.all<SiteRow>(`SELECT layer, code, period, period_type, need, referrals, unmet FROM read_parquet($path)`, { path });
+  } finally {
+    mem.close();
+  }
+}
+
+it("defeats the cross-layer attack on the demo site: every published area minus every area of another published layer inside it, with rounding intervals, bounds no LSOA or small group to 1–7", async () => {
+  const rows = (await siteReferralRows()).filter((r) => r.period_type === "year");
+  const layers = [...new Set(rows.map((r) => r.layer))].sort() as PublishedLayer[];
+  expect(layers).toContain("msoa");
+  const db = await openDb(inject("siteDbPath"), { readOnly: true });
+  try {
+    // The attacker is given the gate's own flags (which hidden figures are small): stronger than any reader.
+    const t = (await referralTable(db, { layers }))!;
+    const flagOf = new Map(protectByBlock(t.cells, t.policy, t.structure).cells.map((c) => [`${c.key}|${c.category}`, c]));
+    const geoLayers = new Set(t.geography.map((g) => g.layer));
+    const cells = rows.filter((r) => geoLayers.has(r.layer)).flatMap((r) =>
+      (r.layer === "lsoa" ? (["referrals"] as const) : (["referrals", "unmet"] as const)).map((m) => {
+        const category = `${m}|${financialYearOf(r.period)}|${r.need}`;
+        const gate = flagOf.get(`${r.code}|${category}`);
+        expect(gate?.value, `${r.layer} ${r.code} ${category} as the gate published it`).toBe(r[m]);
+        return { layer: r.layer, code: r.code, category, value: r[m], flag: gate!.flag };
+      }),
+    );
+    expect(cells.length).toBeGreaterThan(10_000);
+    expect(crossLayerAttack(cells, t.geography, t.policy, await referralTruth(db))).toEqual([]);
+  } finally {
+    db.close();
+  }
 });

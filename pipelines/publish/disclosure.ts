@@ -1,6 +1,7 @@
 // Disclosure control: the one gate every count from referral or outcome records passes before it is published.
 //
-// Browser-safe (no Node imports): the publish stage uses it, and pages may use it to re-check what they show.
+// Pipeline-only (no page imports it; it moved here from src/lib): publish/referrals.ts and every other output built from
+// records about people use it, through the cross-layer gate in publish/gate.ts (see that file for the API).
 //
 // Method (DESIGN.md "Disclosure control"), after NHS Digital's secondary-care disclosure control
 // (HES/ECDS from September 2018, extended to SRHAD in 2020; the SRHAD page was read from NHS Digital's
@@ -32,8 +33,8 @@
 //
 // What this does not do (see the caveats on each function): it does not protect figures published by
 // other calls or other tables against each other (put every figure that adds up to another into one
-// protectTable call, or declare extra relations in `structure.areaGroups`), and it does not use the
-// bounds that non-negativity and rounding intervals give an attacker (interval or "feasibility" attacks).
+// protectTable call, or declare extra relations in `structure.areaGroups`). The bounds that non-negativity
+// and rounding intervals give an attacker across overlapping geographies are checked by publish/gate.ts.
 
 import { z } from "zod";
 

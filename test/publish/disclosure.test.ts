@@ -18,7 +18,7 @@ import {
   type PublicCell,
   roundToMultiple,
   type TableStructure,
-} from "../../src/lib/disclosure.ts";
+} from "../../pipelines/publish/disclosure.ts";
 
 // ---------------------------------------------------------------------------------------------------
 // Helpers written independently of the module, so the tests do not grade the module with itself.
