@@ -31,6 +31,7 @@ const config: SiteConfig = {
     { name: "Grants", path: "/grants" },
     { name: "Equity", path: "/equity" },
     { name: "Outcomes", path: "/outcomes" },
+    { name: "Workshop", path: "/workshop" },
     { name: "Data & methods", path: "/data" },
   ],
   globalStylesheets: [],

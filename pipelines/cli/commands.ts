@@ -68,10 +68,10 @@ export const commands: CommandSpec[] = [
   },
   {
     name: "ingest",
-    summary: "validate and load your own files (grants, referrals, services or outcomes) into the database; rejected rows go to a report",
-    usage: "chest ingest <grants|referrals|services|outcomes> FILE... [--db FILE] [--place FILE]",
+    summary: "validate and load your own files (grants, referrals, services, outcomes, neighbourhoods or workshop decision records) into the database; rejected rows go to a report",
+    usage: "chest ingest <grants|referrals|services|outcomes|neighbourhoods|decisions> FILE... [--db FILE] [--place FILE]",
     options: [db, place, raw, inputs, postcodes, quiet],
-    positional: { name: "KIND FILE...", description: "what the files hold (grants, referrals, services, outcomes or neighbourhoods), then one or more files", required: true, variadic: true },
+    positional: { name: "KIND FILE...", description: "what the files hold (grants, referrals, services, outcomes, neighbourhoods or decisions), then one or more files", required: true, variadic: true },
   },
   {
     name: "demo",

@@ -4,3 +4,4 @@ import "../referrals/register.ts";
 import "../services/register.ts";
 import "../outcomes/register.ts";
 import "../neighbourhoods/register.ts";
+import "../decisions/register.ts";

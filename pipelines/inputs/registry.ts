@@ -1,10 +1,10 @@
-// The inputs users drop in (grants, referrals, services): kept under data/inputs/<kind>/ so every build re-reads them.
+// The inputs users drop in (grants, referrals, services, workshop decision records): kept under data/inputs/<kind>/ so every build re-reads them.
 import { createHash } from "node:crypto";
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
 import { basename, join } from "node:path";
 import { InputError } from "../errors.ts";
 
-export const inputKinds = ["grants", "referrals", "services", "outcomes", "neighbourhoods"] as const;
+export const inputKinds = ["grants", "referrals", "services", "outcomes", "neighbourhoods", "decisions"] as const;
 export type InputKind = (typeof inputKinds)[number];
 
 export const defaultInputsDir = "data/inputs";

@@ -1,0 +1,90 @@
+// The decisions build stage: read every registered decision record (JSON from the Workshop page), refuse any that fails validation with each problem named, and load the rest into the decision tables.
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import type { Stage } from "../build/build.ts";
+import type { Db } from "../db/connection.ts";
+import { InputError } from "../errors.ts";
+import { appendRows } from "../grants/append.ts";
+import { originalName } from "../inputs/registry.ts";
+import type { InputContext } from "../inputs/stages.ts";
+import { decisionRecordSchema, describeIssues, type ValidDecisionRecord } from "./schema.ts";
+import { createDecisionTables, tableSpec } from "./tables.ts";
+
+const layerColumn: Record<ValidDecisionRecord["scenario"]["layer"], string> = {
+  lsoa: "lsoa21cd",
+  msoa: "msoa21cd",
+  ward: "ward_code",
+  lad: "lad_code",
+  partnership: "coalesce(partnership, lad_name)",
+};
+
+/** Parse and validate one file; throws InputError naming the file and every problem (path, message, value). */
+export function readDecisionRecord(path: string, name = originalName(path)): ValidDecisionRecord {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, "utf8").replace(/^\uFEFF/, ""));
+  } catch (error) {
+    throw new InputError(name, `not a JSON decision record: ${(error as Error).message}`);
+  }
+  const parsed = decisionRecordSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issues = describeIssues(parsed.error, raw);
+    const more = issues.length > 12 ? `\n  … and ${issues.length - 12} more` : "";
+    throw new InputError(name, `rejected: ${issues.length} problem(s)\n  ${issues.slice(0, 12).join("\n  ")}${more}`);
+  }
+  return parsed.data;
+}
+
+/** Area codes in the record that are not areas of the place at the record's layer. */
+async function unknownAreas(db: Db, record: ValidDecisionRecord): Promise<string[]> {
+  const rows = await db.all<{ code: string }>(`SELECT DISTINCT ${layerColumn[record.scenario.layer]} AS code FROM lsoa`);
+  const known = new Set(rows.map((r) => r.code));
+  return record.allocation.map((a) => a.area_code).filter((c) => !known.has(c));
+}
+
+async function load(db: Db, decisionId: string, file: string, r: ValidDecisionRecord): Promise<void> {
+  const p = r.equity.proposal;
+  const last = r.equity.last_round;
+  await appendRows(db, tableSpec("decision"), [
+    [decisionId, file, r.place.id, r.date, r.exported_at, r.title, r.synthetic, r.scenario.pot, r.scenario.alpha, r.scenario.unit, r.scenario.layer,
+      r.scenario.standardisation, r.scenario.group_method, r.scenario.pace_of_change, r.scenario.floor, r.scenario.cap, JSON.stringify(r.scenario.bounds),
+      r.vintages.iod, r.vintages.referral_period, r.vintages.ledger_files.join("; "), r.weights.partners.length, p.core20_spend_share, p.concentration_index,
+      last?.round ?? null, last?.core20_spend_share ?? null, last?.concentration_index ?? null, r.scenario.url_state, r.rationale, r.notes.join(" | ")],
+  ]);
+  const w = r.weights;
+  const who = [{ label: "(group)", weights: w.group }, ...w.partners];
+  await appendRows(db, tableSpec("decision_weight"), who.flatMap((p, seq) => w.keys.map((k, j) => [decisionId, p.label, seq, k, w.labels[j], p.weights[j]])));
+  await appendRows(db, tableSpec("decision_allocation"), r.allocation.map((a) => [
+    decisionId, a.area_code, a.area_name, a.population, a.need_score, a.need_rank, a.amount, a.share, a.per_head_part, a.need_part, a.gap_adjustment, a.bound, a.reasons,
+    a.themes ? JSON.stringify(a.themes) : null,
+  ]));
+  const deciles = (basis: string, e: { deciles: { decile: number; population: number; spend: number; spend_per_head: number | null }[] }) =>
+    e.deciles.map((d) => [decisionId, basis, d.decile, d.population, d.spend, d.spend_per_head]);
+  await appendRows(db, tableSpec("decision_equity"), [...deciles("proposal", p), ...(last ? deciles("last_round", last) : [])]);
+}
+
+/** Rebuild the decision tables from every registered record (an empty list still creates them). */
+export function decisionsStage(files: string[], ctx: InputContext): Stage {
+  return {
+    name: "decision records",
+    run: async (db) => {
+      await createDecisionTables(db);
+      const seen = new Map<string, string>();
+      for (const path of files) {
+        const name = originalName(path);
+        const record = readDecisionRecord(path, name);
+        if (record.place.id !== ctx.place.id) throw new InputError(name, `rejected: the record is for place "${record.place.id}", but this database is "${ctx.place.id}"`);
+        const unknown = await unknownAreas(db, record);
+        if (unknown.length) {
+          throw new InputError(name, `rejected: ${unknown.length} area code(s) are not ${record.scenario.layer} areas of ${ctx.place.name}: ${unknown.slice(0, 8).join(", ")}${unknown.length > 8 ? ", …" : ""}`);
+        }
+        const digest = createHash("sha256").update(readFileSync(path)).digest("hex").slice(0, 12);
+        const decisionId = `${record.place.id}-${record.date}-${digest}`;
+        if (seen.has(decisionId)) continue;
+        seen.set(decisionId, name);
+        await load(db, decisionId, name, record);
+        ctx.log.info(`decisions: ${name}: "${record.title}" of ${record.date}, £${record.scenario.pot.toLocaleString("en-GB")} over ${record.allocation.length} ${record.scenario.layer} areas, ${record.weights.partners.length} partner(s)`);
+      }
+    },
+  };
+}

@@ -1,0 +1,102 @@
+// Checks the decision record: built from a computed scenario it validates, round-trips as CSV, and a damaged record is refused with every problem named.
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { readDecisionRecord } from "../../pipelines/decisions/stage.ts";
+import { decisionTables } from "../../pipelines/decisions/tables.ts";
+import { InputError } from "../../pipelines/errors.ts";
+import { recordToCsv, type DecisionRecord } from "../../src/lib/decision-record.ts";
+import { buildRecord } from "../../src/lib/workshop-report.ts";
+import { computeScenario, prepareData, weightKeys, DEFAULT_WEIGHTS, COMPONENTS, type LsoaRow } from "../../src/lib/workshop-model.ts";
+import type { Scenario } from "../../src/lib/workshop-scenario.ts";
+import { mulberry32 } from "../../src/lib/random.ts";
+import { tempDir } from "../support/pipeline.ts";
+
+/** Forty seeded LSOAs in four MSOAs and two boroughs. */
+function lsoas(): LsoaRow[] {
+  const rnd = mulberry32(7);
+  return Array.from({ length: 40 }, (_, i) => {
+    const row: LsoaRow = {
+      code: `E0100${String(i).padStart(4, "0")}`, name: `Area ${i}`, msoa: `E0200000${i % 4}`, msoa_name: `MSOA ${i % 4}`, ward: `E0500000${i % 5}`, ward_name: `Ward ${i % 5}`,
+      lad: i < 20 ? "E09000002" : "E09000025", lad_name: i < 20 ? "Barking and Dagenham" : "Newham", partnership: i < 20 ? "B&D" : "Newham",
+      population: 1200 + Math.floor(rnd() * 1500), imd_decile: 1 + (i % 10), spend_last: 0, spend_all: Math.floor(rnd() * 3000),
+    };
+    for (const c of COMPONENTS) row[`${c.key}_rank`] = 1 + Math.floor(rnd() * 33755);
+    return row;
+  });
+}
+
+const keys = weightKeys();
+const scenario: Scenario = {
+  name: "Round 3 split", pot: 120_001, alpha: 0.25, unit: 100, layer: "msoa", method: "exponential", group: "median",
+  partners: ["GP lead", "Council, public health", "Residents' panel"].map((label, p) => ({ label, weights: keys.map((k, j) => (k.startsWith("theme:") ? 10 + ((j + p) % 3) * 10 : DEFAULT_WEIGHTS[k] + p * 5)) })),
+  pace: 0.4, floor: 1000, cap: null, bounds: { E02000001: { cap: 40_000 } }, rationale: "Agreed, with \"quotes\", commas, and\na second line.",
+};
+
+function record(): DecisionRecord {
+  const data = prepareData(lsoas(), 33755);
+  const result = computeScenario(data, scenario, keys);
+  return buildRecord(data, scenario, result, {
+    place: { id: "north-east-london", name: "North East London" }, synthetic: true, iod: "English Indices of Deprivation 2025", referralPeriod: "2023-04 to 2025-03",
+    ledgerFiles: ["ledger.csv"], lastRound: null, date: "2026-12-01", exportedAt: "2026-12-01T10:00:00.000Z", urlState: "w1.x",
+  });
+}
+
+describe("decision record", () => {
+  it("built from a scenario, it passes validation; amounts add up to the pot and every area has its reasons", () => {
+    const dir = tempDir("chest-decision-");
+    const path = join(dir, "record.json");
+    const r = record();
+    writeFileSync(path, JSON.stringify(r));
+    const read = readDecisionRecord(path, "record.json");
+    expect(read.allocation).toHaveLength(4);
+    expect(read.allocation.reduce((s, a) => s + a.amount, 0)).toBe(120_001);
+    expect(read.allocation.find((a) => a.area_code === "E02000001")!.amount).toBeLessThanOrEqual(40_000);
+    for (const a of read.allocation) expect(a.reasons).toMatch(/^Need rank \d of 4 \(1 = most need\).*per-head share/);
+    expect(Object.keys(read.allocation[0].themes ?? {}).length).toBeGreaterThan(0);
+    expect(read.weights.partners.map((p) => p.label)).toEqual(["GP lead", "Council, public health", "Residents' panel"]);
+  });
+
+  it("writes the allocation as RFC 4180 CSV with a header naming the decision", () => {
+    const lines = recordToCsv(record()).split("\r\n");
+    expect(lines[0]).toBe("# Round 3 split; North East London; 2026-12-01; pot 120001; layer msoa; SYNTHETIC DEMO DATA");
+    expect(lines[1].startsWith("area_code,area_name,population,need_score,need_rank,amount,share,per_head_part,need_part,gap_adjustment,bound,reasons,theme_")).toBe(true);
+    expect(lines.filter((l) => l.startsWith("E02"))).toHaveLength(4);
+  });
+
+  it("refuses a damaged record whole, naming each problem with its path and value", () => {
+    const dir = tempDir("chest-decision-");
+    const r = record() as unknown as Record<string, any>;
+    r.scenario.alpha = 1.4;
+    r.allocation[1].amount = -5;
+    r.allocation[2].area_code = r.allocation[0].area_code;
+    r.weights.partners[1].weights.pop();
+    const path = join(dir, "damaged.json");
+    writeFileSync(path, JSON.stringify(r));
+    let error: unknown;
+    try {
+      readDecisionRecord(path, "damaged.json");
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(InputError);
+    const message = (error as InputError).message;
+    expect((error as InputError).exitCode).toBe(3);
+    expect(message).toMatch(/^damaged\.json: rejected: \d problem\(s\)/);
+    expect(message).toContain("scenario.alpha: Too big: expected number to be <=1 (value 1.4)");
+    expect(message).toContain("allocation[1].amount: Too small: expected number to be >=0 (value -5)");
+    expect(message).toContain(`allocation[2].area_code: ${r.allocation[0].area_code} appears twice`);
+    expect(message).toMatch(/weights\.partners\[1\]\.weights: must have one weight per key \(\d+\); has \d+/);
+    writeFileSync(path, "{not json");
+    expect(() => readDecisionRecord(path, "damaged.json")).toThrowError(/^damaged\.json: not a JSON decision record/);
+    writeFileSync(path, JSON.stringify({ ...record(), kind: "something else" }));
+    expect(() => readDecisionRecord(path, "damaged.json")).toThrowError(/kind: must be "chest-atlas\/decision-record" \(is this a Workshop decision record\?\)/);
+  });
+
+  it("documents every column of the decision tables", () => {
+    for (const t of decisionTables) {
+      expect(t.description.length).toBeGreaterThan(20);
+      for (const [name, , description] of t.columns) expect(description, `${t.name}.${name}`).not.toBe("");
+    }
+  });
+});
