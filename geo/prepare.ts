@@ -36,6 +36,12 @@ export interface PrepareStats {
   ringsUnsimplified: number;
   /** Rings that collapsed even when only rounded, so the original ring was kept at full precision. */
   ringsFullPrecision: number;
+  /**
+   * Rings dropped because they enclose no area even at full precision (one point repeated, or a line traced there and
+   * back, as a few ONS BGC rings are): d3-geo throws on a one-point ring, so such a ring would stop the whole map.
+   * A polygon whose exterior is dropped goes with its holes.
+   */
+  ringsDropped: number;
 }
 
 export interface PreparedBoundaries {
@@ -96,15 +102,16 @@ export function pickProperties(
 }
 
 /**
- * The last step for one ring: round the simplified ring and drop repeated points. A ring is never lost: when the
- * simplified ring collapses the original is rounded instead, and when even that collapses the original is kept.
+ * The last step for one ring: round the simplified ring and drop repeated points. A ring with an area is never lost:
+ * when the simplified ring collapses the original is rounded instead, and when even that collapses the original is
+ * kept. Null for a ring with no area even at full precision (nothing to draw; d3-geo fails on it).
  */
 export function finishRing(
   original: Position[],
   simplified: Position[],
   decimals: number,
   stats?: PrepareStats,
-): Position[] {
+): Position[] | null {
   const quantised = quantiseRing(simplified, decimals);
   if (isUsableRing(quantised)) return quantised;
   const rounded = quantiseRing(original, decimals);
@@ -112,12 +119,17 @@ export function finishRing(
     if (stats) stats.ringsUnsimplified++;
     return rounded;
   }
+  const full = closeRing(dropRepeatedPoints(original));
+  if (!isUsableRing(full)) {
+    if (stats) stats.ringsDropped++;
+    return null;
+  }
   if (stats) stats.ringsFullPrecision++;
-  return closeRing(dropRepeatedPoints(original));
+  return full;
 }
 
-/** One ring on its own: simplified (turf), rounded, repeated points dropped, never lost (see finishRing). */
-export function prepareRing(ring: Position[], tolerance: number, decimals: number, stats?: PrepareStats): Position[] {
+/** One ring on its own: simplified (turf), rounded, repeated points dropped; null when it has no area (see finishRing). */
+export function prepareRing(ring: Position[], tolerance: number, decimals: number, stats?: PrepareStats): Position[] | null {
   return finishRing(ring, simplifyRing(ring, tolerance), decimals, stats);
 }
 
@@ -131,7 +143,7 @@ function polygonsOf(geometry: unknown, where: string): Position[][][] {
 }
 
 function emptyStats(): PrepareStats {
-  return { features: 0, rings: 0, positionsIn: 0, positionsOut: 0, ringsUnsimplified: 0, ringsFullPrecision: 0 };
+  return { features: 0, rings: 0, positionsIn: 0, positionsOut: 0, ringsUnsimplified: 0, ringsFullPrecision: 0, ringsDropped: 0 };
 }
 
 function checkOptions(options: PrepareOptions): void {
@@ -152,8 +164,10 @@ function checkOptions(options: PrepareOptions): void {
 /**
  * Boundaries ready for the browser: only the named properties; rings simplified at `tolerance` degrees (turf,
  * highQuality false; shared edges once, see preserveTopology); rounded to `decimals` places with repeated points
- * dropped; exterior rings clockwise and holes counter-clockwise for d3-geo/Plot. Every feature and every ring survives.
- * Returns the collection, its compact JSON and byte size; throws BoundaryBudgetError when `budgetBytes` is exceeded.
+ * dropped; exterior rings clockwise and holes counter-clockwise for d3-geo/Plot. Every feature and every ring with an
+ * area survives; rings with none even at full precision are dropped (stats.ringsDropped), and a feature left with no
+ * ring at all is an error naming it. Returns the collection, its compact JSON and byte size; throws
+ * BoundaryBudgetError when `budgetBytes` is exceeded.
  */
 export function prepareBoundaries(
   collection: FeatureCollection<BoundaryGeometry | null>,
@@ -180,22 +194,31 @@ export function prepareBoundaries(
     : rings.map((ring) => simplifyRing(ring, tolerance));
 
   let next = 0;
-  const finishPolygon = (part: Position[][]): Position[][] => {
-    const out = part.map((ring) => {
+  /** The polygon's rings finished and rewound; null when its exterior has no area (its holes go with it). */
+  const finishPolygon = (part: Position[][]): Position[][] | null => {
+    const out: Position[][] = [];
+    part.forEach((ring, r) => {
       stats.rings++;
       stats.positionsIn += ring.length;
       const done = finishRing(ring, simplified[next++], decimals, stats);
+      if (!done) return;
+      if (r > 0 && out.length === 0) {
+        stats.ringsDropped++; // a hole of a dropped exterior
+        return;
+      }
+      out.push(done);
       stats.positionsOut += done.length;
-      return done;
     });
-    return rewindPolygonRings(out);
+    return out.length ? rewindPolygonRings(out) : null;
   };
   const features = collection.features.map((feature, i): Feature<BoundaryGeometry> => {
     stats.features++;
+    const parts = polygons[i].map(finishPolygon).filter((p): p is Position[][] => p !== null);
+    if (parts.length === 0) {
+      throw new ChestError(`${label}: feature ${i + 1} (${describe(properties[i])}) has no ring that encloses an area`, ExitCode.badInput);
+    }
     const geometry: BoundaryGeometry =
-      feature.geometry!.type === "Polygon"
-        ? { type: "Polygon", coordinates: finishPolygon(polygons[i][0]) }
-        : { type: "MultiPolygon", coordinates: polygons[i].map(finishPolygon) };
+      feature.geometry!.type === "Polygon" ? { type: "Polygon", coordinates: parts[0] } : { type: "MultiPolygon", coordinates: parts };
     return { type: "Feature", properties: properties[i], geometry };
   });
 
@@ -207,6 +230,11 @@ export function prepareBoundaries(
     throw new BoundaryBudgetError(capitalise(label), bytes, budgetBytes, detail);
   }
   return { collection: prepared, json, bytes, stats };
+}
+
+function describe(properties: Record<string, unknown>): string {
+  const values = Object.values(properties).filter((v) => v !== null && v !== undefined);
+  return values.length ? values.map(String).join(", ") : "no properties kept";
 }
 
 function capitalise(text: string): string {

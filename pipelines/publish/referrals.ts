@@ -90,7 +90,7 @@ export const layerSpecs: Record<PublishedLayer, LayerSpec> = {
   msoa: { key: "msoa", label: "MSOA", needs: "each", unmet: true, months: false },
   ward: { key: "ward", label: "Ward", needs: "each", unmet: true, months: false },
   pcn: { key: "pcn", label: "Primary care network", needs: "each", unmet: true, months: false },
-  lad: { key: "lad", label: "Borough", needs: "each", unmet: true, months: true },
+  lad: { key: "lad", label: "Local authority", needs: "each", unmet: true, months: true },
   place: { key: "place", label: "Whole place", needs: "each", unmet: true, months: true },
 };
 

@@ -1,11 +1,12 @@
-// A map of areas coloured by named bands (e.g. "£0.25 to under £0.50" per resident, "None placed here"), with borough outlines and a legend that says what the colours mean.
+// A map of areas coloured by named bands (e.g. "£0.25 to under £0.50" per resident, "None placed here"), with local authority outlines and a legend that says what the colours mean.
 import * as Plot from "npm:@observablehq/plot";
 import { html } from "npm:htl";
 
 /**
  * @param {object} options
  * @param {{type: "FeatureCollection", features: any[]}} options.areas boundaries with properties.code and .name
- * @param {{type: "FeatureCollection", features: any[]}} [options.outline] borough outlines drawn on top
+ * @param {{type: "FeatureCollection", features: any[]}} [options.outline] local authority outlines drawn on top
+ * @param {string} [options.outlineName] what the outlines are, in the place's word (overview.json term.one; default "local authority")
  * @param {(code: string) => string | null} options.band the band label of an area (null: no figure, drawn grey)
  * @param {string[]} options.bands band labels in legend order
  * @param {string[]} options.colors one colour per band
@@ -15,7 +16,7 @@ import { html } from "npm:htl";
  * @param {string} options.ariaLabel what the map shows, for screen readers
  * @param {number} options.width
  */
-export function binnedMap({ areas, outline, band, bands, colors, legend, note, title, ariaLabel, width, height }) {
+export function binnedMap({ areas, outline, outlineName = "local authority", band, bands, colors, legend, note, title, ariaLabel, width, height }) {
   const color = { type: "ordinal", domain: bands, range: colors, unknown: "#bdbdbd" };
   const key = Plot.legend({ color, className: "binned-map-legend" });
   key.setAttribute("aria-hidden", "true");
@@ -40,6 +41,6 @@ export function binnedMap({ areas, outline, band, bands, colors, legend, note, t
   return html`<figure class="binned-map">
     <div class="binned-map-key"><strong>${legend}</strong>${key}</div>
     ${map}
-    <figcaption>Colour: ${legend}, in bands: ${bands.join("; ")}.${note ? ` ${note}` : ""} Thick lines are borough boundaries. Hover over an area for its name and figures.</figcaption>
+    <figcaption>Colour: ${legend}, in bands: ${bands.join("; ")}.${note ? ` ${note}` : ""} Thick lines are ${outlineName} boundaries. Hover over an area for its name and figures.</figcaption>
   </figure>`;
 }

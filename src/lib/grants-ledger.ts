@@ -56,7 +56,7 @@ export function filterLedger<T extends LedgerRow>(rows: readonly T[], filter: Le
 }
 
 /** The choices each filter offers, from the rows themselves: [label, value] pairs, "All …" first. */
-export function ledgerOptions(rows: readonly LedgerRow[]) {
+export function ledgerOptions(rows: readonly LedgerRow[], localAuthorities = "local authorities") {
   const sorted = (values: Iterable<string>) => [...new Set(values)].sort((a, b) => a.localeCompare(b, "en-GB"));
   const rounds = new Map<string, string>();
   for (const r of [...rows].sort((a, b) => (a.award_date ?? "").localeCompare(b.award_date ?? ""))) {
@@ -65,7 +65,7 @@ export function ledgerOptions(rows: readonly LedgerRow[]) {
   }
   return {
     round: [["All rounds", ""], ...[...rounds].map(([id, name]) => [name, id])] as [string, string][],
-    borough: [["All boroughs", ""], ...sorted(rows.flatMap((r) => splitList(r.boroughs))).map((b) => [b, b])] as [string, string][],
+    borough: [[`All ${localAuthorities}`, ""], ...sorted(rows.flatMap((r) => splitList(r.boroughs))).map((b) => [b, b])] as [string, string][],
     programme: [["All programmes", ""], ...sorted(rows.flatMap((r) => (r.programme ? [r.programme] : []))).map((p) => [p, p])] as [string, string][],
     funderType: [["All funder types", ""], ...sorted(rows.flatMap(funderTypesOf)).map((t) => [t, t])] as [string, string][],
   };
@@ -83,7 +83,7 @@ export const ledgerCsvColumns: [string, (r: LedgerRow) => string][] = [
   ["Placed in the place (GBP)", (r) => plainNumber(r.in_place)],
   ["Round", (r) => r.round_name ?? ""],
   ["Grant programme", (r) => r.programme ?? ""],
-  ["Boroughs where the money is spent", (r) => r.boroughs ?? ""],
+  ["Local authorities where the money is spent", (r) => r.boroughs ?? ""],
   ["Recipient based in", (r) => r.based_in ?? ""],
   ["How the grant was located", (r) => r.location ?? ""],
   ["Themes", (r) => r.themes ?? ""],

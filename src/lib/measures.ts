@@ -4,7 +4,7 @@ export interface Measure {
   key: string;
   label: string;
   kind: "index" | "domain" | "supplementary index" | "sub-domain";
-  /** Area summaries (MSOA, ward, borough) are published for the IMD and the seven domains only. */
+  /** Area summaries (MSOA, ward, local authority) are published for the IMD and the seven domains only. */
   summarised: boolean;
   /** IoD2019 ranks and deciles exist for the IMD and the seven domains. */
   in2019: boolean;
@@ -41,7 +41,7 @@ export const layers = [
   { key: "lsoa", label: "Neighbourhood (LSOA, about 1,500 residents)", plural: "neighbourhoods (LSOAs)" },
   { key: "msoa", label: "MSOA (named neighbourhood, about 8,000 residents)", plural: "MSOAs" },
   { key: "ward", label: "Electoral ward", plural: "wards" },
-  { key: "lad", label: "Borough", plural: "boroughs" }, // pages use the place's own word (overview.term)
+  { key: "lad", label: "Local authority", plural: "local authorities" }, // pages use the place's own word (overview.term)
   { key: "partnership", label: "Place-based partnership", plural: "partnerships" },
 ] as const;
 

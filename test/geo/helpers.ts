@@ -1,9 +1,9 @@
 // Shared by the geo tests: where the data mirror is, a seeded random generator, the NEL borough list and small fixture builders.
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-// d3 ships without type declarations and @types/d3 is not a dependency: the one function the tests use is typed below.
+// d3 ships without type declarations and @types/d3 is not a dependency: the functions the tests use are typed below.
 // @ts-ignore -- untyped module
-import { geoArea as d3GeoArea } from "d3";
+import { geoArea as d3GeoArea, geoPath as d3GeoPath, geoTransverseMercator as d3GeoTransverseMercator } from "d3";
 import type { Feature, FeatureCollection, MultiPolygon, Polygon, Position } from "geojson";
 import { mulberry32 } from "../../src/lib/random.ts";
 
@@ -22,6 +22,16 @@ export const NEL_LADS = new Set([
 
 /** d3-geo's spherical area in steradians: more than 2π means the rings were wound the way that fills the globe. */
 export const geoArea: (object: Feature | FeatureCollection) => number = d3GeoArea;
+
+/** A d3-geo projection, as far as the tests use one. */
+export interface Projection {
+  rotate(angles: [number, number]): Projection;
+  fitSize(size: [number, number], object: object): Projection;
+}
+/** d3-geo's transverse Mercator (what Plot's map projections run through): draws a map the way the pages do. */
+export const geoTransverseMercator: () => Projection = d3GeoTransverseMercator;
+/** d3-geo's path generator: SVG path data for a feature or collection under a projection. */
+export const geoPath: (projection: Projection) => (object: object) => string | null = d3GeoPath;
 
 
 /** ONS population-weighted centroids keyed by LSOA 2021 code (columns LSOA21CD, lon, lat). */

@@ -5,6 +5,7 @@ import type { Feature, FeatureCollection, MultiPolygon, Polygon, Position } from
 import { describe, expect, it } from "vitest";
 import { mergeLsoas, mergeShapes } from "../../geo/merge.ts";
 import { BOUNDARY_DEFAULTS, prepareBoundaries } from "../../geo/prepare.ts";
+import { isUsableRing } from "../../geo/quantise.ts";
 import { isClockwise } from "../../geo/rewind.ts";
 import { mirrorDir } from "../support/pipeline.ts";
 
@@ -110,4 +111,17 @@ it("Plymouth: MSOAs merged from the prepared (simplified, quantised) LSOAs are w
   const errors = merged.features.map((f) => Math.abs(area(f) / officialArea.get(f.properties.code)! - 1));
   expect(merged.features).toHaveLength(33);
   expect(Math.max(...errors)).toBeLessThan(0.01);
+});
+
+it("Plymouth: the prepared LSOAs keep no ring without area (d3-geo would throw), and MSOAs merged from them still share edges exactly", () => {
+  const lsoa = read("plymouth/lsoa21.geojson");
+  const prepared = prepareBoundaries(lsoa, { keep: ["LSOA21CD", "MSOA21CD"], rename: { LSOA21CD: "code" }, ...BOUNDARY_DEFAULTS });
+  // ONS BGC holds three such rings in Plymouth: one point repeated (E01015182, E01034160) and a line there and back (E01015145).
+  expect(prepared.stats.ringsDropped).toBe(3);
+  expect(prepared.collection.features).toHaveLength(164);
+  for (const f of prepared.collection.features) for (const ring of rings(f.geometry)) expect(isUsableRing(ring)).toBe(true);
+  const assign = new Map(prepared.collection.features.map((f) => [String(f.properties!.code), String(f.properties!.MSOA21CD)]));
+  const merged = mergeLsoas(prepared.collection, assign).collection;
+  for (const users of segments(merged.features).values()) expect(users.length === 1 || (users.length === 2 && users[0] !== users[1])).toBe(true);
+  for (const f of merged.features) for (const ring of rings(f.geometry)) expect(isUsableRing(ring)).toBe(true);
 });

@@ -1,4 +1,4 @@
-// Browser boundaries must be small, seamless, wound for d3, and keep every feature and ring they started with.
+// Browser boundaries must be small, seamless, wound for d3, and keep every feature and every ring with an area they started with.
 import { area } from "@turf/turf";
 import type { Feature, FeatureCollection, MultiPolygon, Polygon, Position } from "geojson";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -12,6 +12,7 @@ import {
 } from "../../geo/prepare.ts";
 import { isUsableRing } from "../../geo/quantise.ts";
 import { readBoundaries } from "../../geo/read.ts";
+import { geoPath, geoTransverseMercator } from "./helpers.ts";
 import { isClockwise } from "../../geo/rewind.ts";
 import { LSOA21_LONDON, NEL_LADS, collection, geoArea, multiPolygonFeature, polygonFeature, square } from "./helpers.ts";
 
@@ -89,10 +90,38 @@ describe("prepareBoundaries on small fixtures", () => {
     expect(out.stats).toMatchObject({ features: 2, rings: 4, ringsFullPrecision: 1 });
   });
 
+  it("drops rings with no area even at full precision, as ONS BGC has in Plymouth, and holes of a dropped exterior", () => {
+    // Parts of E01015182 and E01015145 as published (ONS BGC via the mirror): one point four times, and a line there and back.
+    const point: Position[] = [[-4.13374, 50.36439], [-4.13374, 50.36439], [-4.13374, 50.36439], [-4.13374, 50.36439]];
+    const line: Position[] = [[-4.18463, 50.39602], [-4.18467, 50.39602], [-4.18467, 50.39602], [-4.18463, 50.39602]];
+    const body = square(-4.14, 50.36, 0.004);
+    const input = collection<Polygon | MultiPolygon>([
+      multiPolygonFeature("E01015182", [[point], [line, square(-4.18465, 50.39601, 0.00001, true)], [body]]),
+    ]);
+    const out = prepareBoundaries(input, { keep: ["code"], ...BOUNDARY_DEFAULTS });
+    const polygons = (out.collection.features[0].geometry as MultiPolygon).coordinates;
+    expect(polygons).toHaveLength(1);
+    expect(new Set(polygons[0][0].map(String))).toEqual(new Set(body.map(String)));
+    expect(isClockwise(polygons[0][0])).toBe(true);
+    expect(out.stats).toMatchObject({ rings: 4, ringsDropped: 3, ringsFullPrecision: 0 });
+    // d3-geo (as Plot draws the map) throws "Cannot read properties of undefined (reading '0')" on the one-point ring.
+    const path = geoPath(geoTransverseMercator().rotate([4, 0]).fitSize([600, 600], out.collection));
+    expect(path(out.collection)).toMatch(/^M[\d.,-]+L/);
+    const raw = { type: "Feature", properties: {}, geometry: { type: "MultiPolygon", coordinates: [[[point[0]]], [body]] } };
+    expect(() => geoPath(geoTransverseMercator().rotate([4, 0]).fitSize([600, 600], raw))(raw)).toThrow(TypeError);
+  });
+
+  it("names a feature left with no ring that encloses an area", () => {
+    const input = collection<Polygon | MultiPolygon>([polygonFeature("E01099999", [[[0, 51], [1, 51], [0, 51], [0, 51]]])]);
+    expect(() => prepareBoundaries(input, { keep: ["code"], tolerance: 0, decimals: 5, label: "LSOA boundaries" })).toThrow(
+      /^LSOA boundaries: feature 1 \(E01099999\) has no ring that encloses an area$/,
+    );
+  });
+
   it("keeps a ring whose simplified form collapses, rounded instead", () => {
     // A thin triangle-ish ring: tolerance larger than the ring, rounding fine enough to keep it.
     const ring = [[0, 0], [0.001, 0.00001], [0.002, 0], [0.001, 0.00002], [0, 0]];
-    expect(isUsableRing(prepareRing(ring, 0.1, 5))).toBe(true);
+    expect(isUsableRing(prepareRing(ring, 0.1, 5)!)).toBe(true);
   });
 
   it("reports the UTF-8 size of the JSON it returns, and is deterministic", () => {

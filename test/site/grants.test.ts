@@ -114,7 +114,7 @@ pageTest("the Grants page", () => {
     expect(filtered.name).toBe("grants-ledger-filtered.csv");
     expect(filtered.rows.map((r) => r[0])).toEqual(await ledgerIds(page));
     expect(filtered.rows.reduce((a, r) => a + Number(r[amount]), 0)).toBeCloseTo(hackneyTotal, 2);
-    expect(filtered.rows.every((r) => r[filtered.header.indexOf("Boroughs where the money is spent")].includes("Hackney"))).toBe(true);
+    expect(filtered.rows.every((r) => r[filtered.header.indexOf("Local authorities where the money is spent")].includes("Hackney"))).toBe(true);
     await page.screenshot({ path: join(shots, "grants-ledger-filtered.png") });
 
     // Then a round as well: fewer still (or the same), and all in that round.
