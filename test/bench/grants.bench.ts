@@ -6,7 +6,7 @@ import { fileURLToPath } from "node:url";
 import { build } from "../../pipelines/build/build.ts";
 import { openDb } from "../../pipelines/db/connection.ts";
 import { fetchSources } from "../../pipelines/fetch/fetch.ts";
-import { toCsv } from "../../pipelines/grants/csv.ts";
+import { toCsv } from "../../pipelines/kit/delimited.ts";
 import { readGrantFile } from "../../pipelines/grants/read.ts";
 import { ingestGrants } from "../../pipelines/grants/stage.ts";
 import { validateGrant } from "../../pipelines/grants/validate.ts";

@@ -1,4 +1,0 @@
-// Registers the reader stage of each kind of user input (imported once by the command line).
-import "../grants/register.ts";
-import "../referrals/register.ts";
-import "../services/register.ts";
