@@ -1,7 +1,6 @@
 // Bounded readers and confinement: an XLSX spanning XFD1048576, a zip bomb, JSON 10,000 deep, a row over the line bound, data-package paths leaving the package, and symbolic links — each refused with a clear message before memory is spent.
-import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { deflateRawSync, crc32 } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { InputError } from "../../pipelines/errors.ts";
 import { readGrantFile } from "../../pipelines/grants/read.ts";
@@ -12,61 +11,20 @@ import { readRawCsv } from "../../pipelines/referrals/records.ts";
 import { readDirectoryFile } from "../../pipelines/services/read.ts";
 import { prepareServicesInput } from "../../pipelines/services/prepare.ts";
 import { tempDir } from "../support/pipeline.ts";
+import { writeZip } from "../services/helpers.ts";
 
-/** A zip with each member deflated (method 8). */
-function zip(files: Record<string, Buffer | string>): Buffer {
-  const locals: Buffer[] = [];
-  const centrals: Buffer[] = [];
-  let offset = 0;
-  for (const [name, content] of Object.entries(files)) {
-    const raw = Buffer.isBuffer(content) ? content : Buffer.from(content);
-    const data = deflateRawSync(raw);
-    const nameBytes = Buffer.from(name);
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(8, 8);
-    local.writeUInt32LE(crc32(raw), 14);
-    local.writeUInt32LE(data.length, 18);
-    local.writeUInt32LE(raw.length, 22);
-    local.writeUInt16LE(nameBytes.length, 26);
-    const central = Buffer.alloc(46);
-    central.writeUInt32LE(0x02014b50, 0);
-    central.writeUInt16LE(20, 4);
-    central.writeUInt16LE(20, 6);
-    central.writeUInt16LE(8, 10);
-    central.writeUInt32LE(crc32(raw), 16);
-    central.writeUInt32LE(data.length, 20);
-    central.writeUInt32LE(raw.length, 24);
-    central.writeUInt16LE(nameBytes.length, 28);
-    central.writeUInt32LE(offset, 42);
-    locals.push(local, nameBytes, data);
-    centrals.push(central, nameBytes);
-    offset += 30 + nameBytes.length + data.length;
-  }
-  const size = centrals.reduce((n, b) => n + b.length, 0);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(Object.keys(files).length, 8);
-  end.writeUInt16LE(Object.keys(files).length, 10);
-  end.writeUInt32LE(size, 12);
-  end.writeUInt32LE(offset, 16);
-  return Buffer.concat([...locals, ...centrals, end]);
-}
-
-const workbook = (sheet: string | Buffer) =>
-  zip({
+/** An XLSX (deflated zip) with one sheet, written to a temporary file. */
+const workbook = (name: string, sheet: string | Buffer) =>
+  writeZip(join(tempDir(), name), {
     "[Content_Types].xml": '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>',
     "xl/workbook.xml": '<?xml version="1.0"?><workbook><sheets><sheet name="grants" sheetId="1" r:id="rId1"/></sheets></workbook>',
     "xl/worksheets/sheet1.xml": sheet,
-  });
+  }, { deflate: true });
 
 describe("bounded readers", () => {
   it("refuses a tiny XLSX with one cell at XFD1048576 quickly, saying why", async () => {
-    const path = join(tempDir(), "far-cell.xlsx");
-    const bytes = workbook('<?xml version="1.0"?><worksheet><dimension ref="XFD1048576"/><sheetData><row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row></sheetData></worksheet>');
-    writeFileSync(path, bytes);
-    expect(bytes.length).toBeLessThan(2048);
+    const path = workbook("far-cell.xlsx", '<?xml version="1.0"?><worksheet><dimension ref="XFD1048576"/><sheetData><row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row></sheetData></worksheet>');
+    expect(statSync(path).size).toBeLessThan(2048);
     const started = Date.now();
     const error = await readGrantFile(path, "far-cell.xlsx").catch((e) => e);
     expect(Date.now() - started).toBeLessThan(2000);
@@ -78,8 +36,7 @@ describe("bounded readers", () => {
     const saved = limits.xlsxUncompressed;
     limits.xlsxUncompressed = 4 * 1024 * 1024;
     try {
-      const path = join(tempDir(), "bomb.xlsx");
-      writeFileSync(path, workbook(Buffer.alloc(64 * 1024 * 1024, 0x20)));
+      const path = workbook("bomb.xlsx", Buffer.alloc(64 * 1024 * 1024, 0x20));
       const error = await readGrantFile(path, "bomb.xlsx").catch((e) => e);
       expect(error).toBeInstanceOf(InputError);
       expect(error.message).toMatch(/unpacks to more than 4 MB/);
