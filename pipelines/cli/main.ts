@@ -133,7 +133,7 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 /** Commands that write the database or data/inputs, and so take the run lock. */
-const writers = new Set(["ingest", "build", "demo", "run"]);
+const writers = new Set(["ingest", "inputs", "build", "demo", "run"]);
 
 async function runCommand(name: string, values: Values, positionals: string[], log: Logger): Promise<void> {
   switch (name) {
