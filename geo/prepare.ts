@@ -1,6 +1,6 @@
 // Prepares boundaries for the browser: named properties only, simplified without gaps between neighbours, quantised, rewound for d3, held to a size budget.
 import type { Feature, FeatureCollection, GeoJsonProperties, MultiPolygon, Polygon, Position } from "geojson";
-import { ChestError, ExitCode } from "../pipelines/errors.ts";
+import { ChestError, ExitCode } from "../src/lib/errors.ts";
 import { closeRing, dropRepeatedPoints, isUsableRing, quantiseRing } from "./quantise.ts";
 import { rewindPolygonRings } from "./rewind.ts";
 import { simplifyRing, simplifySharedRings } from "./simplify.ts";

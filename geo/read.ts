@@ -2,7 +2,7 @@
 import { readFileSync, statSync } from "node:fs";
 import type { FeatureCollection, Geometry, MultiPolygon, Polygon } from "geojson";
 import { z } from "zod";
-import { InputError } from "../pipelines/errors.ts";
+import { InputError } from "../src/lib/errors.ts";
 
 export type GeometryType = Geometry["type"];
 

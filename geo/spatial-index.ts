@@ -1,7 +1,7 @@
 // Finds which area (LSOA, ward…) contains a point: a packed R-tree over feature bounding boxes, then turf point-in-polygon on the few candidates.
 import { booleanPointInPolygon } from "@turf/turf";
 import type { FeatureCollection, Geometry, MultiPolygon, Polygon, Position } from "geojson";
-import { ChestError, ExitCode } from "../pipelines/errors.ts";
+import { ChestError, ExitCode } from "../src/lib/errors.ts";
 
 /**
  * A static R-tree packed in Hilbert order (the layout of `flatbush`, written here to avoid a dependency):

@@ -3,7 +3,7 @@ import { copyFileSync, existsSync, renameSync, rmSync } from "node:fs";
 import { openDb, type Db } from "../db/connection.ts";
 import type { Logger } from "../log.ts";
 
-export type Stage = { name: string; run: (db: Db) => Promise<void> };
+export type Stage = { name: string; run: (db: Db) => Promise<unknown> };
 
 /**
  * Run `stages` on `target.tmp-<pid>` (a fresh file, or a copy of `target` when `startFrom` is "copy"), then rename it

@@ -5,7 +5,8 @@ import type { Db } from "../db/connection.ts";
 import { ident, literal } from "../db/sql.ts";
 import { InputError, MissingSourceError } from "../errors.ts";
 import type { Logger } from "../log.ts";
-import { matchLayout, readFirstLine, splitCsvLine } from "../csv/header.ts";
+import { matchLayout } from "../csv/header.ts";
+import { readHeader } from "../kit/delimited.ts";
 import { sources, type CsvSource } from "../sources.ts";
 
 export function rawTable(sourceId: string): string {
@@ -25,8 +26,8 @@ export async function loadRawCsv(db: Db, source: CsvSource, rawDir: string, log:
   const path = join(rawDir, source.file);
   if (!existsSync(path)) throw new MissingSourceError(`${path} is missing: run \`chest fetch\` first (source ${source.id})`);
   // Headerless files (ODS epraccur) declare 1-based column positions; the columns are read as c1, c2, ….
-  const width = source.headerless ? splitCsvLine(readFirstLine(path)).length : 0;
-  const { layout } = source.headerless ? { layout: source.layouts[0] } : matchLayout(splitCsvLine(readFirstLine(path)), source.layouts, path);
+  const width = source.headerless ? readHeader(path).header.length : 0;
+  const { layout } = source.headerless ? { layout: source.layouts[0] } : matchLayout(readHeader(path).header, source.layouts, path);
   const select = Object.entries(layout.columns)
     .map(([canonical, header]) => `nullif(trim(${ident(source.headerless ? `c${header}` : header)}), '') AS ${ident(canonical)}`)
     .join(",\n       ");

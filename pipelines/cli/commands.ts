@@ -74,6 +74,13 @@ export const commands: CommandSpec[] = [
     positional: { name: "KIND FILE...", description: "what the files hold (grants, referrals, services, outcomes, neighbourhoods or decisions), then one or more files", required: true, variadic: true },
   },
   {
+    name: "inputs",
+    summary: "list every ingested file (kind, id, name, rows, accepted, rejected, when, sha256), or take one out with `remove NAME|ID`",
+    usage: "chest inputs [remove NAME|ID] [--db FILE] [--csv]",
+    options: [db, place, raw, inputs, postcodes, { name: "csv", type: "boolean", description: "print CSV instead of a table" }, quiet],
+    positional: { name: "remove NAME|ID", description: "take the file with this name or id out; the next build no longer sees it", required: false, variadic: true },
+  },
+  {
     name: "demo",
     summary: "generate the seeded synthetic demo inputs (grants, monitoring returns, services, referrals) for the place and ingest them",
     usage: "chest demo [--db FILE] [--place FILE] [--seed N]",

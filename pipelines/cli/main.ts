@@ -7,10 +7,9 @@ import { fetchSources } from "../fetch/fetch.ts";
 import { build } from "../build/build.ts";
 import { runQuery, toCsv, toTable } from "../query/query.ts";
 import { helpText, parseCommandLine, type Parsed } from "./args.ts";
-import { updateDatabase } from "../build/update.ts";
-import { inputKinds, registerInput, unregister, type InputKind } from "../inputs/registry.ts";
+import { reconcileInputs } from "../inputs/registry.ts";
 import { inputStages, type InputContext } from "../inputs/stages.ts";
-import "../inputs/readers.ts";
+import { ingestFiles, listInputs, removeInput } from "../inputs/ingest.ts";
 import { runDemo } from "../demo/run.ts";
 import { UsageError } from "../errors.ts";
 import { withRunLock } from "../build/lock.ts";
@@ -37,30 +36,33 @@ function inputContext(values: Values, log: Logger): InputContext {
 
 async function doBuild(values: Values, log: Logger) {
   const ctx = inputContext(values, log);
-  await build({ place: ctx.place, rawDir: values.raw as string, dbPath: values.db as string, log }, inputStages(values.inputs as string, ctx));
+  const inputs = await reconcileInputs(values.inputs as string, values.db as string);
+  await build({ place: ctx.place, rawDir: values.raw as string, dbPath: values.db as string, log }, inputStages(inputs, ctx));
 }
 
 async function doIngest(values: Values, positionals: string[], log: Logger) {
   const [kind, ...files] = positionals;
-  if (!inputKinds.includes(kind as InputKind)) throw new UsageError(`first argument must be one of ${inputKinds.join(", ")}, not "${kind}"`);
-  if (!files.length) throw new UsageError(`name at least one ${kind} file`);
-  const ctx = inputContext(values, log);
-  const inputsDir = values.inputs as string;
-  const added: string[] = [];
-  try {
-    for (const file of files) {
-      const registered = registerInput(inputsDir, kind as InputKind, file);
-      if (registered.added) added.push(registered.path);
-      log.info(registered.added ? `${file}: registered as ${registered.path}` : `${file}: already ingested (same content as ${registered.path}), nothing new`);
-    }
-    const stages = inputStages(inputsDir, ctx, [kind as InputKind]);
-    if (!stages.length) throw new UsageError(`no reader for ${kind} yet`);
-    await updateDatabase(values.db as string, stages, log);
-  } catch (error) {
-    // The database is unchanged; take back this run's files too, so a bad file does not break later builds.
-    unregister(added);
-    throw error;
+  await ingestFiles(kind, files, { ...inputContext(values, log), dbPath: values.db as string, inputsDir: values.inputs as string });
+}
+
+async function doInputs(values: Values, positionals: string[], log: Logger) {
+  const [action, which, ...rest] = positionals;
+  if (action === "remove") {
+    if (!which || rest.length) throw new UsageError("chest inputs remove takes one NAME or ID (see `chest inputs`)");
+    await removeInput(which, { ...inputContext(values, log), dbPath: values.db as string, inputsDir: values.inputs as string });
+    return;
   }
+  if (action !== undefined) throw new UsageError(`chest inputs takes no argument or "remove NAME|ID", not "${action}"`);
+  const rows = await listInputs(values.db as string);
+  if (!rows.length) {
+    process.stdout.write("no files ingested yet (chest ingest KIND FILE…)\n");
+    return;
+  }
+  const table = {
+    columns: ["kind", "id", "name", "rows", "accepted", "rejected", "ingested (UTC)", "sha256"],
+    rows: rows.map((r) => [r.kind, r.id, r.name, r.rows_read, r.accepted, r.rejected, r.ingested_at.slice(0, 19).replace("T", " "), r.sha256]),
+  };
+  process.stdout.write(values.csv ? toCsv(table) : toTable(table, 10_000));
 }
 
 async function doExport(values: Values, positionals: string[], log: Logger) {
@@ -80,7 +82,10 @@ async function doExport(values: Values, positionals: string[], log: Logger) {
   const { withDatabaseAt } = await import("../publish/database.ts");
   const place = loadPlace(values.place as string);
   const result = await withDatabaseAt(values.db as string, (db) => exportGrants(db, place, { outDir: values.out as string, scope }));
-  log.info(`export: ${JSON.stringify(result)}`);
+  if (result.note) log.warn(`export: ${result.note}`);
+  log.info(`export: ${result.grants.toLocaleString("en-GB")} grant(s) (${result.scope === "all" ? "all ingested grants" : "the place's rounds"})`);
+  log.info(`export: ${result.json}`);
+  log.info(`export: ${result.csv}`);
 }
 
 async function doPlace(values: Values, positionals: string[], log: Logger) {
@@ -146,7 +151,7 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 /** Commands that write the database or data/inputs, and so take the run lock. */
-const writers = new Set(["ingest", "build", "demo", "run"]);
+const writers = new Set(["ingest", "inputs", "build", "demo", "run"]);
 
 async function runCommand(name: string, values: Values, positionals: string[], log: Logger): Promise<void> {
   switch (name) {
@@ -158,6 +163,9 @@ async function runCommand(name: string, values: Values, positionals: string[], l
       break;
     case "ingest":
       await doIngest(values, positionals, log);
+      break;
+    case "inputs":
+      await doInputs(values, positionals, log);
       break;
     case "demo":
       await runDemo({ ...inputContext(values, log), dbPath: values.db as string, inputsDir: values.inputs as string, seed: Number(values.seed) });

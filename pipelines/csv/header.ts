@@ -1,42 +1,6 @@
-// Reading a CSV header line (BOM, quotes, CRLF) and matching it to a declared layout, with errors that name the column.
-import { openSync, readSync, closeSync } from "node:fs";
+// Matching the header of an official CSV (read by pipelines/kit/delimited.ts) to a declared layout, with errors that name the column.
 import { InputError } from "../errors.ts";
 import type { CsvLayout } from "../sources.ts";
-
-/** Split one CSV line into fields (RFC 4180 quoting). */
-export function splitCsvLine(line: string): string[] {
-  const fields: string[] = [];
-  let field = "";
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const ch = line[i];
-    if (quoted) {
-      if (ch === '"' && line[i + 1] === '"') (field += '"'), i++;
-      else if (ch === '"') quoted = false;
-      else field += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ",") fields.push(field), (field = "");
-    else field += ch;
-  }
-  fields.push(field);
-  return fields;
-}
-
-/** The first line of a file, without BOM or line ending. Empty files are an error. */
-export function readFirstLine(path: string, label = path): string {
-  const fd = openSync(path, "r");
-  try {
-    const buf = Buffer.alloc(64 * 1024);
-    const n = readSync(fd, buf, 0, buf.length, 0);
-    if (n === 0) throw new InputError(label, "the file is empty");
-    let text = buf.subarray(0, n).toString("utf8");
-    text = text.replace(/^\uFEFF/, "");
-    const end = text.search(/\r?\n/);
-    return end === -1 ? text : text.slice(0, end);
-  } finally {
-    closeSync(fd);
-  }
-}
 
 export interface MatchedLayout {
   layout: CsvLayout;

@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import type { Stage } from "../build/build.ts";
 import type { Db } from "../db/connection.ts";
 import { InputError } from "../errors.ts";
-import { appendRows } from "../grants/append.ts";
+import { appendRows } from "../kit/table.ts";
 import { originalName } from "../inputs/registry.ts";
 import type { InputContext } from "../inputs/stages.ts";
 import { decisionRecordSchema, describeIssues, type ValidDecisionRecord } from "./schema.ts";

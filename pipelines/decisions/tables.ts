@@ -1,7 +1,7 @@
 // The decision tables (`decision`, `decision_weight`, `decision_allocation`, `decision_equity`): columns and descriptions stored as DuckDB comments, so later stages can compare awards with what was agreed.
 import type { Db } from "../db/connection.ts";
 import { ident, literal } from "../db/sql.ts";
-import { createTable, type ColumnType } from "../grants/append.ts";
+import { createTable, type ColumnType } from "../kit/table.ts";
 
 export interface DecisionTableDoc {
   name: string;

@@ -1,8 +1,7 @@
-// Registry of the seeded synthetic demo inputs (grants ledger, referrals, service directory) that `chest demo` makes.
+// What a demo generator is given and returns; each kind declares its own generator (pipelines/inputs/kinds.ts lists the kinds).
 import type { Db } from "../db/connection.ts";
 import type { Logger } from "../log.ts";
 import type { Place } from "../place/schema.ts";
-import type { InputKind } from "../inputs/registry.ts";
 
 export interface DemoContext {
   /** The built database, read-only use: lsoa, iod2025 and the tables earlier inputs created. */
@@ -18,9 +17,5 @@ export interface DemoContext {
 
 /** Each generator writes its files and returns their paths. Generators run in this order: grants, services, referrals. */
 export type DemoGenerator = (ctx: DemoContext) => Promise<string[]>;
-
-export const demoGenerators: Partial<Record<InputKind, DemoGenerator>> = {};
-
-export const demoOrder: InputKind[] = ["grants", "outcomes", "services", "referrals"];
 
 export const SYNTHETIC_LABEL = "SYNTHETIC DEMO DATA — not real grants, referrals or services";

@@ -1,11 +1,12 @@
-// `chest demo`: generate each synthetic input from the built database, register it, and ingest it through the normal path.
+// `chest demo`: generate each synthetic input from the built database, store it, and load it through the normal ingest path (kinds in the order pipelines/inputs/kinds.ts lists them).
 import { join } from "node:path";
+import { rmSync } from "node:fs";
 import { openDb } from "../db/connection.ts";
 import { updateDatabase } from "../build/update.ts";
-import { registerInput, registeredInputs, type InputKind } from "../inputs/registry.ts";
+import { inputKindList } from "../inputs/kinds.ts";
+import { reconcileInputs, storeInput } from "../inputs/registry.ts";
 import { inputStages, type InputContext } from "../inputs/stages.ts";
-import { demoGenerators, demoOrder } from "./generators.ts";
-import { rmSync } from "node:fs";
+import type { InputFile } from "../kit/kind.ts";
 
 export interface DemoOptions extends InputContext {
   dbPath: string;
@@ -14,27 +15,36 @@ export interface DemoOptions extends InputContext {
   /** Where the generated files are written (data/demo/<place> by default). */
   demoDir?: string;
   /** Only these kinds of input (default: every kind with a generator). */
-  kinds?: InputKind[];
+  kinds?: string[];
 }
 
 export async function runDemo(options: DemoOptions): Promise<void> {
   const { log } = options;
   const outDir = options.demoDir ?? join("data", "demo", options.place.id);
-  for (const kind of demoOrder) {
-    const generate = demoGenerators[kind];
-    if (!generate || (options.kinds && !options.kinds.includes(kind))) continue;
-    // The demo replaces earlier demo files of this kind, so a re-run with another seed does not pile up.
-    for (const old of registeredInputs(options.inputsDir, kind)) if (old.includes("--demo-")) rmSync(old);
+  for (const kind of inputKindList) {
+    const generate = kind.demo;
+    if (!generate || (options.kinds && !options.kinds.includes(kind.name))) continue;
+    const current = await reconcileInputs(options.inputsDir, options.dbPath);
     const db = await openDb(options.dbPath, { readOnly: true });
     let files: string[];
     try {
-      files = await generate({ db, place: options.place, outDir: join(outDir, kind), seed: options.seed, rawDir: options.rawDir, log });
+      files = await generate({ db, place: options.place, outDir: join(outDir, kind.name), seed: options.seed, rawDir: options.rawDir, log });
     } finally {
       db.close();
     }
-    for (const file of files) registerInput(options.inputsDir, kind, file);
-    log.info(`demo: ${kind}: ${files.length} synthetic file(s) generated and registered`);
+    // The demo replaces earlier demo files of this kind, so a re-run with another seed does not pile up; the old copies
+    // are deleted only after the database that no longer lists them is in place.
+    const old = current.filter((f) => f.kind === kind.name && f.name.startsWith("demo-"));
+    const keep = current.filter((f) => !old.includes(f));
+    const added: InputFile[] = [];
+    for (const file of files) {
+      const stored = storeInput(options.inputsDir, kind.name, file, [...current, ...added]);
+      if (!added.includes(stored.file)) added.push(stored.file);
+    }
+    log.info(`demo: ${kind.name}: ${files.length} synthetic file(s) generated and stored`);
     const { place, reportsDir, rawDir, postcodes } = options;
-    await updateDatabase(options.dbPath, inputStages(options.inputsDir, { place, reportsDir, rawDir, postcodes, log }, [kind]), log);
+    const list = [...keep, ...added.filter((f) => !keep.includes(f))];
+    await updateDatabase(options.dbPath, inputStages(list, { place, reportsDir, rawDir, postcodes, log }, [kind.name]), log);
+    for (const f of old) if (!list.some((l) => l.path === f.path)) rmSync(f.path, { force: true });
   }
 }

@@ -1,7 +1,7 @@
 // The equity tables (`equity`, `equity_decile`): columns, types and descriptions (stored as DuckDB comments), and writing computed rows into any database.
 import type { Db } from "../db/connection.ts";
 import { ident, literal } from "../db/sql.ts";
-import { appendRows, createTable, type ColumnType, type TableSpec } from "../grants/append.ts";
+import { appendRows, createTable, type ColumnType, type TableDecl as TableSpec } from "../kit/table.ts";
 import { ALL, EQUITY_CI_NOTE, NO_ROUND, type EquityDecileRow, type EquityResult, type EquityRow } from "./compute.ts";
 
 export interface EquityTableDoc {

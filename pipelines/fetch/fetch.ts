@@ -5,7 +5,8 @@ import { dirname, join, resolve } from "node:path";
 import { ChestError, InputError, MissingSourceError } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import type { Place } from "../place/schema.ts";
-import { matchLayout, readFirstLine, splitCsvLine } from "../csv/header.ts";
+import { matchLayout } from "../csv/header.ts";
+import { readHeader } from "../kit/delimited.ts";
 import { sources, type CsvSource, type GeoSource, type Source } from "../sources.ts";
 import { placeCodes, type PlaceCodes } from "./place-codes.ts";
 import { extractZipMember } from "./zip.ts";
@@ -105,7 +106,7 @@ async function fetchCsv(source: CsvSource, options: FetchOptions): Promise<Prove
   mkdirSync(options.rawDir, { recursive: true });
   writeFileSync(tmp, bytes);
   try {
-    const header = source.headerless ? null : splitCsvLine(readFirstLine(tmp, label));
+    const header = source.headerless ? null : readHeader(tmp, label).header;
     const matched = header ? matchLayout(header, source.layouts, label) : null;
     renameSync(tmp, target);
     const verified = [official && isOfficialBytes ? "sha256" : null, matched ? `layout: ${matched.layout.name}` : null].filter(Boolean).join("; ");

@@ -4,8 +4,8 @@ import { join } from "node:path";
 import { SYNTHETIC_LABEL, type DemoContext } from "../demo/generators.ts";
 import type { Place } from "../place/schema.ts";
 import { mulberry32 } from "../../src/lib/random.ts";
-import { largestRemainder } from "../../src/lib/grants-money.ts";
-import { toCsv } from "./csv.ts";
+import { largestRemainder } from "./money.ts";
+import { toCsv } from "../kit/delimited.ts";
 
 export interface DemoLsoa {
   lsoa21cd: string;

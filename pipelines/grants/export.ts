@@ -4,7 +4,7 @@ import { join } from "node:path";
 import type { Db } from "../db/connection.ts";
 import { ChestError } from "../errors.ts";
 import type { Place } from "../place/schema.ts";
-import { toCsv } from "./csv.ts";
+import { csvText } from "../kit/delimited.ts";
 import { flattenGrant, grantFields, type Field, type PathPart } from "./titles.ts";
 
 export interface ExportOptions {
@@ -23,6 +23,10 @@ export interface ExportResult {
   json: string;
   csv: string;
   grants: number;
+  /** The scope used: "all" when "rounds" was asked for but no grant is in a round. */
+  scope: "rounds" | "all";
+  /** Said to the user when the scope had to change. */
+  note: string | null;
   package: GrantPackage;
 }
 
@@ -128,14 +132,16 @@ export function grantsToSheet(grants: Record<string, unknown>[]): { header: stri
 
 /** Write <basename>.json (a 360Giving package) and <basename>.csv into outDir. */
 export async function exportGrants(db: Db, place: Place, options: ExportOptions): Promise<ExportResult> {
-  const scope = options.scope ?? "rounds";
-  const grants = await exportableGrants(db, scope);
-  if (grants.length === 0)
-    throw new ChestError(
-      scope === "rounds"
-        ? "no grants belong to the place's rounds: nothing to export (ingest the ledger, check the rounds' programme codes, or export all grants)"
-        : "no grants in the database: nothing to export",
-    );
+  let scope = options.scope ?? "rounds";
+  let grants = await exportableGrants(db, scope);
+  let note: string | null = null;
+  if (grants.length === 0 && scope === "rounds") {
+    // A ledger whose programmes are not the place's rounds: export every grant and say so, rather than fail.
+    grants = await exportableGrants(db, "all");
+    scope = "all";
+    if (grants.length) note = `no grant belongs to the place's funding rounds (check the rounds' programme codes in the place file), so all ${grants.length.toLocaleString("en-GB")} ingested grants were exported`;
+  }
+  if (grants.length === 0) throw new ChestError("no grants in the database: nothing to export (chest ingest grants FILE first)");
   const [{ synthetic }] = await db.all<{ synthetic: boolean }>(
     `SELECT coalesce(bool_or(synthetic), false) AS synthetic FROM grant_rounds WHERE round_id IN (SELECT round_id FROM grants)`,
   );
@@ -156,6 +162,6 @@ export async function exportGrants(db: Db, place: Place, options: ExportOptions)
   const csv = join(options.outDir, `${base}.csv`);
   writeAtomic(json, JSON.stringify(pkg, null, 2) + "\n");
   const sheet = grantsToSheet(grants);
-  writeAtomic(csv, "\uFEFF" + toCsv(sheet.header, sheet.rows));
-  return { json, csv, grants: grants.length, package: pkg };
+  writeAtomic(csv, csvText(sheet.header, sheet.rows, { bom: true }));
+  return { json, csv, grants: grants.length, scope, note, package: pkg };
 }

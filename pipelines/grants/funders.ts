@@ -1,11 +1,11 @@
 // Whose money each grant is: link grants to the place's rounds by programme, then split each grant over funders (named funder, else pro rata to the round's contributions), to the penny.
 import type { Db } from "../db/connection.ts";
 import type { Place } from "../place/schema.ts";
-import { appendRows, type TableSpec } from "./append.ts";
+import { appendRows } from "../kit/table.ts";
 import { apportionSql } from "./locate.ts";
 import { createDocumentedTable, tableDoc } from "./tables.ts";
 
-const roundsSpec: TableSpec = { name: "grant_rounds", columns: tableDoc("grant_rounds").columns.map(([n, t]) => [n, t as "VARCHAR"]) };
+const roundsSpec = tableDoc("grant_rounds");
 
 /**
  * grant_rounds from the place configuration; grants_round (grant → round) for the grants table; grant_funder_type.

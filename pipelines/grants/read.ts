@@ -1,9 +1,9 @@
 // Reading one 360Giving file (CSV, XLSX or JSON package) into grant objects that remember their row and column titles; a file that cannot be read is one InputError.
-import { readFileSync } from "node:fs";
 import readXlsxFile from "read-excel-file/node";
 import { InputError } from "../errors.ts";
-import { CsvSyntaxError, parseCsv } from "./csv.ts";
-import { decodeText } from "./decode.ts";
+import { readDelimited } from "../kit/delimited.ts";
+import { decodeText } from "../kit/text.ts";
+import { checkJsonDepth, checkXlsx, readBounded } from "../kit/bounds.ts";
 import { columnFor, compactArrays, setPath, titleFor, type Column, type PathPart } from "./titles.ts";
 import type { Severity } from "./validate.ts";
 
@@ -200,27 +200,22 @@ function readSheetRows(sheet: Sheet, file: string, format: GrantFileFormat, enco
 }
 
 function readCsv(bytes: Buffer, file: string): ReadResult {
-  const decoded = decodeText(bytes);
-  if (decoded.text.trim() === "") throw new InputError(file, "the file is empty");
-  let parsed;
-  try {
-    parsed = parseCsv(decoded.text);
-  } catch (e) {
-    if (e instanceof CsvSyntaxError) throw new InputError(file, `not readable as CSV: ${e.message}`);
-    throw e;
-  }
-  const result = readSheetRows({ name: null, rows: parsed.map((r) => ({ cells: r.fields, row: r.row })) }, file, "csv", decoded.encoding);
-  if (decoded.encoding === "windows-1252")
+  const read = readDelimited(bytes, file);
+  const result = readSheetRows({ name: null, rows: read.records.map((r) => ({ cells: r.fields, row: r.row })) }, file, "csv", read.encoding);
+  if (read.encoding === "windows-1252")
     result.issues.unshift({ row: null, sheet: null, column: null, value: null, reason: "the file is not valid UTF-8; it was read as Windows-1252 (the encoding Excel uses for CSV on Windows)", severity: "warning" });
+  if (read.delimiter !== ",")
+    result.issues.unshift({ row: null, sheet: null, column: null, value: null, reason: `the columns are separated by ${read.delimiter === "\t" ? "tabs" : `"${read.delimiter}"`}, not commas; read that way`, severity: "warning" });
   return result;
 }
 
 // ---------------------------------------------------------------- XLSX
 
-async function readXlsx(path: string, file: string): Promise<ReadResult> {
+async function readXlsx(bytes: Buffer, file: string): Promise<ReadResult> {
+  checkXlsx(bytes, file);
   let sheets: { sheet: string; data: Cell[][] }[];
   try {
-    sheets = (await readXlsxFile(path)) as unknown as { sheet: string; data: Cell[][] }[];
+    sheets = (await readXlsxFile(bytes)) as unknown as { sheet: string; data: Cell[][] }[];
   } catch (e) {
     throw new InputError(file, `not a readable .xlsx workbook (${(e as Error).message})`);
   }
@@ -284,6 +279,7 @@ function readExtraSheets(sheets: { sheet: string; data: Cell[][] }[], result: Re
 function readJson(bytes: Buffer, file: string): ReadResult {
   const decoded = decodeText(bytes);
   if (decoded.text.trim() === "") throw new InputError(file, "the file is empty");
+  checkJsonDepth(decoded.text, file);
   let json: unknown;
   try {
     json = JSON.parse(decoded.text);
@@ -327,15 +323,10 @@ export function sniffFormat(bytes: Buffer, name: string): GrantFileFormat {
 
 /** Read a 360Giving file. `file` is the name used in messages. Throws InputError when the file as a whole cannot be used. */
 export async function readGrantFile(path: string, file: string = path): Promise<ReadResult> {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(path);
-  } catch {
-    throw new InputError(file, "file not found or not readable");
-  }
+  const bytes = readBounded(path, file);
   if (bytes.length === 0) throw new InputError(file, "the file is empty");
   const format = sniffFormat(bytes, file);
-  if (format === "xlsx") return readXlsx(path, file);
+  if (format === "xlsx") return readXlsx(bytes, file);
   if (format === "json") return readJson(bytes, file);
   return readCsv(bytes, file);
 }

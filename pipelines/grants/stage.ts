@@ -1,21 +1,21 @@
 // The grants input stage: read every registered 360Giving file, validate, reject with reasons, then rebuild the grant tables from scratch (same files → same tables).
-import { mkdirSync, renameSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
-import type { Stage } from "../build/build.ts";
 import type { Db } from "../db/connection.ts";
 import { IntegrityError } from "../errors.ts";
-import type { InputContext } from "../inputs/stages.ts";
-import { originalName } from "../inputs/registry.ts";
+import { asInputFiles, type InputContext, type InputFile, type KindStage } from "../kit/kind.ts";
+import { recordIssues } from "../kit/issues.ts";
+import { recordChanges } from "../kit/changes.ts";
+import type { IngestResult } from "../kit/result.ts";
+import { appendRows, createTable, type TableDecl } from "../kit/table.ts";
 import type { Logger } from "../log.ts";
 import type { Place } from "../place/schema.ts";
-import { formatPounds } from "../../src/lib/grants-money.ts";
-import { appendRows, createTable, type TableSpec } from "./append.ts";
-import { toCsv } from "./csv.ts";
+import { formatPounds } from "./money.ts";
+import { grantNotices } from "./notices.ts";
 import { attributeFunders } from "./funders.ts";
 import { locateGrants } from "./locate.ts";
 import { readGrantFile, type ReadIssue } from "./read.ts";
 import { commentTables, createDocumentedTable, tableDoc } from "./tables.ts";
-import { validateGrant, type Grant360 } from "./validate.ts";
+import { validateGrant, type AcceptedGrant, type Grant360 } from "./validate.ts";
+import type { SourceRecord } from "./read.ts";
 
 export interface GrantStageOptions {
   place: Place;
@@ -28,7 +28,7 @@ export interface GrantStageOptions {
   postcodes?: string | null;
 }
 
-export type GrantContext = InputContext & { rawDir?: string; postcodes?: string | null };
+export type GrantContext = InputContext;
 
 export const rejectsFileName = "grants-rejects.csv";
 
@@ -39,6 +39,7 @@ export interface GrantFileSummary {
   accepted: number;
   rejected: number;
   merged: number;
+  superseded: number;
   warnings: number;
   acceptedPence: number;
 }
@@ -51,10 +52,31 @@ export interface GrantIngestSummary {
   totalPence: number;
   inPlacePence: number;
   rejectsReport: string;
+  /** The kit's result (what `chest ingest` prints at the end). */
+  result: IngestResult;
+}
+
+/** An accepted grant and where it came from, while corrections are decided. */
+interface Candidate extends AcceptedGrant {
+  fileSeq: number;
+  seq: number;
+  file: string;
+  record: SourceRecord;
+  json: boolean;
+}
+
+/** The kit's corrections rule for grants: the later Last Modified wins, else the later ingest. */
+function decide(prev: Candidate, next: Candidate): { winner: Candidate; loser: Candidate; rule: string } {
+  const a = Date.parse(String(prev.grant.dateModified ?? ""));
+  const b = Date.parse(String(next.grant.dateModified ?? ""));
+  if (Number.isFinite(a) && Number.isFinite(b) && a !== b)
+    return b > a ? { winner: next, loser: prev, rule: "later Last Modified" } : { winner: prev, loser: next, rule: "older Last Modified ignored" };
+  if (next.seq !== prev.seq) return next.seq > prev.seq ? { winner: next, loser: prev, rule: "later ingest" } : { winner: prev, loser: next, rule: "later ingest" };
+  return next.record.row > prev.record.row ? { winner: next, loser: prev, rule: "later row" } : { winner: prev, loser: next, rule: "later row" };
 }
 
 // Staging tables, filled from JavaScript and dropped at the end.
-const stgGrant: TableSpec = {
+const stgGrant: TableDecl = {
   name: "grants_stg_grant",
   columns: [
     ["grant_id", "VARCHAR"],
@@ -89,7 +111,7 @@ const stgGrant: TableSpec = {
     ["gk", "INTEGER"],
   ],
 };
-const stgLocation: TableSpec = {
+const stgLocation: TableDecl = {
   name: "grants_stg_location",
   columns: [
     ["grant_id", "VARCHAR"],
@@ -102,7 +124,7 @@ const stgLocation: TableSpec = {
     ["gk", "INTEGER"],
   ],
 };
-const stgRecipientCode: TableSpec = {
+const stgRecipientCode: TableDecl = {
   name: "grants_stg_recipient_code",
   columns: [
     ["grant_id", "VARCHAR"],
@@ -110,7 +132,7 @@ const stgRecipientCode: TableSpec = {
     ["geo_code", "VARCHAR"],
   ],
 };
-const stgProgramme: TableSpec = {
+const stgProgramme: TableDecl = {
   name: "grants_stg_programme",
   columns: [
     ["grant_id", "VARCHAR"],
@@ -119,7 +141,7 @@ const stgProgramme: TableSpec = {
     ["title", "VARCHAR"],
   ],
 };
-const stgFile: TableSpec = {
+const stgFile: TableDecl = {
   name: "grants_stg_file",
   columns: [
     ["seq", "INTEGER"],
@@ -132,17 +154,16 @@ const stgFile: TableSpec = {
     ["accepted", "INTEGER"],
     ["rejected", "INTEGER"],
     ["merged", "INTEGER"],
+    ["superseded", "INTEGER"],
     ["accepted_pence", "BIGINT"],
   ],
 };
-const rejectsSpec: TableSpec = {
-  name: "grants_rejects",
-  columns: tableDoc("grants_rejects").columns.map(([n, t]) => [n, t as "VARCHAR"]),
+const rejectsSpec = tableDoc("grants_rejects");
+const changePairsSpec: TableDecl = {
+  name: "grants_change_pairs",
+  columns: [["identifier", "VARCHAR"], ["old_json", "VARCHAR"], ["new_json", "VARCHAR"], ["old_file", "VARCHAR"], ["new_file", "VARCHAR"], ["rule", "VARCHAR"]],
 };
-const fundingOrgSpec: TableSpec = {
-  name: "grant_funding_orgs",
-  columns: tableDoc("grant_funding_orgs").columns.map(([n, t]) => [n, t as "VARCHAR"]),
-};
+const fundingOrgSpec = tableDoc("grant_funding_orgs");
 
 function showValue(value: unknown): string | null {
   if (value === null || value === undefined) return null;
@@ -225,7 +246,7 @@ function stagingRows(
 }
 
 /** Read, validate and load every file, then place and attribute the money. Throws InputError (nothing changed) if a file cannot be read. */
-export async function ingestGrants(db: Db, files: string[], options: GrantStageOptions): Promise<GrantIngestSummary> {
+export async function ingestGrants(db: Db, files: readonly (string | InputFile)[], options: GrantStageOptions): Promise<GrantIngestSummary> {
   const { log } = options;
   const rawDir = options.rawDir ?? process.env.CHEST_RAW ?? "data/raw";
   const postcodes = options.postcodes === undefined ? process.env.CHEST_POSTCODES || null : options.postcodes;
@@ -237,75 +258,89 @@ export async function ingestGrants(db: Db, files: string[], options: GrantStageO
     clock = now;
   };
 
-  // 1. Read every file first: an unreadable file stops everything before the database is touched.
+  // 1. Read every file first, in ingest order: an unreadable file stops everything before the database is touched.
   const reads = [];
-  for (const path of files) {
-    const file = originalName(path);
-    reads.push({ path, file, result: await readGrantFile(path, file) });
-  }
+  for (const f of asInputFiles("grants", files).sort((x, y) => x.seq - y.seq)) reads.push({ path: f.path, file: f.name, seq: f.seq, result: await readGrantFile(f.path, f.name) });
 
   lap(`read ${reads.length} file(s)`);
 
-  // 2. Validate, in file order; a grant Identifier belongs to the first accepted grant that has it.
+  // 2. Validate, in ingest order. An Identifier seen again in a later file is a correction: the version with the later
+  // Last Modified wins, else the later ingest (the kit's rule, pipelines/kit/changes.ts); the other is set aside.
   const rejects: unknown[][] = [];
+  const changePairs: unknown[][] = [];
+  const kept = new Map<string, Candidate>();
+  let n = 0;
+  const addIssue = (file: string, i: ReadIssue) =>
+    rejects.push([++n, file, i.sheet, i.row, i.column, showValue(i.value), i.severity, i.reason, i.grantId ?? null]);
+  const perFile = reads.map(() => ({ rejectedRows: new Set<number>(), superseded: 0 }));
+
+  for (const [fileSeq, { file, seq, result }] of reads.entries()) {
+    for (const issue of result.issues) {
+      addIssue(file, issue);
+      // Whole-file notes (encoding, extra or missing columns, sheets not read) are said on the console too.
+      if (issue.severity === "warning" && (issue.row === null || (issue.row === 1 && result.format !== "json"))) log.warn(`grants: ${file}: ${issue.reason}`);
+      if (issue.severity === "error" && issue.row !== null) perFile[fileSeq].rejectedRows.add(issue.row);
+    }
+    for (const record of result.records) {
+      const v = validateGrant(record.raw);
+      const id = v.ok ? v.accepted.grant.id : typeof record.raw.id === "string" ? record.raw.id.trim() : str(record.raw.id);
+      for (const i of v.issues) addIssue(file, { row: record.row, sheet: record.sheet, column: record.label(i.path), value: i.value, reason: i.reason, severity: i.severity, grantId: id });
+      if (!v.ok) {
+        perFile[fileSeq].rejectedRows.add(record.row);
+        continue;
+      }
+      const cand: Candidate = { ...v.accepted, fileSeq, seq, file, record, json: result.format === "json" };
+      const prev = kept.get(cand.grant.id);
+      if (!prev) {
+        kept.set(cand.grant.id, cand);
+        continue;
+      }
+      const { winner, loser, rule } = decide(prev, cand);
+      kept.set(cand.grant.id, winner);
+      perFile[loser.fileSeq].superseded++;
+      const same = JSON.stringify(prev.grant) === JSON.stringify(cand.grant);
+      const where = `${winner.file}${winner.record.sheet ? ` (sheet ${winner.record.sheet})` : ""}, ${winner.json ? "grant" : "row"} ${winner.record.row}`;
+      addIssue(loser.file, {
+        row: loser.record.row,
+        sheet: loser.record.sheet,
+        column: loser.record.label(["id"]),
+        value: cand.grant.id,
+        reason: same ? `the same grant is also in ${where}, unchanged; that copy is kept (${rule})` : `corrected: a newer version of this grant is in ${where} (${rule}); this version is set aside`,
+        severity: "warning",
+        grantId: cand.grant.id,
+      });
+      if (!same) changePairs.push([cand.grant.id, JSON.stringify({ amount_pence: loser.amountPence, ...loser.grant }), JSON.stringify({ amount_pence: winner.amountPence, ...winner.grant }), loser.file, winner.file, rule]);
+    }
+  }
+
   const grantRows: unknown[][] = [];
   const locationRows: unknown[][] = [];
   const recipientCodeRows: unknown[][] = [];
   const programmeRows: unknown[][] = [];
   const funderRows: unknown[][] = [];
-  const fileRows: unknown[][] = [];
-  const claimed = new Map<string, { file: string; row: number; sheet: string | null; json: boolean }>();
-  let n = 0;
-  const addIssue = (file: string, i: ReadIssue) =>
-    rejects.push([++n, file, i.sheet, i.row, i.column, showValue(i.value), i.severity, i.reason, i.grantId ?? null]);
-
-  for (const [fileSeq, { path, file, result }] of reads.entries()) {
-    let accepted = 0;
-    let acceptedPence = 0;
-    const rejectedRows = new Set<number>();
-    const merged = result.issues.filter((i) => i.severity === "warning" && i.reason.startsWith("merged into row")).length;
-    for (const issue of result.issues) {
-      addIssue(file, issue);
-      // Whole-file notes (encoding, extra or missing columns, sheets not read) are said on the console too.
-      if (issue.severity === "warning" && (issue.row === null || (issue.row === 1 && result.format !== "json"))) log.warn(`grants: ${file}: ${issue.reason}`);
-      if (issue.severity === "error" && issue.row !== null) rejectedRows.add(issue.row);
-    }
-    for (const record of result.records) {
-      const v = validateGrant(record.raw);
-      const id = v.ok ? v.accepted.grant.id : typeof record.raw.id === "string" ? record.raw.id.trim() : str(record.raw.id);
-      const issues: ReadIssue[] = v.issues.map((i) => ({ row: record.row, sheet: record.sheet, column: record.label(i.path), value: i.value, reason: i.reason, severity: i.severity, grantId: id }));
-      if (v.ok) {
-        const first = claimed.get(v.accepted.grant.id);
-        if (first) {
-          const where = first.file === file ? `row ${first.row} of this file` : `${first.file}${first.sheet ? ` (sheet ${first.sheet})` : ""}, ${first.json ? "grant" : "row"} ${first.row}`;
-          issues.unshift({ row: record.row, sheet: record.sheet, column: record.label(["id"]), value: id, reason: `duplicate Identifier: already ingested from ${where}; this one is rejected`, severity: "error", grantId: id });
-        }
-      }
-      for (const issue of issues) addIssue(file, issue);
-      if (!v.ok || claimed.has(v.accepted.grant.id)) {
-        rejectedRows.add(record.row);
-        continue;
-      }
-      const { grant, amountPence, extras } = v.accepted;
-      claimed.set(grant.id, { file, row: record.row, sheet: record.sheet, json: result.format === "json" });
-      const rows = stagingRows(grant, amountPence, extras, fileSeq, file, record.sheet, record.row, record.label, grantRows.length);
-      grantRows.push(rows.grantRow);
-      locationRows.push(...rows.locations);
-      recipientCodeRows.push(...rows.recipientCodes);
-      programmeRows.push(...rows.programmeRows);
-      funderRows.push(...rows.funderRows);
-      accepted++;
-      acceptedPence += amountPence;
-    }
-    fileRows.push([fileSeq, file, path.split(/[\\/]/).pop(), result.format, result.encoding, result.sheet, result.rowsRead, accepted, rejectedRows.size, merged, acceptedPence]);
+  const acceptedOf = reads.map(() => ({ accepted: 0, pence: 0 }));
+  for (const c of [...kept.values()].sort((a, b) => a.fileSeq - b.fileSeq || a.record.row - b.record.row)) {
+    const rows = stagingRows(c.grant, c.amountPence, c.extras, c.fileSeq, c.file, c.record.sheet, c.record.row, c.record.label, grantRows.length);
+    grantRows.push(rows.grantRow);
+    locationRows.push(...rows.locations);
+    recipientCodeRows.push(...rows.recipientCodes);
+    programmeRows.push(...rows.programmeRows);
+    funderRows.push(...rows.funderRows);
+    acceptedOf[c.fileSeq].accepted++;
+    acceptedOf[c.fileSeq].pence += c.amountPence;
   }
+  const fileRows = reads.map(({ path, file, result }, fileSeq) => {
+    const merged = result.issues.filter((i) => i.severity === "warning" && i.reason.startsWith("merged into row")).length;
+    const { accepted, pence } = acceptedOf[fileSeq];
+    return [fileSeq, file, path.split(/[\\/]/).pop(), result.format, result.encoding, result.sheet, result.rowsRead, accepted, perFile[fileSeq].rejectedRows.size, merged, perFile[fileSeq].superseded, pence];
+  });
 
   lap(`validated ${grantRows.length} grant(s)`);
 
   // 3. Load. Every table is dropped and rebuilt, so the result depends only on the files.
   for (const spec of [stgGrant, stgLocation, stgRecipientCode, stgProgramme, stgFile]) await createTable(db, spec);
-  await createDocumentedTable(db, "grants_rejects");
-  await createDocumentedTable(db, "grant_funding_orgs");
+  await createTable(db, rejectsSpec);
+  await createTable(db, fundingOrgSpec);
   await appendRows(db, stgGrant, grantRows);
   await appendRows(db, stgLocation, locationRows);
   await appendRows(db, stgRecipientCode, recipientCodeRows);
@@ -327,15 +362,42 @@ export async function ingestGrants(db: Db, files: string[], options: GrantStageO
   lap("checked the totals");
   for (const spec of [stgGrant, stgLocation, stgRecipientCode, stgProgramme, stgFile]) await db.run(`DROP TABLE IF EXISTS ${spec.name}`);
 
-  // 5. Report.
-  const rejectsReport = await writeRejectsReport(db, options.reportsDir);
-  const summary = await summarise(db, rejectsReport);
+  // 5. Report: problems, corrections, and the warnings that matter.
+  const issues = await recordIssues(
+    db,
+    "grants",
+    `SELECT r.file, r."row", r."column", r.value, r.reason, r.severity, r.sheet, r.grant_id
+     FROM grants_rejects r LEFT JOIN grant_files f USING (file) ORDER BY f.seq NULLS LAST, r.row NULLS FIRST, r.n`,
+    options.reportsDir,
+    ["sheet", "grant_id"],
+  );
+  await createTable(db, changePairsSpec);
+  await appendRows(db, changePairsSpec, changePairs);
+  const changes = await recordChanges(db, "grants", `SELECT identifier, old_json::JSON AS old_json, new_json::JSON AS new_json, old_file, new_file, rule FROM grants_change_pairs`, options.reportsDir);
+  await db.run(`DROP TABLE grants_change_pairs`);
+  const summary = await summarise(db, issues.report);
+  const placedBy = await db.all<{ method: string; count: number; pence: number }>(
+    `SELECT location_method AS method, count(*)::INTEGER AS count, sum(amount_pence)::DOUBLE AS pence FROM grants GROUP BY 1 ORDER BY 3 DESC, 1`,
+  );
+  summary.result = {
+    kind: "grants",
+    files: summary.files.map((f) => ({ file: f.file, rowsRead: f.rowsRead, accepted: f.accepted, rejected: f.rejected, warnings: f.warnings })),
+    rowsRead: summary.files.reduce((a, f) => a + f.rowsRead, 0),
+    accepted: summary.grants,
+    rejected: summary.rejected,
+    warnings: issues.warnings,
+    warningsByReason: issues.byReason,
+    placed: placedBy.map((p) => ({ method: p.method, count: p.count, pounds: p.pence / 100 })),
+    notices: await grantNotices(db, options.place, Boolean(postcodes)),
+    changes: { records: changes.records, fields: changes.fields, report: changes.records ? changes.report : null },
+    reports: [issues.report],
+  };
   for (const f of summary.files)
     log.info(
       `grants: ${f.file}: ${f.rowsRead} read, ${f.accepted} accepted (${formatPounds(f.acceptedPence)}), ${f.rejected} rejected${f.merged ? `, ${f.merged} merged` : ""}, ${f.warnings} warning${f.warnings === 1 ? "" : "s"}`,
     );
   log.info(
-    `grants: ${summary.grants} grants, ${formatPounds(summary.totalPence)}; ${formatPounds(summary.inPlacePence)} placed in ${options.place.name}; ${summary.rejected} rejected row(s), ${summary.warnings} warning(s): ${rejectsReport}`,
+    `grants: ${summary.grants} grants, ${formatPounds(summary.totalPence)}; ${formatPounds(summary.inPlacePence)} placed in ${options.place.name}; ${summary.rejected} rejected row(s), ${summary.warnings} warning(s): ${issues.report}`,
   );
   return summary;
 }
@@ -363,7 +425,7 @@ async function finishTables(db: Db): Promise<void> {
   await createDocumentedTable(db, "grant_files");
   await db.run(`
     INSERT INTO grant_files
-    SELECT f.seq, f.file, f.stored_as, f.format, f.encoding, f.sheet, f.rows_read, f.accepted, f.rejected, f.merged,
+    SELECT f.seq, f.file, f.stored_as, f.format, f.encoding, f.sheet, f.rows_read, f.accepted, f.rejected, f.merged, f.superseded,
       (SELECT count(*) FROM grants_rejects r WHERE r.file = f.file AND r.severity = 'warning')::INTEGER,
       f.accepted_pence
     FROM grants_stg_file f ORDER BY f.seq`);
@@ -386,23 +448,9 @@ async function checkTotals(db: Db): Promise<void> {
     );
 }
 
-async function writeRejectsReport(db: Db, reportsDir: string): Promise<string> {
-  const rows = await db.all<Record<string, string | number | null>>(`
-    SELECT r.file, r.sheet, r.row, r."column", r.value, r.severity, r.reason, r.grant_id
-    FROM grants_rejects r LEFT JOIN grant_files f USING (file)
-    ORDER BY f.seq NULLS LAST, r.row NULLS FIRST, r.n`);
-  const header = ["file", "sheet", "row", "column", "value", "severity", "reason", "grant_id"];
-  const path = join(reportsDir, rejectsFileName);
-  mkdirSync(reportsDir, { recursive: true });
-  const tmp = `${path}.part-${process.pid}`;
-  writeFileSync(tmp, "\uFEFF" + toCsv(header, rows.map((r) => header.map((h) => r[h]))));
-  renameSync(tmp, path);
-  return path;
-}
-
 async function summarise(db: Db, rejectsReport: string): Promise<GrantIngestSummary> {
   const files = await db.all<GrantFileSummary>(`
-    SELECT file, format, rows_read AS "rowsRead", accepted, rejected, merged, warnings, accepted_pence::DOUBLE AS "acceptedPence"
+    SELECT file, format, rows_read AS "rowsRead", accepted, rejected, merged, superseded, warnings, accepted_pence::DOUBLE AS "acceptedPence"
     FROM grant_files ORDER BY seq`);
   const [t] = await db.all<{ grants: number; total: number; placed: number; warnings: number }>(`
     SELECT count(*)::INTEGER AS grants, coalesce(sum(amount_pence), 0)::DOUBLE AS total, coalesce(sum(in_place_pence), 0)::DOUBLE AS placed,
@@ -410,6 +458,7 @@ async function summarise(db: Db, rejectsReport: string): Promise<GrantIngestSumm
     FROM grants`);
   return {
     files,
+    result: undefined as unknown as IngestResult,
     grants: t.grants,
     rejected: files.reduce((a, f) => a + f.rejected, 0),
     warnings: t.warnings,
@@ -419,12 +468,10 @@ async function summarise(db: Db, rejectsReport: string): Promise<GrantIngestSumm
   };
 }
 
-/** The Stage that `chest ingest grants` and `chest build` run (see register.ts). */
-export function grantsStage(files: string[], ctx: GrantContext): Stage {
+/** The kind's stage that `chest ingest grants` and `chest build` run (declared in kind.ts). */
+export function grantsStage(files: readonly (string | InputFile)[], ctx: GrantContext): KindStage {
   return {
     name: `grants: ${files.length} file${files.length === 1 ? "" : "s"}`,
-    run: async (db) => {
-      await ingestGrants(db, files, { place: ctx.place, log: ctx.log, reportsDir: ctx.reportsDir, rawDir: ctx.rawDir, postcodes: ctx.postcodes });
-    },
+    run: async (db) => (await ingestGrants(db, files, { place: ctx.place, log: ctx.log, reportsDir: ctx.reportsDir, rawDir: ctx.rawDir, postcodes: ctx.postcodes })).result,
   };
 }

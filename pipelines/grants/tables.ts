@@ -1,12 +1,8 @@
 // The grant tables the stage writes, with a description of every column (also stored as DuckDB comments, for the data dictionary).
 import type { Db } from "../db/connection.ts";
-import { ident, literal } from "../db/sql.ts";
+import { commentTable, createTable, type TableDecl } from "../kit/table.ts";
 
-export interface TableDoc {
-  name: string;
-  description: string;
-  columns: [name: string, type: string, description: string][];
-}
+export type TableDoc = TableDecl & { description: string };
 
 export const grantTables: TableDoc[] = [
   {
@@ -138,7 +134,7 @@ export const grantTables: TableDoc[] = [
     name: "grant_files",
     description: "Each registered grants file: what was read, accepted and rejected.",
     columns: [
-      ["seq", "INTEGER", "order read (duplicates are rejected in the later file)"],
+      ["seq", "INTEGER", "order read: ingest order (a later file corrects an earlier one)"],
       ["file", "VARCHAR", "file (as the user named it)"],
       ["stored_as", "VARCHAR", "registered copy under data/inputs/grants/"],
       ["format", "VARCHAR", "csv, xlsx or json"],
@@ -148,6 +144,7 @@ export const grantTables: TableDoc[] = [
       ["accepted", "INTEGER", "grants accepted"],
       ["rejected", "INTEGER", "rows rejected (each has at least one error in grants_rejects)"],
       ["merged", "INTEGER", "rows merged into an earlier row with the same Identifier (multiple-rows method)"],
+      ["superseded", "INTEGER", "grants set aside because another file holds a newer version (later Last Modified, else later ingest; see input_changes)"],
       ["warnings", "INTEGER", "warnings in grants_rejects"],
       ["accepted_pence", "BIGINT", "total Amount Awarded of accepted grants"],
     ],
@@ -160,17 +157,13 @@ export function tableDoc(name: string): TableDoc {
   return t;
 }
 
-/** DROP and CREATE a table as documented (empty). */
+/** DROP and CREATE a table as documented (empty); comments are added by commentTables once the stage is done. */
 export async function createDocumentedTable(db: Db, name: string): Promise<void> {
-  const t = tableDoc(name);
-  await db.run(`DROP TABLE IF EXISTS ${ident(name)}`);
-  await db.run(`CREATE TABLE ${ident(name)} (${t.columns.map(([c, type]) => `${ident(c)} ${type}`).join(", ")})`);
+  const { description: _, ...bare } = tableDoc(name);
+  await createTable(db, bare);
 }
 
 /** Store the descriptions as DuckDB comments (visible in duckdb_tables() and duckdb_columns()). */
 export async function commentTables(db: Db): Promise<void> {
-  for (const t of grantTables) {
-    await db.run(`COMMENT ON TABLE ${ident(t.name)} IS ${literal(t.description)}`);
-    for (const [c, , d] of t.columns) await db.run(`COMMENT ON COLUMN ${ident(t.name)}.${ident(c)} IS ${literal(d)}`);
-  }
+  for (const t of grantTables) await commentTable(db, t);
 }

@@ -1,6 +1,6 @@
 // Validating one 360Giving grant with zod: what the standard forbids in the money, identity and parties is rejected; other faults are dropped or converted with a warning.
 import { z } from "zod";
-import { parseAmount } from "../../src/lib/grants-money.ts";
+import { parseAmount } from "./money.ts";
 import { grantFields, type Field, type PathPart } from "./titles.ts";
 
 export type Severity = "error" | "warning";

@@ -1,35 +1,76 @@
-// Which build stage reads each kind of user input; every build and every `chest ingest` goes through these.
-import type { Stage } from "../build/build.ts";
-import type { Logger } from "../log.ts";
-import type { Place } from "../place/schema.ts";
-import { registeredInputs, type InputKind } from "./registry.ts";
-import { equityStage } from "../equity/stage.ts";
+// The stages that rebuild the tables of each kind of input from its stored files, then the list of inputs (input_file) in the same database: every build and every `chest ingest` goes through these.
+import { statSync, readFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import type { Stage } from "../build/atomic.ts";
+import type { Db } from "../db/connection.ts";
+import { createTable, appendRows, type TableDecl } from "../kit/table.ts";
+import type { InputContext, InputFile } from "../kit/kind.ts";
+import { printResult, type IngestResult } from "../kit/result.ts";
+import { inputKindList } from "./kinds.ts";
+import { scanInputs } from "./registry.ts";
 import { needStage } from "../need/stage.ts";
 
-export interface InputContext {
-  place: Place;
-  /** Where rejects reports are written (data/out/rejects/ by default). */
-  reportsDir: string;
-  /** The fetched public files (lookups the readers need), data/raw by default. */
-  rawDir?: string;
-  /** A postcode directory the user supplies (ONSPD/NSPL layout), to locate addresses by postcode. */
-  postcodes?: string | null;
-  log: Logger;
+const NEED_INPUTS = ["grants", "services", "referrals", "neighbourhoods"];
+
+export type { InputContext };
+
+export const inputFileTable: TableDecl = {
+  name: "input_file",
+  description: "Every file ingested (all kinds), in ingest order: what the database has loaded. data/inputs/ holds exactly these files.",
+  columns: [
+    ["kind", "VARCHAR", "grants, referrals, services, …"],
+    ["id", "VARCHAR", "first 12 hex digits of sha256 (what `chest inputs remove` takes)"],
+    ["seq", "INTEGER", "ingest order across all kinds (1 = first); a later ingest wins over an earlier one"],
+    ["name", "VARCHAR", "file name as the user gave it"],
+    ["stored_as", "VARCHAR", "copy under data/inputs/<kind>/"],
+    ["sha256", "VARCHAR", "sha256 of the stored copy"],
+    ["ingested_at", "VARCHAR", "when the copy was stored (ISO 8601, UTC)"],
+    ["bytes", "BIGINT", "size of the stored copy"],
+    ["rows_read", "INTEGER", "rows (records) read"],
+    ["accepted", "INTEGER", "rows accepted"],
+    ["rejected", "INTEGER", "rows rejected (see input_issues)"],
+    ["warnings", "INTEGER", "warnings (see input_issues)"],
+  ],
+};
+
+/**
+ * The stages for the given kinds (all by default) over `inputs` (a list from reconcileInputs, or a folder to scan),
+ * then the derived stages (equity after grants), then input_file for those kinds. `results` collects each kind's result.
+ */
+export function inputStages(inputs: InputFile[] | string, ctx: InputContext, kinds?: string[], results: IngestResult[] = []): Stage[] {
+  const files = typeof inputs === "string" ? scanInputs(inputs) : inputs;
+  const chosen = inputKindList.filter((k) => !kinds || kinds.includes(k.name));
+  const list: Stage[] = [];
+  for (const kind of chosen) {
+    const stage = kind.stage(files.filter((f) => f.kind === kind.name), ctx);
+    list.push({
+      name: stage.name,
+      run: async (db) => {
+        const result = await stage.run(db);
+        results.push(result);
+        printResult(ctx.log, result);
+      },
+    });
+  }
+  for (const kind of chosen) list.push(...(kind.derived?.(ctx) ?? []));
+  // Need, provision and the gap read grants, services, published referrals and custom neighbourhoods, so they follow any of them.
+  if (chosen.some((k) => NEED_INPUTS.includes(k.name))) list.push(needStage(ctx.place, ctx.log));
+  const chosenNames = chosen.map((k) => k.name);
+  list.push({ name: "the list of inputs", run: (db) => writeInputList(db, files.filter((f) => chosenNames.includes(f.kind)), chosenNames, results) });
+  return list;
 }
 
-export type InputStageFactory = (files: string[], ctx: InputContext) => Stage;
-
-/** Filled in by each input's module (grants, referrals, services). */
-export const inputStageFactories: Partial<Record<InputKind, InputStageFactory>> = {};
-
-/** The stages for every kind of input that has a reader, over the files registered for it (an empty list still creates the tables). */
-export function inputStages(inputsDir: string, ctx: InputContext, kinds?: InputKind[]): Stage[] {
-  const list = (Object.keys(inputStageFactories) as InputKind[])
-    .filter((kind) => !kinds || kinds.includes(kind))
-    .map((kind) => inputStageFactories[kind]!(registeredInputs(inputsDir, kind), ctx));
-  // Equity of spend is derived from the grants, so it is recomputed whenever they are.
-  if (inputStageFactories.grants && (!kinds || kinds.includes("grants"))) list.push(equityStage(ctx.log));
-  // Need, provision and the gap read grants, services, published referrals and custom neighbourhoods, so they follow any of them.
-  if (!kinds || kinds.some((k) => ["grants", "services", "referrals", "neighbourhoods"].includes(k))) list.push(needStage(ctx.place, ctx.log));
-  return list;
+async function writeInputList(db: Db, files: InputFile[], kinds: string[], results: IngestResult[]): Promise<void> {
+  const has = await db.all(`SELECT 1 FROM duckdb_tables() WHERE table_name = 'input_file' AND NOT temporary`);
+  if (!has.length) await createTable(db, inputFileTable);
+  await db.run(`DELETE FROM input_file WHERE list_contains($kinds, kind)`, { kinds });
+  const rows = files.map((f) => {
+    const figures = results.find((r) => r.kind === f.kind)?.files.find((x) => x.file === f.name);
+    const st = statSync(f.path);
+    return [
+      f.kind, f.id, f.seq, f.name, f.path, createHash("sha256").update(readFileSync(f.path)).digest("hex"), st.mtime.toISOString(), st.size,
+      figures?.rowsRead ?? null, figures?.accepted ?? null, figures?.rejected ?? null, figures?.warnings ?? null,
+    ];
+  });
+  await appendRows(db, inputFileTable, rows);
 }

@@ -3,7 +3,7 @@ import { mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { mulberry32, normalGenerator } from "../../src/lib/random.ts";
 import type { DemoContext } from "../demo/generators.ts";
-import { toCsv } from "../grants/csv.ts";
+import { toCsv } from "../kit/delimited.ts";
 import { hasTable } from "../publish/database.ts";
 import { todayInLondon } from "../referrals/stage.ts";
 import { columns, quarterDates, quarterDue, quarterLabel, quartersBetween, type Quarter } from "./format.ts";

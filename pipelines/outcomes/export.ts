@@ -2,7 +2,7 @@
 import { mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Db } from "../db/connection.ts";
-import { toCsv } from "../grants/csv.ts";
+import { toCsv } from "../kit/delimited.ts";
 import type { Place } from "../place/schema.ts";
 import { outcomeReminders } from "../publish/outcomes.ts";
 

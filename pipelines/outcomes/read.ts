@@ -2,8 +2,8 @@
 import { readFileSync } from "node:fs";
 import readXlsxFile from "read-excel-file/node";
 import { InputError } from "../errors.ts";
-import { parseCsv, CsvSyntaxError } from "../grants/csv.ts";
-import { decodeText } from "../grants/decode.ts";
+import { parseCsv, CsvSyntaxError } from "../kit/delimited.ts";
+import { decodeText } from "../kit/text.ts";
 import { identifierColumn } from "../referrals/vocabulary.ts";
 import { columns, normaliseColumn, sheetKindOf, sheetKinds, type SheetKind } from "./format.ts";
 

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import type { Stage } from "../build/build.ts";
 import type { Db } from "../db/connection.ts";
 import { ident, literal } from "../db/sql.ts";
-import { appendRows } from "../grants/append.ts";
+import { appendRows } from "../kit/table.ts";
 import { originalName } from "../inputs/registry.ts";
 import type { InputContext } from "../inputs/stages.ts";
 import { todayInLondon } from "../referrals/stage.ts";

@@ -1,7 +1,7 @@
 // The outcome tables the stage writes, each column described (also stored as DuckDB comments for the data dictionary).
 import type { Db } from "../db/connection.ts";
 import { ident, literal } from "../db/sql.ts";
-import type { ColumnType, TableSpec } from "../grants/append.ts";
+import type { ColumnType, TableDecl as TableSpec } from "../kit/table.ts";
 
 export interface OutcomeTable {
   name: string;

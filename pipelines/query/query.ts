@@ -1,4 +1,5 @@
 // `chest query`: a read-only SQL query for analysts, printed as an aligned table or as CSV.
+import { csvText } from "../../src/lib/csv.ts";
 import { existsSync } from "node:fs";
 import { openDb } from "../db/connection.ts";
 import { ChestError, InputError, MissingSourceError } from "../errors.ts";
@@ -30,8 +31,7 @@ function cell(value: unknown): string {
 }
 
 export function toCsv({ columns, rows }: QueryResult): string {
-  const quote = (s: string) => (/[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s);
-  return [columns.map(quote).join(","), ...rows.map((r) => r.map((v) => quote(cell(v))).join(","))].join("\n") + "\n";
+  return csvText(columns, rows.map((r) => r.map((v) => (typeof v === "number" || typeof v === "bigint" ? v : v === null || v === undefined ? null : cell(v)))));
 }
 
 export function toTable({ columns, rows }: QueryResult, maxRows = 200): string {

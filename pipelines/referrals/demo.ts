@@ -11,6 +11,7 @@
 //   more often where little provision reaches (services reaching the LSOA, overall and for the referral's first need,
 //   from the service_reach and provision tables when services are loaded; else the IoD geographical barriers
 //   sub-domain as a proxy) and for needs that are hard to meet (housing, legal advice).
+import { csvCell } from "../../src/lib/csv.ts";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { FeatureCollection } from "geojson";
@@ -127,9 +128,6 @@ function zScores(values: number[]): number[] {
   return values.map((v) => (v - mean) / sd);
 }
 
-function csvField(value: string): string {
-  return /[",\n\r]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
-}
 
 function km(lat1: number, lon1: number, lat2: number, lon2: number): number {
   const r = Math.PI / 180;
@@ -394,7 +392,7 @@ export async function generateDemoReferrals(ctx: DemoContext): Promise<string[]>
             activity,
             waited === null ? "" : String(Math.min(waited, daysSince)),
           ];
-          records.push({ date, line: fields.map(csvField).join(",") });
+          records.push({ date, line: fields.map((f) => csvCell(f)).join(",") });
         }
       }
     }

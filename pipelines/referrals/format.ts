@@ -1,6 +1,6 @@
 // File-level checks on a referral file before any row is read: which format it is, which columns it has, and refusal of identifier columns.
 import { z } from "zod";
-import { readFirstLine, splitCsvLine } from "../csv/header.ts";
+import { readHeader } from "../kit/delimited.ts";
 import { InputError } from "../errors.ts";
 import {
   aggregateColumns,
@@ -73,7 +73,7 @@ const headerSchema = z.array(z.string()).superRefine((headers, ctx) => {
 
 /** Read and classify the header of a referral file; throws InputError (or IdentifierRefusal) with one clear message. */
 export function readLayout(path: string, label: string): FileLayout {
-  const headers = splitCsvLine(readFirstLine(path, label)).map((h) => h.trim());
+  const headers = readHeader(path, label).header.map((h) => h.trim());
   return classifyHeader(headers, label);
 }
 

@@ -5,6 +5,7 @@ import { describePointProblem } from "../../geo/point-checks.ts";
 import type { Db } from "../db/connection.ts";
 import { ident, literal } from "../db/sql.ts";
 import { InputError } from "../errors.ts";
+import { bulkCsv, MAX_RECORD_CHARS } from "../kit/delimited.ts";
 import type { RecordLayout } from "./format.ts";
 import { needNormaliseSql, normaliseWordSql, outcomes, referralSources, type RecordColumn } from "./vocabulary.ts";
 
@@ -64,23 +65,29 @@ async function createMacros(db: Db): Promise<void> {
      len(list_filter(regexp_extract_all(v, '${NHS_EXTRACT}', 1), lambda s: rf_nhs_valid(regexp_replace(s, '[ -]', '', 'g')))) > 0)`);
 }
 
-/** Read the file as text columns; a file DuckDB cannot parse fails whole with the line it stopped at. */
+/** Read the file as text columns (any encoding and delimiter the kit detects); a file DuckDB cannot parse fails whole with the line it stopped at. */
 async function readRaw(input: RecordFileInput | { db: Db; path: string; label: string; layout: { names: string[] } }): Promise<void> {
   const { db, path, label, layout } = input;
+  const csv = bulkCsv(path, label);
   try {
     await db.run(`
       CREATE OR REPLACE TEMP TABLE rf_raw AS
-      SELECT * FROM read_csv(${literal(path)}, header = true, auto_detect = false,
+      SELECT * FROM read_csv(${literal(csv.path)}, header = true, auto_detect = false,
                              columns = {${layout.names.map((n) => `${literal(n)}: 'VARCHAR'`).join(", ")}},
-                             strict_mode = true, encoding = 'utf-8', delim = ',', quote = '"', escape = '"')`);
+                             strict_mode = true, encoding = 'utf-8', delim = ${literal(csv.delimiter)}, quote = '"', escape = '"',
+                             max_line_size = ${MAX_RECORD_CHARS * 4})`);
   } catch (e) {
     const message = (e as Error).message;
     // DuckDB's message quotes the offending line: it may hold identifiers, so only the line number and counts are kept.
     const line = /line:? (\d+)/i.exec(message)?.[1];
     const found = /Expected Number of Columns: (\d+) Found: (\d+)/.exec(message);
     if (found) throw new InputError(label, `line ${line ?? "?"} has ${found[2]} fields where the header has ${found[1]}: the file is damaged, not comma-separated, or has a value with a comma that is not in quotes`);
+    if (/maximum line size|max_line_size/i.test(message))
+      throw new InputError(label, `${line ? `line ${line}` : "a line"} is longer than ${(MAX_RECORD_CHARS * 4).toLocaleString("en-GB")} bytes: the file is damaged (or a quote is never closed); nothing from it is loaded`);
     if (/unicode|utf-?8|encoding/i.test(message)) throw new InputError(label, `is not UTF-8 text${line ? ` (line ${line})` : ""}: save it as CSV UTF-8 and ingest it again`);
     throw new InputError(label, `cannot be read as CSV${line ? ` (line ${line})` : ""}: check it is a comma-separated file with one header row`);
+  } finally {
+    csv.cleanup();
   }
 }
 

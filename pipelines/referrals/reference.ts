@@ -4,7 +4,7 @@ import { join } from "node:path";
 import type { FeatureCollection } from "geojson";
 import { buildSpatialIndex, type SpatialIndex } from "../../geo/spatial-index.ts";
 import { loadRawCsv, rawTable } from "../build/load-raw.ts";
-import { readFirstLine, splitCsvLine } from "../csv/header.ts";
+import { readHeader } from "../kit/delimited.ts";
 import type { Db } from "../db/connection.ts";
 import { ident, literal } from "../db/sql.ts";
 import { InputError, MissingSourceError } from "../errors.ts";
@@ -107,7 +107,7 @@ export const POSTCODE_ENV = "CHEST_POSTCODES";
 export async function loadPostcodeDirectory(db: Db, path = process.env[POSTCODE_ENV]): Promise<boolean> {
   if (!path) return false;
   if (!existsSync(path)) throw new InputError(path, `postcode directory not found (set by ${POSTCODE_ENV})`);
-  const headers = splitCsvLine(readFirstLine(path)).map((h) => h.trim());
+  const headers = readHeader(path).header.map((h) => h.trim());
   const find = (...names: string[]) => headers.find((h) => names.includes(normaliseHeader(h)));
   const pc = find("pcds", "pcd", "pcd2", "postcode");
   const lsoa = find("lsoa21cd", "lsoa21");

@@ -1,11 +1,10 @@
 // The referrals input stage: rebuilds every referral table from all registered files (records and aggregates), writes the rejects report, builds the measures.
-import { mkdirSync } from "node:fs";
-import { join, resolve } from "node:path";
-import type { Stage } from "../build/build.ts";
+import { resolve } from "node:path";
 import type { Db } from "../db/connection.ts";
-import { literal } from "../db/sql.ts";
-import { originalName } from "../inputs/registry.ts";
-import type { InputContext } from "../inputs/stages.ts";
+import { asInputFiles, type InputContext, type InputFile, type KindStage } from "../kit/kind.ts";
+import { recordIssues } from "../kit/issues.ts";
+import { recordChanges } from "../kit/changes.ts";
+import type { IngestResult } from "../kit/result.ts";
 import type { SpatialIndex } from "../../geo/spatial-index.ts";
 import { ingestAggregateFile } from "./aggregate.ts";
 import { readLayout } from "./format.ts";
@@ -29,8 +28,8 @@ export function todayInLondon(now = new Date()): string {
   return new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/London", year: "numeric", month: "2-digit", day: "2-digit" }).format(now);
 }
 
-export function referralsStage(files: string[], ctx: ReferralContext, options: ReferralStageOptions = {}): Stage {
-  return { name: `referrals: ${files.length} file(s)`, run: async (db) => void (await runReferralStage(db, files, ctx, options)) };
+export function referralsStage(files: readonly (string | InputFile)[], ctx: ReferralContext, options: ReferralStageOptions = {}): KindStage {
+  return { name: `referrals: ${files.length} file(s)`, run: async (db) => (await runReferrals(db, files, ctx, options)).result };
 }
 
 const tableDefinitions = [
@@ -44,7 +43,11 @@ const tableDefinitions = [
      lsoa21 INTEGER, lsoa11_converted INTEGER, postcode INTEGER, coordinates INTEGER, ignored_columns VARCHAR, synthetic BOOLEAN)`,
 ];
 
-export async function runReferralStage(db: Db, files: string[], ctx: ReferralContext, options: ReferralStageOptions = {}): Promise<FileStats[]> {
+export async function runReferralStage(db: Db, files: readonly (string | InputFile)[], ctx: ReferralContext, options: ReferralStageOptions = {}): Promise<FileStats[]> {
+  return (await runReferrals(db, files, ctx, options)).stats;
+}
+
+async function runReferrals(db: Db, files: readonly (string | InputFile)[], ctx: ReferralContext, options: ReferralStageOptions): Promise<{ stats: FileStats[]; result: IngestResult }> {
   const { log, place } = ctx;
   const rawDir = resolve(ctx.rawDir ?? process.env.CHEST_RAW ?? "data/raw");
   const today = options.today ?? process.env.CHEST_TODAY ?? todayInLondon();
@@ -62,10 +65,9 @@ export async function runReferralStage(db: Db, files: string[], ctx: ReferralCon
     const hasPostcodes = await loadPostcodeDirectory(db, options.postcodes ?? ctx.postcodes ?? process.env.CHEST_POSTCODES ?? undefined);
     let index: SpatialIndex | undefined;
     const lazyIndex = () => (index ??= lsoaIndex(rawDir));
-    // Files in the order of the names people gave them, so "the first of two duplicates" reads naturally.
-    const ordered = [...files].sort((a, b) => (originalName(a) < originalName(b) ? -1 : originalName(a) > originalName(b) ? 1 : a < b ? -1 : 1));
-    for (const [order, path] of ordered.entries()) {
-      const label = originalName(path);
+    // Files in ingest order: a referral id in a later file corrects the earlier one.
+    const ordered = asInputFiles("referrals", files).sort((a, b) => a.seq - b.seq);
+    for (const [order, { path, name: label }] of ordered.entries()) {
       const layout = readLayout(path, label);
       const s =
         layout.format === "records"
@@ -83,6 +85,7 @@ export async function runReferralStage(db: Db, files: string[], ctx: ReferralCon
       if (layout.ignored.length) log.warn(`${label}: columns not read (never stored): ${layout.ignored.map((c) => `"${c}"`).join(", ")}`);
     }
     await removeDuplicates(db);
+    await takeCorrections(db);
     await removeOverlaps(db);
     for (const t of ["rf_lsoa21", "rf_lsoa11", "rf_postcode", "rf_need_synonym", "rf_vocab"]) await db.run(`DROP TABLE IF EXISTS ${t}`);
   }
@@ -111,22 +114,67 @@ export async function runReferralStage(db: Db, files: string[], ctx: ReferralCon
     });
   }
   await buildMeasures(db, place.id, place.name);
-  await writeRejectsReport(db, ctx.reportsDir, log, files.length);
+  const issues = await recordIssues(
+    db,
+    "referrals",
+    `SELECT file, line AS "row", "column", value, reason, 'error' AS severity FROM referral_reject ORDER BY file, line, "column", reason`,
+    ctx.reportsDir,
+  );
+  if (issues.errors > 0) log.warn(`referrals: ${issues.errors.toLocaleString("en-GB")} problems in the referral files: see ${issues.report}`);
+  const has = await db.all(`SELECT 1 FROM duckdb_tables() WHERE table_name = 'rf_change_pair'`);
+  const changes = has.length
+    ? await recordChanges(db, "referrals", `SELECT * FROM rf_change_pair`, ctx.reportsDir)
+    : { records: 0, fields: 0, report: null };
+  await db.run(`DROP TABLE IF EXISTS rf_change_pair`);
+  const placed = await db.all<{ method: string; count: number }>(`SELECT location_method AS method, count(*)::INTEGER AS count FROM referral GROUP BY 1 ORDER BY 2 DESC, 1`);
   const [t] = await db.all<{ referrals: number; aggregates: number; rejects: number }>(`
     SELECT (SELECT count(*) FROM referral)::INTEGER AS referrals, (SELECT count(*) FROM referral_aggregate)::INTEGER AS aggregates,
            (SELECT count(*) FROM referral_reject)::INTEGER AS rejects`);
   if (files.length) log.info(`referrals: ${t.referrals.toLocaleString("en-GB")} referral records and ${t.aggregates.toLocaleString("en-GB")} aggregate rows stored; ${t.rejects.toLocaleString("en-GB")} problems reported`);
-  return stats;
+  const result: IngestResult = {
+    kind: "referrals",
+    files: stats.map((s) => ({ file: s.file, rowsRead: s.rows, accepted: s.accepted, rejected: s.rejected_rows, warnings: 0 })),
+    rowsRead: stats.reduce((a, s) => a + s.rows, 0),
+    accepted: stats.reduce((a, s) => a + s.accepted, 0),
+    rejected: stats.reduce((a, s) => a + s.rejected_rows, 0),
+    warnings: issues.warnings,
+    warningsByReason: issues.byReason,
+    placed,
+    notices: [],
+    changes: { records: changes.records, fields: changes.fields, report: changes.records ? changes.report : null },
+    reports: files.length ? [issues.report] : [],
+  };
+  return { stats, result };
 }
 
-/** A referral id seen twice (in one file or across files): the first by file name and line is kept, the others rejected. */
+/**
+ * A referral id in more than one file: the version in the latest ingest is kept, the others set aside (not rejected),
+ * and each changed field goes to the changes report (rf_change_pair: identifier, old_json, new_json, old_file, new_file, rule).
+ */
+async function takeCorrections(db: Db): Promise<void> {
+  const fields = "referral_date, practice_code, pcn_code, lsoa21cd, location_method, age_band, source, outcome, activity_id, days_waited, needs";
+  await db.run(`
+    CREATE OR REPLACE TEMP TABLE rf_versions AS
+    SELECT file, file_order, line, referral_id, json_object(${fields.split(", ").map((f) => `'${f}', ${f}`).join(", ")}) AS j,
+           row_number() OVER (PARTITION BY referral_id ORDER BY file_order DESC, line DESC) AS rn
+    FROM referral WHERE referral_id IN (SELECT referral_id FROM referral GROUP BY 1 HAVING count(DISTINCT file_order) > 1)`);
+  await db.run(`
+    CREATE OR REPLACE TABLE rf_change_pair AS
+    SELECT o.referral_id AS identifier, o.j AS old_json, n.j AS new_json, o.file AS old_file, n.file AS new_file, 'later ingest' AS rule
+    FROM rf_versions o JOIN rf_versions n ON n.referral_id = o.referral_id AND n.rn = 1
+    WHERE o.rn > 1 AND o.j::VARCHAR <> n.j::VARCHAR`);
+  await db.run(`DELETE FROM referral r WHERE EXISTS (SELECT 1 FROM rf_versions v WHERE v.rn > 1 AND v.file_order = r.file_order AND v.line = r.line)`);
+  await db.run(`DROP TABLE rf_versions`);
+}
+
+/** A referral id seen twice in one file: the first line is kept, the others rejected (across files, takeCorrections decides). */
 async function removeDuplicates(db: Db): Promise<void> {
   await db.run(`
     CREATE OR REPLACE TEMP TABLE rf_dup AS
     SELECT file, file_order, line, referral_id, first_file, first_line FROM (
       SELECT file, file_order, line, referral_id,
              first_value(file) OVER w AS first_file, first_value(line) OVER w AS first_line, row_number() OVER w AS rn
-      FROM referral WINDOW w AS (PARTITION BY referral_id ORDER BY file_order, line))
+      FROM referral WINDOW w AS (PARTITION BY referral_id, file_order ORDER BY line))
     WHERE rn > 1`);
   await db.run(`
     INSERT INTO referral_reject
@@ -156,15 +204,4 @@ async function removeOverlaps(db: Db): Promise<void> {
     FROM referral_aggregate a JOIN ra_overlap o USING (file_order, line) ORDER BY a.file_order, a.line`);
   await db.run(`DELETE FROM referral_aggregate a WHERE EXISTS (SELECT 1 FROM ra_overlap o WHERE o.file_order = a.file_order AND o.line = a.line)`);
   await db.run(`DROP TABLE ra_overlap`);
-}
-
-/** data/out/rejects/referrals-rejects.csv: every problem, with file, line, column, value (withheld for identifiers and postcodes) and reason. */
-async function writeRejectsReport(db: Db, reportsDir: string, log: { info(m: string): void; warn(m: string): void }, files: number): Promise<void> {
-  if (files === 0) return;
-  mkdirSync(reportsDir, { recursive: true });
-  const path = join(reportsDir, REJECTS_FILE);
-  await db.run(`COPY (SELECT file, line, "column", value, reason FROM referral_reject ORDER BY file, line, "column", reason)
-                TO ${literal(path)} (HEADER, DELIMITER ',')`);
-  const [{ n }] = await db.all<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM referral_reject`);
-  if (n > 0) log.warn(`referrals: ${n.toLocaleString("en-GB")} problems in the referral files: see ${path}`);
 }

@@ -3,7 +3,8 @@ import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "
 import { tmpdir } from "node:os";
 import { basename, dirname, join, resolve } from "node:path";
 import { InputError } from "../errors.ts";
-import { parseCsv } from "./csv.ts";
+import { parseTable as parseCsv } from "../kit/delimited.ts";
+import { confinedFile, readBounded } from "../kit/bounds.ts";
 import { readDirectoryFile } from "./read.ts";
 
 /** True when `file` is a folder, or a datapackage.json whose resources point at files beside it. */
@@ -41,9 +42,9 @@ export function prepareServicesInput(file: string): string {
         resources.push(r);
         continue;
       }
-      const present = paths.filter((p) => existsSync(join(dir, p)));
+      const present = paths.map((p) => confinedFile(dir, p, basename(file))).filter((p): p is string => p !== null);
       if (!present.length) continue; // tables Chest Atlas does not read may be absent
-      const rows = present.flatMap((p) => parseCsv(readFileSync(join(dir, p), "utf8")).rows);
+      const rows = present.flatMap((p) => parseCsv(readBounded(p, basename(file)).toString("utf8")).rows);
       resources.push({ name: r.name, path_was: paths.length === 1 ? paths[0] : paths, profile: "tabular-data-resource", data: rows });
     }
   } else {

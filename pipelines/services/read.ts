@@ -1,9 +1,10 @@
 // Reading one service-directory file as published (Open Referral UK / HSDS 3 JSON in every API shape, tabular data packages, older ORUK feeds) into flat rows that remember where each came from.
-import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
+import { existsSync, lstatSync, readFileSync, readdirSync, statSync } from "node:fs";
 import { basename, dirname, extname, isAbsolute, join, normalize } from "node:path";
 import { InputError } from "../errors.ts";
 import { extractZipMember } from "../fetch/zip.ts";
-import { parseCsv } from "./csv.ts";
+import { checkJsonDepth, confinedFile, readBounded } from "../kit/bounds.ts";
+import { parseTable as parseCsv } from "../kit/delimited.ts";
 import { emptyTables, type Entity, type Issue, type RawRow, type RawTables, type ReadDirectory } from "./model.ts";
 
 type Json = Record<string, unknown>;
@@ -136,10 +137,10 @@ function readFolder(dir: string, label: string): ReadDirectory {
   if (existsSync(descriptorPath)) {
     const descriptor = parseJson(readFileSync(descriptorPath), label);
     if (!isObject(descriptor)) throw new InputError(label, "datapackage.json is not a JSON object");
-    const { resources, issues } = packageResources(descriptor, label, (p) => (existsSync(join(dir, p)) ? readFileSync(join(dir, p), "utf8") : null));
+    const { resources, issues } = packageResources(descriptor, label, (p) => readConfined(dir, p, label));
     return fromResources(label, "tabular data package (folder)", resources, issues);
   }
-  const { resources, issues } = tablesByName(readdirSync(dir), (name) => readFileSync(join(dir, name), "utf8"), label);
+  const { resources, issues } = tablesByName(readdirSync(dir), (name) => readConfined(dir, name, label) ?? "", label);
   if (!resources.length) throw new InputError(label, "is a folder with no datapackage.json and no Open Referral CSV tables (services.csv, locations.csv …)");
   return fromResources(label, "tabular CSV tables (folder)", resources, issues);
 }
@@ -168,10 +169,17 @@ function readZip(bytes: Buffer, file: string): ReadDirectory {
 
 // ── JSON ─────────────────────────────────────────────────────────────────────
 
+/** A package's file, read only when it stays inside the package (kit/bounds.ts confinedFile); null when absent. */
+function readConfined(dir: string, rel: string, label: string): string | null {
+  const path = confinedFile(dir, rel, label);
+  return path === null ? null : readBounded(path, label).toString("utf8");
+}
+
 function parseJson(bytes: Buffer, file: string): unknown {
   let text = bytes.toString("utf8");
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   if (text.trim() === "") throw new InputError(file, "the file is empty");
+  checkJsonDepth(text, file);
   try {
     return JSON.parse(text);
   } catch (error) {
@@ -374,8 +382,9 @@ function crosswalkFromCsv(text: string, file: string): ReadDirectory {
  */
 export function readDirectoryFile(path: string, label = basename(path)): ReadDirectory {
   if (!existsSync(path)) throw new InputError(label, "file not found");
+  if (lstatSync(path).isSymbolicLink()) throw new InputError(label, "is a symbolic link: give the file or folder itself");
   if (statSync(path).isDirectory()) return readFolder(path, label);
-  const bytes = readFileSync(path);
+  const bytes = readBounded(path, label);
   if (bytes.length === 0) throw new InputError(label, "the file is empty");
   if (bytes.subarray(0, 4).equals(Buffer.from([0x50, 0x4b, 0x03, 0x04]))) return readZip(bytes, label);
   if (extname(path).toLowerCase() === ".csv") return crosswalkFromCsv(bytes.toString("utf8"), label);
@@ -385,8 +394,8 @@ export function readDirectoryFile(path: string, label = basename(path)): ReadDir
     // a datapackage.json read where it sits: its CSVs are beside it
     const dir = dirname(path);
     const paths = value.resources.flatMap((r) => (isObject(r) ? arrayOf(r.path) : [])).filter((p): p is string => typeof p === "string" && !/^[a-z][a-z0-9+.-]*:\/\//i.test(p));
-    const beside = paths.some((p) => existsSync(join(dir, p)));
-    const { resources, issues } = packageResources(value, label, beside ? (p) => (existsSync(join(dir, p)) ? readFileSync(join(dir, p), "utf8") : null) : null);
+    const beside = paths.some((p) => confinedFile(dir, p, label) !== null);
+    const { resources, issues } = packageResources(value, label, beside ? (p) => readConfined(dir, p, label) : null);
     return fromResources(label, "tabular data package", resources, issues);
   }
   return readJsonValue(value, label);

@@ -1,14 +1,14 @@
 // The services input stage: read every registered directory file, validate, locate, compute reach, and build the provision measures per LSOA and need — rebuilt from scratch each run, so re-ingesting changes nothing.
-import { mkdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
-import type { Stage } from "../build/build.ts";
 import type { Db } from "../db/connection.ts";
 import { InputError } from "../errors.ts";
-import { originalName } from "../inputs/registry.ts";
-import type { InputContext } from "../inputs/stages.ts";
+import { asInputFiles, type InputContext, type InputFile, type KindStage } from "../kit/kind.ts";
+import { recordIssues } from "../kit/issues.ts";
+import { recordChanges } from "../kit/changes.ts";
+import type { IngestResult } from "../kit/result.ts";
+import { appendRows, createTable } from "../kit/table.ts";
 import { ALL_NEEDS, NEED_CATEGORIES, isNeedKey } from "../../src/lib/needs.ts";
-import { buildCrosswalk, DEFAULT_CROSSWALK, type CrosswalkRule } from "../../src/lib/provision-crosswalk.ts";
-import { sessionsPerWeek } from "../../src/lib/provision-schedule.ts";
+import { buildCrosswalk, DEFAULT_CROSSWALK, type CrosswalkRule } from "./crosswalk.ts";
+import { sessionsPerWeek } from "./schedule.ts";
 import { lsoaLocator, locatePoints, reachPairs } from "./locate.ts";
 import type { Issue, ReadDirectory } from "./model.ts";
 import { readDirectoryFile } from "./read.ts";
@@ -29,22 +29,23 @@ export const REJECTS_FILE = "services-rejects.csv";
 export type ServicesContext = InputContext;
 
 /** The stage `chest ingest services` and `chest build` run over every registered services file. */
-export function servicesStage(files: string[], ctx: ServicesContext): Stage {
+export function servicesStage(files: readonly (string | InputFile)[], ctx: ServicesContext): KindStage {
   return { name: `services: ${files.length} directory file(s)`, run: (db) => buildServices(db, files, ctx) };
 }
 
 /** Labels for files: the name the user gave, made unique when two registered files share it. */
-function labels(files: string[]): string[] {
+function labels(files: InputFile[]): string[] {
   const seen = new Map<string, number>();
   return files.map((f) => {
-    const name = originalName(f);
+    const name = f.name;
     const n = (seen.get(name) ?? 0) + 1;
     seen.set(name, n);
     return n === 1 ? name : `${name} (${n})`;
   });
 }
 
-export async function buildServices(db: Db, files: string[], ctx: ServicesContext): Promise<void> {
+export async function buildServices(db: Db, given: readonly (string | InputFile)[], ctx: ServicesContext): Promise<IngestResult> {
+  const files = asInputFiles("services", given).sort((a, b) => a.seq - b.seq);
   const { log } = ctx;
   const timings: [string, number][] = [];
   let last = performance.now();
@@ -57,7 +58,7 @@ export async function buildServices(db: Db, files: string[], ctx: ServicesContex
 
   // 1. read (a file that cannot be read at all stops the stage: the database is left as it was)
   const names = labels(files);
-  const reads: ReadDirectory[] = files.map((f, i) => readDirectoryFile(f, names[i]));
+  const reads: ReadDirectory[] = files.map((f, i) => readDirectoryFile(f.path, names[i]));
 
   // 2. the crosswalk: defaults, then crosswalk files in order; the place's need synonyms
   const rules: CrosswalkRule[] = [...DEFAULT_CROSSWALK];
@@ -186,9 +187,19 @@ export async function buildServices(db: Db, files: string[], ctx: ServicesContex
   await buildFundingAndProvision(db, { needs: [...NEED_CATEGORIES.map((c) => c.key), ALL_NEEDS], programmes: rounds, log });
   lap("provision SQL");
 
-  // 8. the rejects report
-  const report = writeRejectsReport(ctx.reportsDir, issues);
-  const errors = issues.filter((i) => i.severity === "error").length;
+  // 8. the rejects and changes reports, and the result
+  const report = await recordIssues(
+    db,
+    "services",
+    `SELECT file, "row", field AS "column", value, reason, severity, record_type, record_id FROM services_rejects`,
+    ctx.reportsDir,
+    ["record_type", "record_id"],
+  );
+  await createTable(db, { name: "services_change_pairs", columns: changePairColumns });
+  await appendRows(db, { name: "services_change_pairs", columns: changePairColumns }, v.changes);
+  const changes = await recordChanges(db, "services", `SELECT identifier, old_json::JSON AS old_json, new_json::JSON AS new_json, old_file, new_file, rule FROM services_change_pairs`, ctx.reportsDir);
+  await db.run(`DROP TABLE services_change_pairs`);
+  const errors = report.errors;
   const [{ n, active, placedIn }] = await db.all<{ n: number; active: number; placedIn: number }>(
     `SELECT (SELECT count(*) FROM service)::INTEGER AS n, (SELECT count(*) FROM service WHERE active)::INTEGER AS active,
             (SELECT count(DISTINCT location_id) FROM service_location WHERE lsoa21cd IS NOT NULL)::INTEGER AS "placedIn"`,
@@ -196,11 +207,43 @@ export async function buildServices(db: Db, files: string[], ctx: ServicesContex
   log.progress(
     `services: ${n.toLocaleString("en-GB")} services (${active.toLocaleString("en-GB")} active) from ${directories.length} file(s); ` +
       `${placed.length.toLocaleString("en-GB")} venues placed, ${placedIn.toLocaleString("en-GB")} inside the place; ` +
-      `${errors.toLocaleString("en-GB")} records rejected and ${(issues.length - errors).toLocaleString("en-GB")} warnings${issues.length ? ` (see ${report})` : ""}`,
+      `${errors.toLocaleString("en-GB")} records rejected and ${report.warnings.toLocaleString("en-GB")} warnings${issues.length ? ` (see ${report.report})` : ""}`,
   );
   log.progress(`services: ${timings.map(([step, ms]) => `${step} ${(ms / 1000).toFixed(1)} s`).join(", ")}`);
-  if (errors) log.warn(`services: ${errors.toLocaleString("en-GB")} record(s) rejected — reasons in ${report} and the services_rejects table`);
+  if (errors) log.warn(`services: ${errors.toLocaleString("en-GB")} record(s) rejected — reasons in ${report.report} and the services_rejects table`);
+  const byFile = new Map<string, { read: number; accepted: number; rejected: number }>();
+  for (const c of v.counts) {
+    const f = byFile.get(c.file) ?? { read: 0, accepted: 0, rejected: 0 };
+    f.read += c.read;
+    f.accepted += c.accepted;
+    f.rejected += c.rejected;
+    byFile.set(c.file, f);
+  }
+  const warningsOf = (file: string) => issues.filter((i) => i.file === file && i.severity === "warning").length;
+  const fileResults = names.map((file) => ({ file, rowsRead: byFile.get(file)?.read ?? 0, accepted: byFile.get(file)?.accepted ?? 0, rejected: byFile.get(file)?.rejected ?? 0, warnings: warningsOf(file) }));
+  const outside = placed.length - placedIn;
+  return {
+    kind: "services",
+    files: fileResults,
+    rowsRead: fileResults.reduce((a, f) => a + f.rowsRead, 0),
+    accepted: fileResults.reduce((a, f) => a + f.accepted, 0),
+    rejected: fileResults.reduce((a, f) => a + f.rejected, 0),
+    warnings: report.warnings,
+    warningsByReason: report.byReason,
+    placed: [
+      { method: "venue in an LSOA of the place", count: placedIn },
+      { method: "venue outside the place", count: outside },
+    ],
+    notices:
+      placed.length > 0 && outside / placed.length > 0.5
+        ? [{ key: "outside-place", message: `${outside.toLocaleString("en-GB")} of ${placed.length.toLocaleString("en-GB")} venues lie outside ${ctx.place.name}`, count: outside, share: outside / placed.length, fix: "check --place names the place this directory covers" }]
+        : [],
+    changes: { records: changes.records, fields: changes.fields, report: changes.records ? changes.report : null },
+    reports: [report.report],
+  };
 }
+
+const changePairColumns = [["identifier", "VARCHAR"], ["old_json", "VARCHAR"], ["new_json", "VARCHAR"], ["old_file", "VARCHAR"], ["new_file", "VARCHAR"], ["rule", "VARCHAR"]] as const;
 
 function issue(file: string, at: string, entity: Issue["entity"], recordId: string | null, field: string | null, value: string | null, reason: string): Issue {
   return { file, at, entity, recordId, field, value, reason, severity: "warning" };
@@ -215,16 +258,4 @@ function groupBy<T>(items: readonly T[], key: (t: T) => string): Map<string, T[]
     else map.set(k, [item]);
   }
   return map;
-}
-
-const csvCell = (v: string | null) => (v === null ? "" : /[",\r\n]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v);
-
-/** The rejects report (errors and warnings) as CSV; returns its path. Always written, so an old report never lingers. */
-export function writeRejectsReport(dir: string, issues: readonly Issue[]): string {
-  mkdirSync(dir, { recursive: true });
-  const path = join(dir, REJECTS_FILE);
-  const header = "file,row,record_type,record_id,field,value,reason,severity";
-  const lines = issues.map((i) => [i.file, i.at, i.entity, i.recordId, i.field, i.value, i.reason, i.severity].map(csvCell).join(","));
-  writeFileSync(path, [header, ...lines].join("\n") + "\n");
-  return path;
 }

@@ -1,9 +1,10 @@
-// The services tables' columns in one place, and a typed appender that writes JavaScript rows into them (no SQL built from values).
+// The services tables' columns in one place, written through the kit's table declaration (no SQL built from values).
 import type { Db } from "../db/connection.ts";
 import { ident } from "../db/sql.ts";
+import { writeTable as writeDeclared, type ColumnDecl, type Row } from "../kit/table.ts";
 
-export type ColumnType = "VARCHAR" | "DOUBLE" | "INTEGER" | "BOOLEAN";
-export type Columns = readonly (readonly [name: string, type: ColumnType])[];
+export type Columns = readonly ColumnDecl[];
+export type { Row };
 
 /** Tables the services stage owns: dropped and rebuilt from every registered file on each run. */
 export const serviceTables = {
@@ -34,8 +35,6 @@ export const serviceTables = {
 /** Tables built by SQL from the ones above. */
 export const derivedServiceTables = ["service_funding", "service_reach", "provision"] as const;
 
-export type Row = Record<string, string | number | boolean | null | undefined>;
-
 export async function dropServiceTables(db: Db): Promise<void> {
   for (const name of [...derivedServiceTables, ...Object.keys(serviceTables)]) {
     await db.run(`DROP VIEW IF EXISTS ${ident(name)}`).catch(() => undefined);
@@ -45,25 +44,5 @@ export async function dropServiceTables(db: Db): Promise<void> {
 
 /** Create the table and append the rows (values by column name; null/undefined → NULL). */
 export async function writeTable(db: Db, name: keyof typeof serviceTables, rows: Iterable<Row>): Promise<number> {
-  const columns: Columns = serviceTables[name];
-  await db.run(`CREATE TABLE ${ident(name)} (${columns.map(([c, t]) => `${ident(c)} ${t}`).join(", ")})`);
-  const appender = await db.conn.createAppender(name);
-  let n = 0;
-  try {
-    for (const row of rows) {
-      for (const [column, type] of columns) {
-        const v = row[column];
-        if (v === null || v === undefined || (typeof v === "number" && !Number.isFinite(v))) appender.appendNull();
-        else if (type === "VARCHAR") appender.appendVarchar(String(v));
-        else if (type === "DOUBLE") appender.appendDouble(Number(v));
-        else if (type === "INTEGER") appender.appendInteger(Number(v));
-        else appender.appendBoolean(Boolean(v));
-      }
-      appender.endRow();
-      n++;
-    }
-  } finally {
-    appender.closeSync();
-  }
-  return n;
+  return writeDeclared(db, { name, columns: serviceTables[name] }, rows);
 }

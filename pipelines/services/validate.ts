@@ -1,9 +1,9 @@
 // Validating service-directory rows with zod, then their links (service ↔ location ↔ taxonomy term), so every record is either kept or rejected with a reason — never dropped silently.
 import { z } from "zod";
 import { describePointProblem } from "../../geo/point-checks.ts";
-import type { Crosswalk } from "../../src/lib/provision-crosswalk.ts";
+import type { Crosswalk } from "./crosswalk.ts";
 import { normaliseNeedLabel } from "../../src/lib/needs.ts";
-import { parseByday } from "../../src/lib/provision-schedule.ts";
+import { parseByday } from "./schedule.ts";
 import {
   entities,
   serviceStatuses,
@@ -127,6 +127,17 @@ export interface Validated {
   needs: ServiceNeed[];
   /** Capacity per session where a service's attributes give one. */
   capacity: Map<string, number>;
+  /** Services that a later file (newer last_modified, else later ingest) corrected: the pairs for the changes report. */
+  changes: ServiceChange[];
+}
+
+export interface ServiceChange extends Record<string, string> {
+  identifier: string;
+  old_json: string;
+  new_json: string;
+  old_file: string;
+  new_file: string;
+  rule: string;
 }
 
 interface Tracked<T> {
@@ -220,6 +231,7 @@ export function validateDirectories(reads: ReadDirectory[], crosswalk: Crosswalk
 
   const services = new Map<string, Tracked<Service>>();
   const supersededServiceFiles = new Set<string>();
+  const changes: ServiceChange[] = [];
   const children = new Map<string, number>();
   for (const read of reads)
     for (const e of ["service_at_location", "schedule", "service_area", "funding", "attribute"] as const)
@@ -254,17 +266,24 @@ export function validateDirectories(reads: ReadDirectory[], crosswalk: Crosswalk
     const earlier = services.get(v.id);
     if (!earlier) services.set(v.id, tracked);
     else {
-      // the same service in two files (a list view and a full record, say): the more recently modified copy wins,
-      // then the fuller one (more locations, schedules, terms …), then the first read
+      // the same service twice: the more recently modified copy wins (the kit's corrections rule); with the same date,
+      // a copy in a later ingested file wins, and otherwise the fuller one (more locations, schedules, terms …)
       const a = tracked;
       const newer = (service.lastModified ?? "") > (earlier.value.lastModified ?? "");
       const same = (service.lastModified ?? "") === (earlier.value.lastModified ?? "");
-      const fuller = same && richness(children, v.id, t.row.file) > richness(children, v.id, earlier.row.file);
-      const [kept, dropped] = newer || fuller ? [a, earlier] : [earlier, a];
+      // (a later copy that carries less — an API list view of the full record — is not a correction: the fuller stays)
+      const richer = richness(children, v.id, t.row.file) - richness(children, v.id, earlier.row.file);
+      const laterFile = same && t.row.file !== earlier.row.file && richer >= 0;
+      const fuller = same && !laterFile && richer > 0;
+      const [kept, dropped] = newer || laterFile || fuller ? [a, earlier] : [earlier, a];
       services.set(v.id, kept);
-      const why = !same ? ", modified more recently" : fuller ? ", a fuller record" : "";
+      const why = !same ? ", modified more recently" : laterFile ? ", ingested later" : fuller ? ", a fuller record" : "";
       report(dropped, v.id, "id", v.id, `service ${v.id} is also in ${kept.row.file} (${kept.row.at})${why}; that copy is used`, "warning");
       dropped.superseded = true;
+      if (kept.row.file !== dropped.row.file) {
+        const plain = ({ file: _f, at: _a, ...rest }: Service) => rest;
+        changes.push({ identifier: v.id, old_json: JSON.stringify(plain(dropped.value)), new_json: JSON.stringify(plain(kept.value)), old_file: dropped.row.file, new_file: kept.row.file, rule: !same ? "later last_modified" : "later ingest" });
+      }
       supersededServiceFiles.add(`${v.id}\u0000${dropped.row.file}`);
     }
   }
@@ -531,6 +550,7 @@ export function validateDirectories(reads: ReadDirectory[], crosswalk: Crosswalk
     counts,
     needs,
     capacity,
+    changes,
   };
 }
 

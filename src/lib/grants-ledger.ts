@@ -1,4 +1,5 @@
 // The Grants page's ledger in the browser: filter options, filtering by round, borough, programme and funder type, and the CSV of the rows shown.
+import { csvCell } from "./csv.js";
 import { formatDate } from "./format.js";
 
 /** One ledger row as the page receives it (pipelines/grants/publish.ts grantLedger; individuals are never named). */
@@ -96,13 +97,9 @@ export function plainNumber(value: number | null | undefined): string {
   return value === null || value === undefined || !Number.isFinite(value) ? "" : value.toFixed(2);
 }
 
-/**
- * One CSV field (RFC 4180): quoted when it holds a comma, quote, line break or leading/trailing space; text a
- * spreadsheet would run as a formula (=, +, -, @) gets a leading apostrophe.
- */
+/** One CSV field: the project's one formula-safe writer (csv.ts). */
 export function csvField(text: string, numeric = false): string {
-  const safe = !numeric && /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
-  return /[",\r\n]|^\s|\s$/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
+  return csvCell(text, numeric);
 }
 
 /** The rows as CSV text: a UTF-8 byte-order mark (so spreadsheets read £ and accents), a header line, CRLF line ends. */

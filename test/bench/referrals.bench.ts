@@ -17,7 +17,7 @@ import { profileStatements } from "./profile.ts";
 
 const N = Number(process.argv[2] ?? 1_000_000);
 const root = fileURLToPath(new URL("../../", import.meta.url));
-const mirror = fileURLToPath(new URL("../../../shared/data/", import.meta.url));
+const mirror = process.env.CHEST_MIRROR ? `${process.env.CHEST_MIRROR.replace(/\/$/, "")}/` : fileURLToPath(new URL("../../../shared/data/", import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), "chest-referrals-bench-"));
 const place = loadPlace(join(root, "data/places/north-east-london.json"));
 const seconds = (t: number) => (performance.now() - t) / 1000;

@@ -1,7 +1,7 @@
 // The RFC 4180 reader and writer, and text decoding: quotes, embedded newlines, CRLF, BOM, Windows-1252.
 import { describe, expect, it } from "vitest";
-import { CsvSyntaxError, parseCsv, toCsv } from "../../pipelines/grants/csv.ts";
-import { decodeText } from "../../pipelines/grants/decode.ts";
+import { CsvSyntaxError, parseCsv, toCsv } from "../../pipelines/kit/delimited.ts";
+import { decodeText } from "../../pipelines/kit/text.ts";
 
 const fields = (text: string) => parseCsv(text).map((r) => r.fields);
 

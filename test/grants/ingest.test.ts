@@ -5,8 +5,8 @@ import { describe, expect, it } from "vitest";
 import { InputError } from "../../pipelines/errors.ts";
 import { ingestGrants } from "../../pipelines/grants/stage.ts";
 import { silentLogger } from "../../pipelines/log.ts";
-import { parseCsv } from "../../pipelines/grants/csv.ts";
-import { decodeText } from "../../pipelines/grants/decode.ts";
+import { parseCsv } from "../../pipelines/kit/delimited.ts";
+import { decodeText } from "../../pipelines/kit/text.ts";
 import { dump, fixture, ingest, miniDb, miniPlace, mirrorRawDir, rejectsOf, tempDir } from "./helpers.ts";
 
 const grantsOf = async (db: Awaited<ReturnType<typeof miniDb>>) =>
@@ -115,17 +115,16 @@ describe("duplicate identifiers", () => {
     expect(r.files[0]).toMatchObject({ rowsRead: 6, accepted: 3, rejected: 2, merged: 1 });
   });
 
-  it("rejects the later of two files that share an Identifier, naming the first file", async () => {
+  it("takes an Identifier in a later file as a correction (no Last Modified: the later ingest wins), naming both files", async () => {
     const r = await ingest([fixture("duplicates.csv"), fixture("duplicates-later.csv")]);
-    const [dup] = await rejectsOf(r.db, "file = 'duplicates-later.csv' AND severity = 'error'");
-    expect(dup).toMatchObject({ row: 2, column: "Identifier", value: "360G-dup-1", grant_id: "360G-dup-1" });
-    expect(dup.reason).toBe("duplicate Identifier: already ingested from duplicates.csv, row 2; this one is rejected");
-    const [{ amount }] = await r.db.all<{ amount: number }>(`SELECT amount_pence::DOUBLE AS amount FROM grants WHERE grant_id = '360G-dup-1'`);
-    expect(amount).toBe(100000);
-    expect(r.files.map((f) => [f.file, f.accepted, f.rejected])).toEqual([
-      ["duplicates.csv", 3, 2],
-      ["duplicates-later.csv", 1, 1],
+    const [set] = await rejectsOf(r.db, "file = 'duplicates.csv' AND reason LIKE 'corrected:%'");
+    expect(set).toMatchObject({ row: 2, column: "Identifier", value: "360G-dup-1", grant_id: "360G-dup-1", severity: "warning" });
+    expect(set.reason).toBe("corrected: a newer version of this grant is in duplicates-later.csv, row 2 (later ingest); this version is set aside");
+    expect(r.files.map((f) => [f.file, f.accepted, f.rejected, f.superseded])).toEqual([
+      ["duplicates.csv", 2, 2, 1],
+      ["duplicates-later.csv", 2, 0, 0],
     ]);
+    expect(r.result.changes.records).toBe(1);
   });
 });
 
@@ -312,10 +311,10 @@ describe("the rejects report", () => {
     expect(existsSync(r.rejectsReport)).toBe(true);
     expect(r.rejectsReport).toBe(join(r.reportsDir, "grants-rejects.csv"));
     const records = parseCsv(decodeText(readFileSync(r.rejectsReport)).text).map((x) => x.fields);
-    expect(records[0]).toEqual(["file", "sheet", "row", "column", "value", "severity", "reason", "grant_id"]);
+    expect(records[0]).toEqual(["file", "row", "column", "value", "reason", "severity", "sheet", "grant_id"]);
     const [{ n }] = await r.db.all<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM grants_rejects`);
     expect(records.length - 1).toBe(n);
-    expect(records[1].slice(0, 6)).toEqual(["amounts-dates.csv", "", "2", "Amount Awarded", "£1,200.50", "warning"]);
+    expect(records[1]).toEqual(["amounts-dates.csv", "2", "Amount Awarded", "£1,200.50", records[1][4], "warning", "", records[1][7]]);
   });
 });
 

@@ -1,6 +1,6 @@
 // Amounts as people write them, and splitting pence exactly (largest remainder).
 import { describe, expect, it } from "vitest";
-import { formatPounds, largestRemainder, parseAmount, penceToDecimal } from "../../src/lib/grants-money.ts";
+import { formatPounds, largestRemainder, parseAmount, penceToDecimal } from "../../pipelines/grants/money.ts";
 
 describe("parseAmount", () => {
   it.each([

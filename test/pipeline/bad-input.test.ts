@@ -142,6 +142,6 @@ describe("chest query", () => {
     expect(result.status).not.toBe(0);
     expect(result.stderr).toMatch(/read-only/);
     const csv = chest(["query", "SELECT count(*)::INTEGER AS n FROM lsoa", "--db", built.dbPath, "--csv"]);
-    expect(csv.stdout).toBe("n\n1087\n");
+    expect(csv.stdout).toBe("n\r\n1087\r\n");
   });
 });

@@ -1,7 +1,7 @@
 // Helpers for the services tests: run the services stage on a database, read tables back in a stable order, copy a mirror data package to a temp folder, and write a small zip.
 import { copyFileSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { crc32 } from "node:zlib";
+import { crc32, deflateRawSync } from "node:zlib";
 import { openDb } from "../../pipelines/db/connection.ts";
 import { memoryLogger, type Logger } from "../../pipelines/log.ts";
 import type { Place } from "../../pipelines/place/schema.ts";
@@ -45,29 +45,33 @@ export function packageFolder(standard: "openreferral-uk" | "hsds3"): string {
   return dir;
 }
 
-/** Write a zip archive (stored, no compression) of name → content. */
-export function writeZip(path: string, files: Record<string, string | Buffer>): string {
+/** Write a zip archive of name → content: stored (no compression), or deflated with `deflate`. */
+export function writeZip(path: string, files: Record<string, string | Buffer>, options: { deflate?: boolean } = {}): string {
   const locals: Buffer[] = [];
   const centrals: Buffer[] = [];
   let offset = 0;
   for (const [name, content] of Object.entries(files)) {
-    const data = Buffer.isBuffer(content) ? content : Buffer.from(content);
+    const raw = Buffer.isBuffer(content) ? content : Buffer.from(content);
+    const data = options.deflate ? deflateRawSync(raw) : raw;
+    const method = options.deflate ? 8 : 0;
     const nameBytes = Buffer.from(name);
-    const crc = crc32(data);
+    const crc = crc32(raw);
     const local = Buffer.alloc(30);
     local.writeUInt32LE(0x04034b50, 0);
     local.writeUInt16LE(20, 4);
+    local.writeUInt16LE(method, 8);
     local.writeUInt32LE(crc, 14);
     local.writeUInt32LE(data.length, 18);
-    local.writeUInt32LE(data.length, 22);
+    local.writeUInt32LE(raw.length, 22);
     local.writeUInt16LE(nameBytes.length, 26);
     const central = Buffer.alloc(46);
     central.writeUInt32LE(0x02014b50, 0);
     central.writeUInt16LE(20, 4);
     central.writeUInt16LE(20, 6);
+    central.writeUInt16LE(method, 10);
     central.writeUInt32LE(crc, 16);
     central.writeUInt32LE(data.length, 20);
-    central.writeUInt32LE(data.length, 24);
+    central.writeUInt32LE(raw.length, 24);
     central.writeUInt16LE(nameBytes.length, 28);
     central.writeUInt32LE(offset, 42);
     locals.push(local, nameBytes, data);

@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { ExitCode } from "../../pipelines/errors.ts";
 import { registeredInputs } from "../../pipelines/inputs/registry.ts";
 import { REJECTS_FILE } from "../../pipelines/services/stage.ts";
-import { parseCsv } from "../../pipelines/services/csv.ts";
+import { parseTable as parseCsv } from "../../pipelines/kit/delimited.ts";
 import { buildFromMirror, repoRoot, tempDir } from "../support/pipeline.ts";
 import { query, runServices } from "./helpers.ts";
 
@@ -139,7 +139,7 @@ describe("nothing dropped silently", () => {
 
   it("writes the same rows to the CSV rejects report, quoting what needs it", async () => {
     const csv = parseCsv(readFileSync(join(reportsDir, REJECTS_FILE), "utf8"));
-    expect(csv.header).toEqual(["file", "row", "record_type", "record_id", "field", "value", "reason", "severity"]);
+    expect(csv.header).toEqual(["file", "row", "column", "value", "reason", "severity", "record_type", "record_id"]);
     const table = await rejects();
     expect(csv.rows).toHaveLength(table.length);
     expect(csv.rows.every((r) => r.file === "hostile-directory.json")).toBe(true);

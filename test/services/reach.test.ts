@@ -6,8 +6,8 @@ import { openDb } from "../../pipelines/db/connection.ts";
 import { loadPlace } from "../../pipelines/place/load.ts";
 import type { Place } from "../../pipelines/place/schema.ts";
 import { areaResolver } from "../../pipelines/services/service-areas.ts";
-import { buildCrosswalk, DEFAULT_CROSSWALK } from "../../src/lib/provision-crosswalk.ts";
-import { sessionsPerWeek, weekdayCode } from "../../src/lib/provision-schedule.ts";
+import { buildCrosswalk, DEFAULT_CROSSWALK } from "../../pipelines/services/crosswalk.ts";
+import { sessionsPerWeek, weekdayCode } from "../../pipelines/services/schedule.ts";
 import { repoRoot, tempDir } from "../support/pipeline.ts";
 import { query, runServices } from "./helpers.ts";
 

@@ -3,7 +3,8 @@ import { readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { InputError } from "../../pipelines/errors.ts";
-import { parseCsv, parseCsvRecords } from "../../pipelines/services/csv.ts";
+import { parseCsv as parseRecords, parseTable as parseCsv } from "../../pipelines/kit/delimited.ts";
+const parseCsvRecords = (text: string) => parseRecords(text.replace(/^\uFEFF/, "")).map((r) => r.fields);
 import { isMultiFilePackage, prepareServicesInput } from "../../pipelines/services/prepare.ts";
 import { readDirectoryFile, recordKind } from "../../pipelines/services/read.ts";
 import type { ReadDirectory } from "../../pipelines/services/model.ts";
@@ -191,7 +192,7 @@ describe("CSV parsing", () => {
   });
 
   it("reports an unterminated quote and a repeated column", () => {
-    expect(() => parseCsvRecords('a,b\n1,"oops\n')).toThrow(/opened on line 2 never closes/);
+    expect(() => parseCsvRecords('a,b\n1,"oops\n')).toThrow(/opened on line 2 is never closed/);
     expect(() => parseCsv("a,a\n1,2\n")).toThrow(/column "a" appears twice/);
   });
 

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { openDb, type Db } from "../../pipelines/db/connection.ts";
-import { parseCsv } from "../../pipelines/grants/csv.ts";
+import { parseCsv } from "../../pipelines/kit/delimited.ts";
 import {
   areaColumns,
   grantsAreasParquet,

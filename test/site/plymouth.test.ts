@@ -5,7 +5,6 @@ import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import config from "../../observablehq.config.ts";
 import { runDemo } from "../../pipelines/demo/run.ts";
-import "../../pipelines/inputs/readers.ts";
 import { silentLogger } from "../../pipelines/log.ts";
 import { launchBrowser, openPage } from "../support/browser.ts";
 import { buildFromMirror, repoRoot } from "../support/pipeline.ts";

@@ -2,8 +2,7 @@
 import { join } from "node:path";
 import type { TestProject } from "vitest/node";
 import { runDemo } from "../../pipelines/demo/run.ts";
-import "../../pipelines/inputs/readers.ts";
-import type { InputKind } from "../../pipelines/inputs/registry.ts";
+
 import { silentLogger } from "../../pipelines/log.ts";
 import { serveStatic } from "../../pipelines/site/serve.ts";
 import { buildFromMirror, repoRoot, tempDir } from "./pipeline.ts";
@@ -31,7 +30,7 @@ export default async function setup(project: TestProject) {
     seed: 20251,
     log: silentLogger,
     // CHEST_DEMO_KINDS=grants,services limits the synthetic inputs (while one kind is being worked on).
-    kinds: process.env.CHEST_DEMO_KINDS ? (process.env.CHEST_DEMO_KINDS.split(",") as InputKind[]) : undefined,
+    kinds: process.env.CHEST_DEMO_KINDS ? (process.env.CHEST_DEMO_KINDS.split(",") as string[]) : undefined,
   });
   const site = await buildSiteGuarded(built.dbPath, join(tempDir(), "network.log"));
   if (site.code !== 0) throw new Error(`the dashboard did not build:\n${site.stderr.slice(-4000)}`);

@@ -1,4 +1,4 @@
-// Turning the bytes of a text file into a string: UTF-8 (with or without BOM), UTF-16 with BOM, or Windows-1252 when the bytes are not valid UTF-8.
+// The kit's text decoding for every kind of input: UTF-8 (with or without BOM), UTF-16 (BOM, or detected from zero bytes), or Windows-1252 when the bytes are not valid UTF-8.
 
 export interface DecodedText {
   text: string;
@@ -42,9 +42,43 @@ export function decodeText(bytes: Uint8Array): DecodedText {
     return { text: new TextDecoder("utf-16le").decode(bytes.subarray(2)), encoding: "utf-16le", bom: true };
   if (bytes.length >= 2 && bytes[0] === 0xfe && bytes[1] === 0xff)
     return { text: new TextDecoder("utf-16be").decode(bytes.subarray(2)), encoding: "utf-16be", bom: true };
+  const utf16 = guessUtf16(bytes);
+  if (utf16) return { text: new TextDecoder(utf16).decode(bytes), encoding: utf16, bom: false };
   try {
     return { text: utf8.decode(bytes), encoding: "utf-8", bom: false };
   } catch {
     return { text: decodeWindows1252(bytes), encoding: "windows-1252", bom: false };
+  }
+}
+
+/** UTF-16 without a byte-order mark: most ASCII text has a zero in every other byte. */
+function guessUtf16(bytes: Uint8Array): "utf-16le" | "utf-16be" | null {
+  const n = Math.min(bytes.length, 4096) & ~1;
+  if (n < 4) return null;
+  let evenZero = 0;
+  let oddZero = 0;
+  for (let i = 0; i < n; i += 2) {
+    if (bytes[i] === 0) evenZero++;
+    if (bytes[i + 1] === 0) oddZero++;
+  }
+  const half = n / 2;
+  if (oddZero > half * 0.6 && evenZero < half * 0.1) return "utf-16le";
+  if (evenZero > half * 0.6 && oddZero < half * 0.1) return "utf-16be";
+  return null;
+}
+
+/** The encoding of a file from its first bytes, as decodeText would choose it (for files too large to decode whole). */
+export function sniffEncoding(head: Uint8Array, wholeFile: boolean): DecodedText["encoding"] {
+  if (head.length >= 2 && head[0] === 0xff && head[1] === 0xfe) return "utf-16le";
+  if (head.length >= 2 && head[0] === 0xfe && head[1] === 0xff) return "utf-16be";
+  const utf16 = guessUtf16(head);
+  if (utf16) return utf16;
+  // A multi-byte character may be cut at the end of a sample: only the bytes before the last 4 must be valid.
+  const body = wholeFile ? head : head.subarray(0, Math.max(0, head.length - 4));
+  try {
+    utf8.decode(body);
+    return "utf-8";
+  } catch {
+    return "windows-1252";
   }
 }

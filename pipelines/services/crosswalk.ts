@@ -9,7 +9,7 @@
 //   2. the need categories' keys, labels and synonyms (src/lib/needs.ts), with the place's needSynonyms.
 // A term may map to several needs (a "walk and talk" group is physical activity and mental wellbeing). A term
 // that maps to none is reported as an unknown taxonomy term; it is never matched to the nearest need by guesswork.
-import { needLookup, normaliseNeedLabel, type NeedKey } from "./needs.ts";
+import { needLookup, normaliseNeedLabel, type NeedKey } from "../../src/lib/needs.ts";
 
 export interface CrosswalkRule {
   /** Need category key (src/lib/needs.ts). */

@@ -1,0 +1,60 @@
+// The kit's corrections rule and changes report: a record whose identifier arrives again with different content is an update (later Last Modified wins, else the later ingest), and every changed field is reported (identifier, field, old → new).
+import type { Db } from "../db/connection.ts";
+import { createTable, type TableDecl } from "./table.ts";
+import { mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { csvText } from "../../src/lib/csv.ts";
+
+export const changesTable: TableDecl = {
+  name: "input_changes",
+  description:
+    "Corrections: one row per field that changed when a record's identifier arrived again in a later file. The kept version is the one with the later Last Modified date, else the later ingest (ingest order is recorded in input_file.seq).",
+  columns: [
+    ["kind", "VARCHAR", "input kind"],
+    ["identifier", "VARCHAR", "the record's identifier (grant Identifier, service id, referral id)"],
+    ["field", "VARCHAR", "field that changed"],
+    ["old_value", "VARCHAR", "value in the version set aside"],
+    ["new_value", "VARCHAR", "value in the version kept"],
+    ["old_file", "VARCHAR", "file of the version set aside"],
+    ["new_file", "VARCHAR", "file of the version kept"],
+    ["rule", "VARCHAR", "why the kept version won: 'later Last Modified', 'later ingest', or 'older Last Modified ignored' when a later ingest carried an older date"],
+  ],
+};
+
+/**
+ * The SQL order that puts the winning version of each identifier first: later Last Modified (NULLs lose to any date),
+ * then the later ingest (input_file.seq), then the later row in the file. `modified` and `seq` and `row` are SQL expressions.
+ */
+export function latestFirst(modified: string | null, seq: string, row: string): string {
+  return `${modified ? `${modified} DESC NULLS LAST, ` : ""}${seq} DESC, ${row} DESC`;
+}
+
+/**
+ * Record the changes for `kind`. `pairs` is SQL yielding identifier, old_json, new_json (JSON objects of the two
+ * versions, same keys), old_file, new_file, rule. Each key whose value differs becomes one row. Replaces the kind's
+ * earlier rows; writes data/out/rejects/<kind>-changes.csv. Returns how many records and fields changed.
+ */
+export async function recordChanges(db: Db, kind: string, pairs: string, reportsDir: string): Promise<{ records: number; fields: number; report: string }> {
+  const exists = await db.all(`SELECT 1 FROM duckdb_tables() WHERE table_name = 'input_changes' AND NOT temporary`);
+  if (!exists.length) await createTable(db, changesTable);
+  await db.run(`DELETE FROM input_changes WHERE kind = $kind`, { kind });
+  await db.run(
+    `INSERT INTO input_changes
+     SELECT $kind, identifier, k, json_extract_string(old_json, '$."' || k || '"'), json_extract_string(new_json, '$."' || k || '"'), old_file, new_file, rule
+     FROM (SELECT *, unnest(list_distinct(list_concat(json_keys(old_json), json_keys(new_json)))) AS k FROM (${pairs}))
+     WHERE json_extract(old_json, '$."' || k || '"') IS DISTINCT FROM json_extract(new_json, '$."' || k || '"')
+     ORDER BY identifier, k`,
+    { kind },
+  );
+  const rows = await db.all<Record<string, string | null>>(
+    `SELECT identifier, field, old_value, new_value, old_file, new_file, rule FROM input_changes WHERE kind = $kind ORDER BY identifier, field LIMIT 100000`,
+    { kind },
+  );
+  const [{ records }] = await db.all<{ records: number }>(`SELECT count(DISTINCT identifier)::INTEGER AS records FROM input_changes WHERE kind = $kind`, { kind });
+  mkdirSync(reportsDir, { recursive: true });
+  const report = join(reportsDir, `${kind}-changes.csv`);
+  const header = ["identifier", "field", "old_value", "new_value", "old_file", "new_file", "rule"];
+  writeFileSync(`${report}.part-${process.pid}`, csvText(header, rows.map((r) => header.map((h) => r[h])), { bom: true }));
+  renameSync(`${report}.part-${process.pid}`, report);
+  return { records, fields: rows.length, report };
+}

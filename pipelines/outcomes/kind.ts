@@ -1,0 +1,16 @@
+// The outcomes kind (monitoring returns as CSV parts or the XLSX template) declared on the ingest kit, with its synthetic demo returns.
+import type { InputKindDecl } from "../kit/kind.ts";
+import { countedStage } from "../kit/counted.ts";
+import { generateDemoReturns } from "./demo.ts";
+import { outcomesStage } from "./stage.ts";
+
+export const outcomesKind: InputKindDecl = {
+  name: "outcomes",
+  summary: "monitoring returns (reach, sessions, SWEMWBS and ONS4 before and after) as CSV or the XLSX template",
+  stage: (files, ctx) =>
+    countedStage("outcomes", files, ctx, (paths, c) => outcomesStage(paths, c), `
+      SELECT coalesce(sum("rows"), 0)::INTEGER AS read, coalesce(sum(accepted), 0)::INTEGER AS accepted,
+             coalesce(sum(rejected_rows), 0)::INTEGER AS rejected
+      FROM outcome_file`),
+  demo: generateDemoReturns,
+};
