@@ -107,7 +107,9 @@ async function configWithOutput(configPath: string, output: string): Promise<{ f
   const dir = await mkdtemp(path.join(tmpdir(), "chest-site-config-"));
   const file = path.join(dir, "observablehq.config.mjs");
   const source = `// The site config for one build, writing into a temporary folder that is swapped into place on success.
-import base from ${JSON.stringify(pathToFileURL(configPath).href)};
+import * as site from ${JSON.stringify(pathToFileURL(configPath).href)};
+// a CommonJS-scoped .js config arrives wrapped in { default }
+const base = site.default?.default ?? site.default;
 export default { ...base, output: ${JSON.stringify(output)} };
 `;
   await writeFile(file, source, "utf-8");

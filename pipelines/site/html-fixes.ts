@@ -31,12 +31,23 @@ export function allowZoom(html: string): string {
   });
 }
 
+/** Keeps the toggle's aria-pressed in step with its checkbox state (checked, unchecked, or Framework's "indeterminate" default). */
+const PRESSED_SYNC =
+  '<script>{const t=document.getElementById("observablehq-sidebar-toggle"),s=()=>t.setAttribute("aria-pressed",t.indeterminate?"mixed":String(t.checked));addEventListener("DOMContentLoaded",s);t.addEventListener("change",s);}</script>';
+
 /**
- * Framework's sidebar toggle is a checkbox named only by its title, which screen readers may not announce (axe
- * label-title-only): give it an accessible name, and hide the two decorative labels that only enlarge its hit area.
+ * Framework's sidebar toggle is a checkbox named only by its title (axe label-title-only) and sitting outside every
+ * landmark (axe region): give it a name and the role of a toggle button (allowed on a checkbox with aria-pressed, kept
+ * in step by a one-line script), hide the two decorative labels that only enlarge its hit area, and name the two
+ * <nav>s (axe landmark-unique).
  */
 export function labelSidebarToggle(html: string): string {
   return html
-    .replace(/<input id="observablehq-sidebar-toggle"(?![^>]*aria-label)([^>]*)>/, '<input id="observablehq-sidebar-toggle" aria-label="Show or hide the list of pages"$1>')
-    .replace(/<label id="observablehq-sidebar-(backdrop|close)"(?![^>]*aria-hidden)/g, '<label id="observablehq-sidebar-$1" aria-hidden="true"');
+    .replace(
+      /<input id="observablehq-sidebar-toggle"(?![^>]*aria-label)([^>]*)>/,
+      `<input id="observablehq-sidebar-toggle" role="button" aria-pressed="mixed" aria-label="Show or hide the list of pages"$1>${PRESSED_SYNC}`,
+    )
+    .replace(/<label id="observablehq-sidebar-(backdrop|close)"(?![^>]*aria-hidden)/g, '<label id="observablehq-sidebar-$1" aria-hidden="true"')
+    .replace(/<nav id="observablehq-sidebar">/, '<nav id="observablehq-sidebar" aria-label="Pages">')
+    .replace(/(<aside id="observablehq-toc"[^>]*>\s*)<nav>/, '$1<nav aria-label="On this page">');
 }

@@ -24,8 +24,10 @@ export interface VisitFigures {
   fromCache: number;
   /** Requests the server answered 304 Not Modified (the cached copy still good). */
   revalidated: number;
-  /** The largest transfers, "bytes url", biggest first. */
+  /** The largest transfers, "bytes path", biggest first. */
   largest: string[];
+  /** Every URL requested. */
+  urls: string[];
   /** Milliseconds from navigation start to the first map or chart (an <svg> or <canvas> in the page's main content); null if none. */
   firstFigureMs: number | null;
   /** JS heap in use once the page has settled, bytes. */
@@ -77,6 +79,7 @@ async function counter(page: Page): Promise<{ cdp: CDPSession; done: () => Omit<
         fromCache: cached.size,
         revalidated: revalidated.size,
         largest: entries.slice(0, 5).map((e) => `${e.bytes} ${new URL(e.url).pathname}`),
+        urls: [...urls.values()],
         external,
       };
     },
