@@ -27,11 +27,12 @@ const FLOAT_TYPES = new Set<DuckDBTypeId>([
  * far beyond any count or pence total here); strings dictionary-encoded (codes and names repeat); dates as ISO text;
  * anything nested as JSON text.
  */
-function arrowType(type: DuckDBType): { type: DataType; convert: (v: unknown) => unknown } {
+function arrowType(type: DuckDBType, column: number): { type: DataType; convert: (v: unknown) => unknown } {
   if (type.typeId === DuckDBTypeId.BOOLEAN) return { type: new Bool(), convert: (v) => v };
   if (INT32_TYPES.has(type.typeId)) return { type: new Int32(), convert: (v) => (v === null ? null : Number(v)) };
   if (FLOAT_TYPES.has(type.typeId)) return { type: new Float64(), convert: (v) => (v === null ? null : Number(v)) };
-  if (type.typeId === DuckDBTypeId.VARCHAR) return { type: new Dictionary(new Utf8(), new Int32()), convert: (v) => v };
+  if (type.typeId === DuckDBTypeId.VARCHAR) // the dictionary id is the column's position: apache-arrow's default is a process-wide counter, which made the bytes differ run to run
+    return { type: new Dictionary(new Utf8(), new Int32(), column), convert: (v) => v };
   if (type.typeId === DuckDBTypeId.LIST || type.typeId === DuckDBTypeId.STRUCT || type.typeId === DuckDBTypeId.ARRAY)
     return { type: new Utf8(), convert: (v) => (v === null ? null : JSON.stringify(v)) };
   return { type: new Utf8(), convert: (v) => (v === null ? null : String(v)) };
@@ -45,7 +46,7 @@ export async function queryToArrow(db: Db, sql: string, params?: Params): Promis
   const columns = reader.getColumnsJson() as unknown[][];
   const vectors = Object.fromEntries(
     names.map((name, i) => {
-      const { type, convert } = arrowType(types[i]);
+      const { type, convert } = arrowType(types[i], i);
       return [name, vectorFromArray((columns[i] ?? []).map(convert), type)];
     }),
   );

@@ -3,7 +3,7 @@ import { areaTerm } from "../../src/lib/area-term.ts";
 import type { Db } from "../db/connection.ts";
 import { ident } from "../db/sql.ts";
 import { iodMeasures } from "../sources.ts";
-import { queryToParquet } from "./parquet.ts";
+import { queryToArrow } from "./arrow.ts";
 
 const measures2019 = ["imd", "income", "employment", "education", "health", "crime", "barriers", "living_env"];
 
@@ -14,7 +14,7 @@ export function lsoaDeprivation(db: Db): Promise<Buffer> {
     `o.${ident(`${m}_rank`)} AS ${ident(`${m}_rank_2019`)}`,
     `o.${ident(`${m}_decile`)} AS ${ident(`${m}_decile_2019`)}`,
   ]);
-  return queryToParquet(
+  return queryToArrow(
     db,
     `SELECT l.lsoa21cd AS code, l.lsoa21nm AS name, l.msoa21cd, l.msoa_name, l.ward_code, l.ward_name, l.lad_code, l.lad_name,
             l.partnership, l.population, ${iod.join(", ")}, ${old.join(", ")}, o.method AS method_2019
@@ -25,7 +25,7 @@ export function lsoaDeprivation(db: Db): Promise<Buffer> {
 
 /** Area summaries for every layer, with England ranks for boroughs. */
 export function areaSummaries(db: Db): Promise<Buffer> {
-  return queryToParquet(
+  return queryToArrow(
     db,
     `SELECT a.layer, a.area_code AS code, a.area_name AS name, a.measure, a.lsoas, a.population::INTEGER AS population,
             a.average_score, a.average_rank, a.proportion_most_deprived_10, a.extent, a.local_concentration,

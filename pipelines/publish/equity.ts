@@ -3,14 +3,14 @@ import { openDb, type Db } from "../db/connection.ts";
 import { computeEquity, EQUITY_CI_NOTE, type EquityResult } from "../equity/compute.ts";
 import { writeEquityTables } from "../equity/tables.ts";
 import { SYNTHETIC_LABEL } from "../demo/generators.ts";
-import { queryToParquet } from "./parquet.ts";
+import { queryToArrow } from "./arrow.ts";
 
-/** The computed rows as Parquet: written into a scratch in-memory database (the published one is read-only), then COPY. */
-async function asParquet(result: EquityResult, table: "equity" | "equity_decile"): Promise<Buffer> {
+/** The computed rows as Arrow IPC: written into a scratch in-memory database (the published one is read-only), then read back. */
+async function asArrow(result: EquityResult, table: "equity" | "equity_decile"): Promise<Buffer> {
   const scratch = await openDb(":memory:");
   try {
     await writeEquityTables(scratch, result);
-    return await queryToParquet(scratch, `SELECT * FROM ${table}`);
+    return await queryToArrow(scratch, `SELECT * FROM ${table}`);
   } finally {
     scratch.close();
   }
@@ -18,12 +18,12 @@ async function asParquet(result: EquityResult, table: "equity" | "equity_decile"
 
 /** One row per area (place, partnership, borough) × round × funder type, with every statistic and the area's IMD context. */
 export async function equityGroups(db: Db): Promise<Buffer> {
-  return asParquet(await computeEquity(db), "equity");
+  return asArrow(await computeEquity(db), "equity");
 }
 
 /** Ten rows (national IMD deciles) per group. */
 export async function equityDeciles(db: Db): Promise<Buffer> {
-  return asParquet(await computeEquity(db), "equity_decile");
+  return asArrow(await computeEquity(db), "equity_decile");
 }
 
 /** Rounds, funder types, how much money the figures cover, and whether anything is synthetic. */

@@ -1,4 +1,4 @@
-// What the Grants page's loaders send to the browser: the rows pipelines/grants/publish.ts returns, written as typed Parquet or JSON (empty tables with the same columns when no grants were ingested).
+// What the Grants page's loaders send to the browser: the rows pipelines/grants/publish.ts returns, written as typed Arrow IPC or JSON (empty tables with the same columns when no grants were ingested).
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -18,20 +18,20 @@ import {
   spentVersusBased,
   type GrantFilter,
 } from "../grants/publish.ts";
-import { queryToParquet } from "./parquet.ts";
+import { queryToArrow } from "./arrow.ts";
 import { funderTypeOrder } from "../../src/lib/grants-labels.ts";
 
 type ColumnType = "VARCHAR" | "INTEGER" | "DOUBLE" | "BOOLEAN";
 export type Columns = readonly (readonly [name: string, type: ColumnType])[];
 
 /**
- * Rows as Parquet with exactly these columns and types (no other field of a row is written). The rows go
+ * Rows as Arrow IPC with exactly these columns and types (no other field of a row is written). The rows go
  * through a temporary newline-delimited JSON file that DuckDB reads with the declared types; no rows gives
  * an empty table with the same columns.
  */
-export async function rowsToParquet(db: Db, rows: readonly object[], columns: Columns): Promise<Buffer> {
+export async function rowsToArrow(db: Db, rows: readonly object[], columns: Columns): Promise<Buffer> {
   const select = columns.map(([name, type]) => `${ident(name)}::${type} AS ${ident(name)}`).join(", ");
-  if (rows.length === 0) return queryToParquet(db, `SELECT ${columns.map(([name, type]) => `NULL::${type} AS ${ident(name)}`).join(", ")} WHERE false`);
+  if (rows.length === 0) return queryToArrow(db, `SELECT ${columns.map(([name, type]) => `NULL::${type} AS ${ident(name)}`).join(", ")} WHERE false`);
   const dir = mkdtempSync(join(tmpdir(), "chest-grants-rows-"));
   const file = join(dir, "rows.ndjson");
   try {
@@ -41,7 +41,7 @@ export async function rowsToParquet(db: Db, rows: readonly object[], columns: Co
     });
     writeFileSync(file, lines.join("\n") + "\n");
     const types = columns.map(([name, type]) => `${literal(name)}: ${literal(type)}`).join(", ");
-    return await queryToParquet(db, `SELECT ${select} FROM read_json(${literal(file)}, format = 'newline_delimited', columns = {${types}})`);
+    return await queryToArrow(db, `SELECT ${select} FROM read_json(${literal(file)}, format = 'newline_delimited', columns = {${types}})`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -70,9 +70,9 @@ export const ledgerColumns: Columns = [
 ];
 
 /** The ledger, one row per grant touching the place (individuals never named). */
-export async function grantsLedgerParquet(db: Db): Promise<Buffer> {
+export async function grantsLedgerArrow(db: Db): Promise<Buffer> {
   const rows = (await hasGrantTables(db)) ? await grantLedger(db) : [];
-  return rowsToParquet(db, rows, ledgerColumns);
+  return rowsToArrow(db, rows, ledgerColumns);
 }
 
 export const organisationColumns: Columns = [
@@ -88,9 +88,9 @@ export const organisationColumns: Columns = [
 ];
 
 /** Totals per recipient organisation (all individuals together as one unnamed row). */
-export async function grantsOrganisationsParquet(db: Db): Promise<Buffer> {
+export async function grantsOrganisationsArrow(db: Db): Promise<Buffer> {
   const rows = (await hasGrantTables(db)) ? await organisationTotals(db) : [];
-  return rowsToParquet(db, rows, organisationColumns);
+  return rowsToArrow(db, rows, organisationColumns);
 }
 
 export const areaColumns: Columns = [
@@ -107,11 +107,11 @@ export const areaColumns: Columns = [
 ];
 
 /** Every LSOA and MSOA of the place with all grant money placed there (zeros included): the map's areas and its table. */
-export async function grantsAreasParquet(db: Db): Promise<Buffer> {
-  if (!(await hasGrantTables(db))) return rowsToParquet(db, [], areaColumns);
+export async function grantsAreasArrow(db: Db): Promise<Buffer> {
+  if (!(await hasGrantTables(db))) return rowsToArrow(db, [], areaColumns);
   const lsoa = (await moneyByLsoa(db)).map((r) => ({ ...r, layer: "lsoa", code: r.lsoa21cd, name: r.lsoa21nm, borough: r.lad_name }));
   const msoa = (await moneyByMsoa(db)).map((r) => ({ ...r, layer: "msoa", code: r.msoa21cd, name: r.msoa_name ?? r.msoa21cd, msoa_name: null, borough: r.lad_name, imd_decile: null }));
-  return rowsToParquet(db, [...lsoa, ...msoa], areaColumns);
+  return rowsToArrow(db, [...lsoa, ...msoa], areaColumns);
 }
 
 export const moneyColumns: Columns = [
@@ -128,8 +128,8 @@ export const moneyColumns: Columns = [
  * Grant money by area for each round and funder type the ledger has ('' = all rounds or all funder types),
  * areas with money only (an area not listed has none under that choice): the map's round and funder switches.
  */
-export async function grantsMoneyParquet(db: Db): Promise<Buffer> {
-  if (!(await hasGrantTables(db))) return rowsToParquet(db, [], moneyColumns);
+export async function grantsMoneyArrow(db: Db): Promise<Buffer> {
+  if (!(await hasGrantTables(db))) return rowsToArrow(db, [], moneyColumns);
   const mix = await funderMix(db);
   const rounds = ["", ...new Set(mix.filter((r) => r.round_id && r.grants > 0).map((r) => r.round_id!))];
   const types = ["", ...new Set(mix.filter((r) => r.grants > 0).map((r) => r.funder_type))];
@@ -141,7 +141,7 @@ export async function grantsMoneyParquet(db: Db): Promise<Buffer> {
       for (const r of await moneyByMsoa(db, filter)) if (r.amount > 0) rows.push({ layer: "msoa", round_id: round, funder_type: type, code: r.msoa21cd, grants: r.grants, amount: r.amount, per_head: r.per_head });
     }
   }
-  return rowsToParquet(db, rows, moneyColumns);
+  return rowsToArrow(db, rows, moneyColumns);
 }
 
 /** Headlines, synthetic flags, funder mix, coverage and the head-office comparison: small tables, as JSON. */

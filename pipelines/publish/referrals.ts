@@ -27,7 +27,7 @@
 // The LSOA measures stay in the database (referral_measures) for the need index.
 import type { Db } from "../db/connection.ts";
 import { openDb } from "../db/connection.ts";
-import { ident, literal } from "../db/sql.ts";
+import { ident } from "../db/sql.ts";
 import {
   DisclosureError,
   parsePolicy,
@@ -45,9 +45,7 @@ import { gateAreaTable, protectByBlock as protectBlocks, type GeoLayer } from ".
 import { ALL_NEEDS, NEED_CATEGORIES, needLabel } from "../../src/lib/needs.ts";
 import { SYNTHETIC_LABEL } from "../demo/generators.ts";
 import { hasTable } from "./database.ts";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { queryToArrow } from "./arrow.ts";
 
 export type PublishedLayer = "lsoa" | "msoa" | "ward" | "lad" | "pcn" | "place";
 
@@ -436,10 +434,9 @@ export function tableStructure(
   return { categoryTotals, areaGroups };
 }
 
-/** The published rows as Parquet (for the page), written by an in-memory DuckDB so the built database stays read-only. */
-export async function referralRowsParquet(rows: readonly PublishedReferralRow[]): Promise<Buffer> {
+/** The published rows as Arrow IPC (for the page), typed by an in-memory DuckDB so the built database stays read-only. */
+export async function referralRowsArrow(rows: readonly PublishedReferralRow[]): Promise<Buffer> {
   const mem = await openDb(":memory:");
-  const dir = mkdtempSync(join(tmpdir(), "chest-referrals-"));
   try {
     const columns: [keyof PublishedReferralRow, string][] = [
       ["layer", "VARCHAR"],
@@ -472,18 +469,15 @@ export async function referralRowsParquet(rows: readonly PublishedReferralRow[])
       appender.endRow();
     }
     appender.closeSync();
-    const file = join(dir, "out.parquet");
-    await mem.run(`COPY published TO ${literal(file)} (FORMAT parquet, COMPRESSION zstd)`);
-    return readFileSync(file);
+    return await queryToArrow(mem, `SELECT * FROM published`);
   } finally {
     mem.close();
-    rmSync(dir, { recursive: true, force: true });
   }
 }
 
-/** Loader output: the published rows as Parquet. */
+/** Loader output: the published rows as Arrow IPC. */
 export async function referralFigures(db: Db): Promise<Buffer> {
-  return referralRowsParquet((await publishReferrals(db)).rows);
+  return referralRowsArrow((await publishReferrals(db)).rows);
 }
 
 /** Loader output: everything but the rows (periods, needs, layers, policy, label, summary), as JSON. */

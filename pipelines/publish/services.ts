@@ -3,7 +3,7 @@ import { ALL_NEEDS, NEED_CATEGORIES, needLabel } from "../../src/lib/needs.ts";
 import type { Db } from "../db/connection.ts";
 import { SYNTHETIC_LABEL } from "../demo/generators.ts";
 import { hasTable } from "./database.ts";
-import { queryToParquet } from "./parquet.ts";
+import { queryToArrow } from "./arrow.ts";
 
 /** True when the services stage has run on this database (its tables exist, possibly empty). */
 export async function hasServices(db: Db): Promise<boolean> {
@@ -18,8 +18,8 @@ const emptyProvision = `SELECT NULL::VARCHAR AS code, NULL::VARCHAR AS need WHER
  * LSOA's names, population and IMD 2025 decile.
  */
 export async function provisionByLsoa(db: Db): Promise<Buffer> {
-  if (!(await hasServices(db))) return queryToParquet(db, emptyProvision);
-  return queryToParquet(
+  if (!(await hasServices(db))) return queryToArrow(db, emptyProvision);
+  return queryToArrow(
     db,
     `SELECT p.lsoa21cd AS code, l.lsoa21nm AS name, l.msoa_name, l.lad_name, p.population::INTEGER AS population, d.imd_decile::INTEGER AS imd_decile,
             p.need, p.services_reaching, p.services_in_person, p.services_remote_only, p.funded_reaching, p.services_located,
@@ -36,8 +36,8 @@ export async function provisionByLsoa(db: Db): Promise<Buffer> {
  * count under ("|loneliness|food|"), chest funding, sessions a week and the LSOA and borough of the venue.
  */
 export async function provisionServices(db: Db): Promise<Buffer> {
-  if (!(await hasServices(db))) return queryToParquet(db, `SELECT NULL::VARCHAR AS service_id WHERE false`);
-  return queryToParquet(
+  if (!(await hasServices(db))) return queryToArrow(db, `SELECT NULL::VARCHAR AS service_id WHERE false`);
+  return queryToArrow(
     db,
     `WITH needs AS (
        SELECT service_id, '|' || string_agg(need, '|' ORDER BY need) || '|' AS needs FROM (SELECT DISTINCT service_id, need FROM service_need) GROUP BY service_id

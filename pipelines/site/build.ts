@@ -1,14 +1,20 @@
 // Builds the Observable Framework site from node_modules alone (no CDN, registry or telemetry) and makes every page stand-alone.
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
-import { readFile, readdir, rm, stat, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, readdir, rm, stat, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import { pathToFileURL } from "node:url";
 import { ChestError, ExitCode } from "../errors.ts";
 import type { Logger } from "../log.ts";
+import { allowZoom, fixSidebarList, labelSidebarToggle, setLang, stripGoogleFonts } from "./html-fixes.ts";
 import { findPackageDir, NOT_INSTALLED_VERSION, prefillNpmCache } from "./npm-cache.ts";
+import { clearStaleOutputs, swapIntoPlace, temporaryOutput } from "./output-swap.ts";
+import { precompress } from "./precompress.ts";
+
+export { allowZoom, fixSidebarList, labelSidebarToggle, setLang, stripGoogleFonts };
 
 export interface BuildSiteOptions {
   /** The Framework source root, e.g. "src" (relative to cwd). */
@@ -38,7 +44,6 @@ export class SiteBuildError extends ChestError {
   }
 }
 
-const LANG = "en-GB";
 const TAIL_CHARS = 4000;
 /** What Framework prints just before downloading from jsDelivr, the npm or jsr registry, or DuckDB's extension site: "npm:d3@6 →". */
 const DOWNLOAD = /(?:^|\s)((?:npm|jsr|duckdb):\S+) \u2192/g;
@@ -97,6 +102,20 @@ function frameworkCommand(cwd: string, configPath: string, root: string | undefi
   return { args, binDir: path.join(path.dirname(tsxDir), ".bin") };
 }
 
+/** A config for this run only: the site's own, with the output sent to the temporary folder. */
+async function configWithOutput(configPath: string, output: string): Promise<{ file: string; dispose: () => Promise<void> }> {
+  const dir = await mkdtemp(path.join(tmpdir(), "chest-site-config-"));
+  const file = path.join(dir, "observablehq.config.mjs");
+  const source = `// The site config for one build, writing into a temporary folder that is swapped into place on success.
+import * as site from ${JSON.stringify(pathToFileURL(configPath).href)};
+// a CommonJS-scoped .js config arrives wrapped in { default }
+const base = site.default?.default ?? site.default;
+export default { ...base, output: ${JSON.stringify(output)} };
+`;
+  await writeFile(file, source, "utf-8");
+  return { file, dispose: () => rm(dir, { recursive: true, force: true }) };
+}
+
 /** Run `observable build` in a child process: telemetry off, no colours, tsx on PATH for TypeScript data loaders. */
 async function runFramework(cwd: string, configPath: string, root: string | undefined, log: Logger): Promise<FrameworkRun> {
   const { args, binDir } = frameworkCommand(cwd, configPath, root);
@@ -127,24 +146,6 @@ async function listFiles(dir: string): Promise<string[]> {
   return files;
 }
 
-/** Give the <html> tag lang="en-GB", replacing any lang Framework wrote. */
-export function setLang(html: string, lang = LANG): string {
-  return html.replace(/<html\b([^>]*)>/i, (_tag, attrs: string) => `<html lang="${lang}"${attrs.replace(/\s+lang=("[^"]*"|'[^']*'|\S+)/i, "")}>`);
-}
-
-/** Remove Google Fonts links (Framework's default global stylesheet), in case a config forgets globalStylesheets. */
-export function stripGoogleFonts(html: string): string {
-  return html.replace(/[ \t]*<link\b[^>]*\bhref="https:\/\/fonts\.(?:googleapis|gstatic)\.com[^"]*"[^>]*>\n?/gi, "");
-}
-
-/** Framework puts the sidebar's close <label> straight inside an <ol>, which is invalid list markup: wrap it in an <li>. */
-export function fixSidebarList(html: string): string {
-  return html.replace(
-    /(<ol>\s*)(<label id="observablehq-sidebar-close"[^>]*><\/label>)/,
-    '$1<li class="chest-sidebar-close">$2</li>',
-  );
-}
-
 /** Absolute URLs the browser would fetch on opening this HTML (scripts, styles, images, frames, preloads); plain links don't count. */
 export function externalResources(html: string): string[] {
   const found: string[] = [];
@@ -165,7 +166,7 @@ export function externalImports(js: string): string[] {
   return Array.from(js.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|\bimport\s*)["'`]((?:https?:)?\/\/[^"'`]+)["'`]/g), (m) => m[1]!);
 }
 
-/** Make each page stand-alone: lang="en-GB", no font CDN, and nothing else fetched from outside the site. */
+/** Make each page stand-alone and accessible: lang="en-GB", zoom allowed, the sidebar toggle named, no font CDN, nothing fetched from outside the site. */
 async function postProcess(outDir: string, files: string[], log: Logger): Promise<void> {
   const outside: string[] = [];
   let strippedFonts = false;
@@ -175,7 +176,7 @@ async function postProcess(outDir: string, files: string[], log: Logger): Promis
       const before = await readFile(file, "utf-8");
       const noFonts = stripGoogleFonts(before);
       strippedFonts ||= noFonts !== before;
-      const after = fixSidebarList(setLang(noFonts));
+      const after = labelSidebarToggle(allowZoom(fixSidebarList(setLang(noFonts))));
       if (after !== before) await writeFile(file, after, "utf-8");
       for (const url of [...externalResources(after), ...externalImports(after)]) outside.push(`${rel}: ${url}`);
     } else if (file.endsWith(".js")) {
@@ -205,10 +206,24 @@ function checkRoot(config: SiteConfig, configPath: string, cwd: string, root: st
   }
 }
 
+/** Throw if Framework failed, tried to download anything, or wrote nothing. */
+function checkRun(run: FrameworkRun, building: string): void {
+  if (run.downloads.length > 0) {
+    throw new SiteBuildError(
+      "Framework tried to download packages the npm cache prefill did not provide (install them at the version the page asks for, or add the specifiers to EXTRA_SPECIFIERS in pipelines/site/npm-cache.ts):",
+      [...new Set(run.downloads), "", run.stderrTail].join("\n").trim(),
+    );
+  }
+  if (run.code !== 0) throw new SiteBuildError(`Framework build failed (exit ${run.code}):`, run.stderrTail || run.stdoutTail);
+  if (!existsSync(building)) throw new SiteBuildError(`Framework reported success but wrote no ${building}`, run.stdoutTail);
+}
+
 /**
  * Prefill Framework's npm cache from node_modules, run `observable build` with telemetry off, and
- * post-process the output (lang="en-GB", no external resources). Returns the output directory and
- * its size. Throws SiteBuildError if Framework fails or tries to download anything.
+ * post-process the output (lang="en-GB", zoom, labels, no external resources), precompress it, and swap it
+ * into the output directory only when all of that succeeded (a failed or killed build leaves the previous
+ * site in place). Returns the output directory and its size. Throws SiteBuildError if Framework fails or
+ * tries to download anything.
  */
 export async function buildSite(options: BuildSiteOptions): Promise<BuiltSite> {
   const { log } = options;
@@ -220,25 +235,26 @@ export async function buildSite(options: BuildSiteOptions): Promise<BuiltSite> {
   const outDir = path.resolve(cwd, config.output ?? "dist");
 
   await prefillNpmCache(path.resolve(cwd, options.root), log, { extra: options.extraNpm });
-  log.info(`building site from ${options.root} into ${path.relative(cwd, outDir) || "."}`);
-  const run = await runFramework(cwd, configPath, config.root === undefined ? options.root : undefined, log);
-  if (run.downloads.length > 0) {
-    throw new SiteBuildError(
-      "Framework tried to download packages the npm cache prefill did not provide (install them at the version the page asks for, or add the specifiers to EXTRA_SPECIFIERS in pipelines/site/npm-cache.ts):",
-      [...new Set(run.downloads), "", run.stderrTail].join("\n").trim(),
-    );
+  await clearStaleOutputs(outDir);
+  const building = temporaryOutput(outDir);
+  const runConfig = await configWithOutput(configPath, building);
+  try {
+    log.info(`building site from ${options.root} into ${path.relative(cwd, outDir) || "."} (via ${path.basename(building)})`);
+    const run = await runFramework(cwd, runConfig.file, config.root === undefined ? options.root : undefined, log);
+    checkRun(run, building);
+    if (run.stderrTail) log.progress(`framework (loader messages): ${run.stderrTail}`);
+    await checkNotInstalled(building);
+    const files = await listFiles(building);
+    await postProcess(building, files, log);
+    const compressed = await precompress(files);
+    log.progress(`precompressed ${compressed.files} files: ${(compressed.bytes / 1e6).toFixed(1)} MB → ${(compressed.brotliBytes / 1e6).toFixed(1)} MB brotli`);
+    let bytes = 0;
+    for (const file of files) bytes += (await stat(file)).size;
+    await swapIntoPlace(building, outDir);
+    log.info(`site built: ${files.length} files, ${(bytes / 1e6).toFixed(1)} MB in ${path.relative(cwd, outDir) || "."}`);
+    return { outDir, files: files.length, bytes };
+  } finally {
+    await runConfig.dispose();
+    await rm(building, { recursive: true, force: true });
   }
-  if (run.code !== 0) {
-    throw new SiteBuildError(`Framework build failed (exit ${run.code}):`, run.stderrTail || run.stdoutTail);
-  }
-  if (run.stderrTail) log.progress(`framework (loader messages): ${run.stderrTail}`);
-  if (!existsSync(outDir)) throw new SiteBuildError(`Framework reported success but wrote no ${outDir}`, run.stdoutTail);
-
-  await checkNotInstalled(outDir);
-  const files = await listFiles(outDir);
-  await postProcess(outDir, files, log);
-  let bytes = 0;
-  for (const file of files) bytes += (await stat(file)).size;
-  log.info(`site built: ${files.length} files, ${(bytes / 1e6).toFixed(1)} MB in ${path.relative(cwd, outDir) || "."}`);
-  return { outDir, files: files.length, bytes };
 }

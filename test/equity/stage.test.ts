@@ -10,6 +10,7 @@ import { equityStage } from "../../pipelines/equity/stage.ts";
 import { equityTables } from "../../pipelines/equity/tables.ts";
 import { equityDeciles, equityGroups, equityMeta } from "../../pipelines/publish/equity.ts";
 import { memoryLogger } from "../../pipelines/log.ts";
+import { readArrow } from "../support/arrow.ts";
 import { equityDb, tenDeciles } from "./helpers.ts";
 
 let db: Db | undefined;
@@ -70,33 +71,16 @@ describe("equityStage", () => {
 });
 
 describe("publish: equity for the page", () => {
-  it("sends the computed rows as Parquet (same rows, same order) and the rounds and coverage as JSON", async () => {
+  it("sends the computed rows as Arrow IPC (same rows, same order) and the rounds and coverage as JSON", async () => {
     db = await fixture();
     const result = await computeEquity(db);
-    const dir = mkdtempSync(join(tmpdir(), "chest-equity-"));
-    try {
-      const groupsFile = join(dir, "equity.parquet");
-      const decilesFile = join(dir, "deciles.parquet");
-      writeFileSync(groupsFile, await equityGroups(db));
-      writeFileSync(decilesFile, await equityDeciles(db));
-      const scratch = await openDb();
-      try {
-        const groups = await scratch.all<{ layer: string; round_id: string; funder_type: string; concentration_index: number | null; synthetic: boolean }>(
-          `SELECT layer, round_id, funder_type, concentration_index, synthetic FROM read_parquet(${literal(groupsFile)})`,
-        );
-        expect(groups.map((g) => [g.layer, g.round_id, g.funder_type])).toEqual(result.rows.map((g) => [g.layer, g.round_id, g.funder_type]));
-        expect(groups.map((g) => g.concentration_index)).toEqual(result.rows.map((g) => g.concentration_index));
-        const types = await scratch.all<{ column_name: string; column_type: string }>(`DESCRIBE SELECT * FROM read_parquet(${literal(groupsFile)})`);
-        expect(types.find((t) => t.column_name === "synthetic")?.column_type).toBe("BOOLEAN");
-        expect(types.find((t) => t.column_name === "grants")?.column_type).toBe("INTEGER");
-        const [{ n }] = await scratch.all<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM read_parquet(${literal(decilesFile)})`);
-        expect(n).toBe(result.deciles.length);
-      } finally {
-        scratch.close();
-      }
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    const groups = readArrow(await equityGroups(db));
+    const rows = groups.rows as { layer: string; round_id: string; funder_type: string; concentration_index: number | null; synthetic: boolean }[];
+    expect(rows.map((g) => [g.layer, g.round_id, g.funder_type])).toEqual(result.rows.map((g) => [g.layer, g.round_id, g.funder_type]));
+    expect(rows.map((g) => g.concentration_index)).toEqual(result.rows.map((g) => g.concentration_index));
+    expect(groups.columns.find(([name]) => name === "synthetic")?.[1]).toBe("BOOLEAN");
+    expect(groups.columns.find(([name]) => name === "grants")?.[1]).toBe("INTEGER");
+    expect(readArrow(await equityDeciles(db)).rows).toHaveLength(result.deciles.length);
     const meta = JSON.parse(await equityMeta(db));
     expect(meta).toMatchObject({ hasGrants: true, place: { id: "test-place", name: "Test Place" }, synthetic: true, funderTypes: ["NHS", "philanthropy"], unrankedSpend: 0 });
     expect(meta.rounds.map((r: { round_id: string }) => r.round_id)).toEqual(["r1", "r2"]);

@@ -141,7 +141,7 @@ describe("published referral figures", () => {
   it("leave no referral id, resident postcode or individual date in what the loaders write", async () => {
     const dir = tempDir("chest-referrals-out-");
     mkdirSync(join(dir, "data"), { recursive: true });
-    writeFileSync(join(dir, "data", "referrals-figures.parquet"), await referralFigures(db));
+    writeFileSync(join(dir, "data", "referrals-figures.arrow"), await referralFigures(db));
     writeFileSync(join(dir, "data", "referrals-meta.json"), await referralMeta(db));
     const ids = (await db.all<{ id: string }>(`SELECT referral_id AS id FROM referral`)).map((r) => r.id);
     const dates = (await db.all<{ d: string }>(`SELECT DISTINCT strftime(referral_date, '%Y-%m-%d') AS d FROM referral`)).map((r) => r.d);

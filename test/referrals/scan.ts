@@ -3,6 +3,7 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { extname, join, relative } from "node:path";
 import { openDb } from "../../pipelines/db/connection.ts";
 import { literal } from "../../pipelines/db/sql.ts";
+import { readArrow } from "../support/arrow.ts";
 
 export interface DisclosureScanInput {
   /** Referral ids that must not appear anywhere. */
@@ -85,8 +86,8 @@ export async function scanForDisclosure(dir: string, input: DisclosureScanInput)
       const file = relative(dir, path);
       const ext = extname(path).toLowerCase();
       let text: string;
-      if (ext === ".parquet") {
-        const rows = await db.all<Record<string, unknown>>(`SELECT * FROM read_parquet(${literal(path)})`);
+      if (ext === ".parquet" || ext === ".arrow") {
+        const rows = ext === ".arrow" ? readArrow(readFileSync(path)).rows : await db.all<Record<string, unknown>>(`SELECT * FROM read_parquet(${literal(path)})`);
         text = JSON.stringify(rows);
         for (const row of rows) {
           for (const f of fields) {

@@ -30,8 +30,8 @@ let dbPath: string;
 async function publishInto(dataDir: string, path: string) {
   const db = await openDb(path, { readOnly: true });
   try {
-    writeFileSync(join(dataDir, "provision-lsoa.parquet"), await provisionByLsoa(db));
-    writeFileSync(join(dataDir, "provision-services.parquet"), await provisionServices(db));
+    writeFileSync(join(dataDir, "provision-lsoa.arrow"), await provisionByLsoa(db));
+    writeFileSync(join(dataDir, "provision-services.arrow"), await provisionServices(db));
     writeFileSync(join(dataDir, "provision-summary.json"), await provisionSummary(db));
     writeFileSync(join(dataDir, "boundaries-lsoa.json"), await boundaries(db, "lsoa"));
     writeFileSync(join(dataDir, "boundaries-lad.json"), await boundaries(db, "lad"));

@@ -3,9 +3,9 @@ import { join } from "node:path";
 import { existsSync, readFileSync } from "node:fs";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import config from "../../observablehq.config.ts";
 import { repoRoot } from "../support/pipeline.ts";
 import { launchBrowser, openPage } from "../support/browser.ts";
+import { navPages } from "../support/page-weight.ts";
 import { axeViolations, waitForRender } from "../support/site.ts";
 
 const shots = join(repoRoot, "test", "output");
@@ -26,7 +26,7 @@ describe("the dashboard build", () => {
   });
 
   it("writes every page with lang en-GB and no font links", () => {
-    for (const { path } of config.pages) {
+    for (const { path } of navPages()) {
       const html = readFileSync(join(repoRoot, "dist", path === "/" ? "index.html" : `${path.slice(1)}.html`), "utf8");
       expect(html).toMatch(/<html lang="en-GB"/);
       expect(html).not.toMatch(/fonts\.googleapis|cdn\.jsdelivr/);
@@ -34,8 +34,8 @@ describe("the dashboard build", () => {
   });
 });
 
-describe.each(config.pages.map((p) => [p.name, p.path]))("page %s", (name, path) => {
-  it("renders with no console errors, no external or failed requests, and no serious accessibility findings", async () => {
+describe.each(navPages().map((p) => [p.name, p.path]))("page %s", (name, path) => {
+  it("renders with no console errors, no external or failed requests, and no accessibility finding of any impact (axe: WCAG 2.2 AA and best practice)", async () => {
     const session = await openPage(server.url + path.slice(1), { browser, viewport: { width: 1280, height: 900 } });
     try {
       await waitForRender(session.page);

@@ -7,10 +7,10 @@ import { openDb, type Db } from "../../pipelines/db/connection.ts";
 import { parseCsv } from "../../pipelines/kit/delimited.ts";
 import {
   areaColumns,
-  grantsAreasParquet,
-  grantsLedgerParquet,
-  grantsMoneyParquet,
-  grantsOrganisationsParquet,
+  grantsAreasArrow,
+  grantsLedgerArrow,
+  grantsMoneyArrow,
+  grantsOrganisationsArrow,
   grantsSummaryJson,
   ledgerColumns,
   moneyColumns,
@@ -20,6 +20,7 @@ import {
 import { csvField, filterLedger, funderTypesOf, ledgerCsv, type LedgerRow } from "../../src/lib/grants-ledger.ts";
 import { moneyBands, NO_MONEY } from "../../src/lib/grants-bins.ts";
 import { fixture, ingest, miniDb, tempDir } from "../grants/helpers.ts";
+import { readArrow } from "../support/arrow.ts";
 import { launchBrowser, openPage, type PageSession } from "../support/browser.ts";
 import { repoRoot } from "../support/pipeline.ts";
 import { axeViolations, waitForRender } from "../support/site.ts";
@@ -213,19 +214,11 @@ pageTest("the Grants page", () => {
   });
 });
 
-/** Column names and DuckDB types of a Parquet buffer, and its rows. */
-async function readParquet(db: Db, bytes: Buffer): Promise<{ columns: [string, string][]; rows: Record<string, unknown>[] }> {
-  const file = join(tempDir("chest-grants-pq-"), "t.parquet");
-  (await import("node:fs")).writeFileSync(file, bytes);
-  const columns = (await db.all<{ column_name: string; column_type: string }>(`DESCRIBE SELECT * FROM read_parquet('${file}')`)).map((c) => [c.column_name, c.column_type] as [string, string]);
-  return { columns, rows: await db.all(`SELECT * FROM read_parquet('${file}')`) };
-}
-
 const loaders: [string, (db: Db) => Promise<Buffer>, Columns][] = [
-  ["grants-ledger", grantsLedgerParquet, ledgerColumns],
-  ["grants-organisations", grantsOrganisationsParquet, organisationColumns],
-  ["grants-areas", grantsAreasParquet, areaColumns],
-  ["grants-money", grantsMoneyParquet, moneyColumns],
+  ["grants-ledger", grantsLedgerArrow, ledgerColumns],
+  ["grants-organisations", grantsOrganisationsArrow, organisationColumns],
+  ["grants-areas", grantsAreasArrow, areaColumns],
+  ["grants-money", grantsMoneyArrow, moneyColumns],
 ];
 
 describe("the Grants page's loaders", () => {
@@ -234,8 +227,8 @@ describe("the Grants page's loaders", () => {
     const full = (await ingest([fixture("recipients.csv")], { postcodes: fixture("postcodes-onspd-mini.csv") })).db;
     try {
       for (const [name, produce, columns] of loaders) {
-        const none = await readParquet(empty, await produce(empty));
-        const some = await readParquet(full, await produce(full));
+        const none = readArrow(await produce(empty));
+        const some = readArrow(await produce(full));
         expect(none.rows, name).toEqual([]);
         expect(none.columns, name).toEqual(columns.map(([n, t]) => [n, t]));
         expect(some.columns, name).toEqual(none.columns);
@@ -255,10 +248,10 @@ describe("the Grants page's loaders", () => {
     try {
       const [stored] = await db.all<{ n: string; id: string }>(`SELECT recipient_name AS n, recipient_id AS id FROM grants WHERE recipient_type = 'individual'`);
       expect(stored).toEqual({ n: "Jane Example", id: "IND-001" });
-      const ledger = await readParquet(db, await grantsLedgerParquet(db));
+      const ledger = readArrow(await grantsLedgerArrow(db));
       const individual = ledger.rows.find((r) => r.recipient_type === "individual");
       expect(individual).toMatchObject({ grant_id: "360G-rec-ind", recipient: "Individual recipient", recipient_id: null, based_in: null });
-      const organisations = await readParquet(db, await grantsOrganisationsParquet(db));
+      const organisations = readArrow(await grantsOrganisationsArrow(db));
       expect(organisations.rows.find((r) => r.recipient_type === "individual")).toMatchObject({ recipient: "Individual recipients", recipient_id: null });
       const everything = [JSON.stringify(ledger.rows), JSON.stringify(organisations.rows), await grantsSummaryJson(db), ledgerCsv(ledger.rows as unknown as LedgerRow[])].join("\n");
       expect(everything).not.toContain("Jane Example");
@@ -271,12 +264,12 @@ describe("the Grants page's loaders", () => {
   it("put every LSOA's money in the areas table, adding up to what was placed, and split it by funder type for the map", async () => {
     const { db } = await ingest([fixture("recipients.csv")], { postcodes: fixture("postcodes-onspd-mini.csv") });
     try {
-      const areas = (await readParquet(db, await grantsAreasParquet(db))).rows as { layer: string; amount: number }[];
+      const areas = (readArrow(await grantsAreasArrow(db))).rows as { layer: string; amount: number }[];
       const [placed] = await db.all<{ p: number }>(`SELECT sum(in_place_pence)::DOUBLE / 100 AS p FROM grants`);
       expect(areas.filter((a) => a.layer === "lsoa")).toHaveLength(12);
       expect(areas.filter((a) => a.layer === "lsoa").reduce((s, a) => s + a.amount, 0)).toBeCloseTo(placed.p, 2);
       expect(areas.filter((a) => a.layer === "msoa").reduce((s, a) => s + a.amount, 0)).toBeCloseTo(placed.p, 2);
-      const money = (await readParquet(db, await grantsMoneyParquet(db))).rows as { layer: string; round_id: string; funder_type: string; amount: number }[];
+      const money = (readArrow(await grantsMoneyArrow(db))).rows as { layer: string; round_id: string; funder_type: string; amount: number }[];
       const all = money.filter((m) => m.layer === "lsoa" && m.round_id === "" && m.funder_type === "");
       expect(all.reduce((s, m) => s + m.amount, 0)).toBeCloseTo(placed.p, 2);
       // Each area's share of a funder type is rounded to the penny, so the types add up to within a few pence.

@@ -1,4 +1,4 @@
-// Vitest global setup: build the demo database (real public data + synthetic inputs) and the whole dashboard once, offline, and serve it.
+// Vitest global setup: make sure Chromium is there, build the demo database (real public data + synthetic inputs) and the whole dashboard once, offline, and serve it.
 import { join } from "node:path";
 import type { TestProject } from "vitest/node";
 import { runDemo } from "../../pipelines/demo/run.ts";
@@ -6,6 +6,7 @@ import { runDemo } from "../../pipelines/demo/run.ts";
 import { silentLogger } from "../../pipelines/log.ts";
 import { serveStatic } from "../../pipelines/site/serve.ts";
 import { buildFromMirror, repoRoot, tempDir } from "./pipeline.ts";
+import { ensureChromium } from "./chromium.ts";
 import { buildSiteGuarded } from "./site.ts";
 
 declare module "vitest" {
@@ -18,7 +19,15 @@ declare module "vitest" {
 }
 
 export default async function setup(project: TestProject) {
+  try {
+    ensureChromium();
+  } catch (error) {
+    // Without the site, most runs are non-browser tests: say it, don't stop them.
+    if (process.env.CHEST_SKIP_SITE !== "1") throw error;
+    process.stderr.write(`test setup: ${(error as Error).message}\n`);
+  }
   if (process.env.CHEST_SKIP_SITE === "1") return;
+  // The first build of north east London in this run; test files calling buildFromMirror() get copies of it (test/support/pipeline.ts).
   const built = await buildFromMirror();
   await runDemo({
     place: built.place,

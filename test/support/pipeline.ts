@@ -1,5 +1,6 @@
-// Test helpers: the shared mirror, tampered copies of it, and a database built from it in a temporary folder.
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+// Test helpers: the shared mirror, tampered copies of it, and a database built from it — once per set of inputs, then copied for each test.
+import { createHash } from "node:crypto";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -42,8 +43,8 @@ export function tamperedMirror(changes: Record<string, string | Buffer | null>):
   return dir;
 }
 
-/** Fetch from the mirror and build a database for a place, in a fresh temporary folder. */
-export async function buildFromMirror(placeFile = join(repoRoot, "data/places/north-east-london.json"), mirror = mirrorDir) {
+/** Fetch from the mirror and build a database for a place, in a fresh temporary folder (no cache). */
+export async function buildFromMirrorUncached(placeFile = join(repoRoot, "data/places/north-east-london.json"), mirror = mirrorDir) {
   const dir = tempDir();
   const rawDir = join(dir, "raw");
   const dbPath = join(dir, "chest.duckdb");
@@ -51,6 +52,69 @@ export async function buildFromMirror(placeFile = join(repoRoot, "data/places/no
   await fetchSources({ place, rawDir, mirror, log: silentLogger });
   await build({ place, rawDir, dbPath, log: silentLogger });
   return { dir, rawDir, dbPath, place };
+}
+
+/** Every file under dir (relative path, size, mtime), sorted; symbolic links followed. */
+function listing(dir: string, base = dir): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(dir).sort()) {
+    const path = join(dir, name);
+    const info = statSync(path);
+    if (info.isDirectory()) out.push(...listing(path, base));
+    else out.push(`${relative(base, path)} ${info.size} ${info.mtimeMs}`);
+  }
+  return out;
+}
+
+/**
+ * What a build depends on: the place file, the mirror's files (names, sizes, times), and the code that fetches and
+ * builds (pipelines/, geo/, src/lib/, package-lock.json). Any change gives a new key, so a cached build is never stale.
+ */
+export function buildKey(placeFile: string, mirror: string): string {
+  const hash = createHash("sha256");
+  hash.update(readFileSync(placeFile));
+  hash.update(realpathSync(mirror));
+  for (const line of listing(mirror)) hash.update(line);
+  for (const dir of ["pipelines", "geo", "src/lib"]) {
+    for (const file of listing(join(repoRoot, dir)).map((l) => l.split(" ")[0]!)) hash.update(file).update(readFileSync(join(repoRoot, dir, file)));
+  }
+  hash.update(readFileSync(join(repoRoot, "package-lock.json")));
+  return hash.digest("hex").slice(0, 16);
+}
+
+/** Where finished builds are kept between test files (and runs): one folder per key, written by rename so readers never see half a build. */
+export const buildCacheDir = join(tmpdir(), "chest-test-builds");
+
+/** Remove cached builds untouched for a day (older code or mirror); recent ones may belong to another checkout's run. */
+function pruneBuildCache(): void {
+  for (const name of readdirSync(buildCacheDir)) {
+    const path = join(buildCacheDir, name);
+    if (Date.now() - statSync(path).mtimeMs > 86_400_000) rmSync(path, { recursive: true, force: true });
+  }
+}
+
+/**
+ * A fresh copy (its own folder, raw files and database) of the build for a place, built once per key and cached:
+ * the whole test run shares one fetch + build of north east London instead of one per test file. Tampered mirrors
+ * are temporary folders with their own keys, so they always build for real.
+ */
+export async function buildFromMirror(placeFile = join(repoRoot, "data/places/north-east-london.json"), mirror = mirrorDir) {
+  const cached = join(buildCacheDir, buildKey(placeFile, mirror));
+  if (!existsSync(join(cached, "chest.duckdb"))) {
+    const fresh = await buildFromMirrorUncached(placeFile, mirror);
+    mkdirSync(buildCacheDir, { recursive: true });
+    pruneBuildCache();
+    try {
+      renameSync(fresh.dir, cached);
+    } catch {
+      // another test file finished the same build first; theirs is as good
+      rmSync(fresh.dir, { recursive: true, force: true });
+    }
+  }
+  const dir = tempDir();
+  cpSync(join(cached, "raw"), join(dir, "raw"), { recursive: true });
+  cpSync(join(cached, "chest.duckdb"), join(dir, "chest.duckdb"));
+  return { dir, rawDir: join(dir, "raw"), dbPath: join(dir, "chest.duckdb"), place: loadPlace(placeFile) };
 }
 
 export function copyDir(from: string, to: string): void {

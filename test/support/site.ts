@@ -49,16 +49,17 @@ export interface AxeViolation {
   nodes: string[];
 }
 
-/** Run axe-core (WCAG 2.1 A and AA rules) in the page; returns serious and critical violations. */
+/** The axe-core rule sets every page must pass: WCAG 2.0, 2.1 and 2.2 at A and AA, plus axe's best practices. */
+export const AXE_TAGS: readonly string[] = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"];
+
+/** Run axe-core (WCAG 2.2 A and AA rules and best practices) in the page; returns every violation, whatever its impact. */
 export async function axeViolations(page: Page): Promise<AxeViolation[]> {
   await page.addScriptTag({ content: axeSource });
-  const result = (await page.evaluate(async () => {
+  const result = (await page.evaluate(async (tags) => {
     const axe = (window as unknown as { axe: { run: (ctx: unknown, opts: unknown) => Promise<unknown> } }).axe;
-    return axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } });
-  })) as { violations: { id: string; impact: string | null; help: string; nodes: { target: string[] }[] }[] };
-  return result.violations
-    .filter((v) => v.impact === "serious" || v.impact === "critical")
-    .map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 5).map((n) => n.target.join(" ")) }));
+    return axe.run(document, { runOnly: { type: "tag", values: tags } });
+  }, AXE_TAGS as string[])) as { violations: { id: string; impact: string | null; help: string; nodes: { target: string[] }[] }[] };
+  return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 5).map((n) => n.target.join(" ")) }));
 }
 
 /** Wait until Framework has rendered: no cell still pending and at least one figure or table present. */

@@ -1,5 +1,5 @@
-// Data loader: LSOA deprivation (IoD2025 and IoD2019) for the place, as Parquet.
+// Data loader: LSOA deprivation (IoD2025 and IoD2019) for the place, as Arrow IPC.
 import { lsoaDeprivation } from "../../pipelines/publish/deprivation.ts";
 import { runLoader } from "../../pipelines/publish/loader.ts";
 
-runLoader("lsoa.parquet", lsoaDeprivation);
+runLoader("lsoa.arrow", lsoaDeprivation);

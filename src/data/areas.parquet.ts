@@ -1,5 +1,0 @@
-// Data loader: area deprivation summaries (MSOA, ward, borough, partnership, place), as Parquet.
-import { areaSummaries } from "../../pipelines/publish/deprivation.ts";
-import { runLoader } from "../../pipelines/publish/loader.ts";
-
-runLoader("areas.parquet", areaSummaries);

@@ -1,5 +1,0 @@
-// Data loader: every LSOA and MSOA of the place with the grant money placed there and £ per resident, as Parquet.
-import { grantsAreasParquet } from "../../pipelines/publish/grants.ts";
-import { runLoader } from "../../pipelines/publish/loader.ts";
-
-runLoader("grants-areas.parquet", grantsAreasParquet);

@@ -1,5 +1,0 @@
-// Data loader: grant money by area for each round and funder type (areas with money only), for the map switches, as Parquet.
-import { grantsMoneyParquet } from "../../pipelines/publish/grants.ts";
-import { runLoader } from "../../pipelines/publish/loader.ts";
-
-runLoader("grants-money.parquet", grantsMoneyParquet);

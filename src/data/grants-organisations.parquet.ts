@@ -1,5 +1,0 @@
-// Data loader: grant totals per recipient organisation (individuals as one unnamed row), as Parquet.
-import { grantsOrganisationsParquet } from "../../pipelines/publish/grants.ts";
-import { runLoader } from "../../pipelines/publish/loader.ts";
-
-runLoader("grants-organisations.parquet", grantsOrganisationsParquet);

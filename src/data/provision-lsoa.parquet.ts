@@ -1,5 +1,0 @@
-// Data loader: provision per LSOA and need category (services reaching, chest-funded, sessions per 1,000), as Parquet.
-import { provisionByLsoa } from "../../pipelines/publish/services.ts";
-import { runLoader } from "../../pipelines/publish/loader.ts";
-
-runLoader("provision-lsoa.parquet", provisionByLsoa);

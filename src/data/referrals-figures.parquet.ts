@@ -1,5 +1,0 @@
-// Data loader: published referral figures (counts through disclosure control, rates, waits) for every area, period and need, as Parquet.
-import { runLoader } from "../../pipelines/publish/loader.ts";
-import { referralFigures } from "../../pipelines/publish/referrals.ts";
-
-runLoader("referrals-figures.parquet", referralFigures);
