@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "
 import { join } from "node:path";
 import { z } from "zod";
 import { scanInputs } from "../inputs/registry.ts";
+import type { InputFile } from "../kit/kind.ts";
 import { placeSchema, type Place } from "./schema.ts";
 
 type Round = Place["rounds"][number];
@@ -52,13 +53,16 @@ function applyRounds<P extends Place>(place: P, rounds: Round[]): P {
 
 /**
  * The place with the demo rounds applied, when the demo recorded rounds for this place and its synthetic grants are
- * still among the stored inputs; otherwise the place as its file says (a real ledger alone never gets synthetic rounds).
+ * among the stored inputs (`stored`: the inputs about to be loaded, all of them by default); otherwise without them,
+ * as its file says (a real ledger alone never gets synthetic rounds).
  */
-export function withDemoRounds<P extends Place>(place: P, inputsDir: string): P {
+export function withDemoRounds<P extends Place>(place: P, inputsDir: string, stored: InputFile[] = scanInputs(inputsDir)): P {
   const file = demoRoundsFile(inputsDir);
   if (!existsSync(file)) return place;
   const parsed = overlaySchema.safeParse(JSON.parse(readFileSync(file, "utf8")));
   if (!parsed.success || parsed.data.place !== place.id) return place;
-  const demoGrants = scanInputs(inputsDir).some((f) => f.kind === "grants" && f.name.startsWith("demo-"));
-  return demoGrants ? applyRounds(place, parsed.data.rounds) : place;
+  if (stored.some((f) => f.kind === "grants" && f.name.startsWith("demo-"))) return applyRounds(place, parsed.data.rounds);
+  const demo = new Set(parsed.data.rounds.map((r) => r.id));
+  const own = place.rounds.filter((r) => !(r.synthetic && demo.has(r.id)));
+  return own.length === place.rounds.length ? place : { ...place, rounds: own };
 }

@@ -57,6 +57,8 @@ describe("place rounds", () => {
     // Applying twice adds nothing; another place ignores them.
     expect(withDemoRounds(withDemoRounds(place, inputs), inputs).rounds).toHaveLength(2);
     expect(withDemoRounds(loadPlace(join(root, "data/places/plymouth.json")), inputs).rounds).toEqual([]);
+    // Without the demo ledger among the inputs to load (`chest inputs remove`), the demo's rounds go again.
+    expect(withDemoRounds(withDemoRounds(place, inputs), inputs, []).rounds).toEqual([]);
   });
 
   it("a place's own round with the demo's programme or id wins over the demo's", () => {
