@@ -89,10 +89,11 @@ export const commands: CommandSpec[] = [
   {
     name: "export",
     summary: "write the chest's own grants as a 360Giving JSON package and CSV, or the monitoring returns to chase as CSV",
-    usage: "chest export <grants|reminders> [--out DIR] [--scope rounds|all] [--db FILE] [--place FILE]",
+    usage: "chest export <grants|reminders> [--out DIR] [--scope rounds|all] [--db FILE] [--place FILE] [--inputs DIR]",
     options: [
       db,
       place,
+      inputs,
       { name: "out", type: "string", value: "DIR", description: "folder to write into", default: "data/out" },
       { name: "scope", type: "string", value: "rounds|all", description: "only grants in the place's funding rounds, or every ingested grant", default: "rounds" },
       quiet,
@@ -118,10 +119,11 @@ export const commands: CommandSpec[] = [
   {
     name: "template",
     summary: "write the monitoring return as an XLSX workbook with the round's grants filled in, drop-down lists and a notes sheet",
-    usage: "chest template outcomes [--round ID] [--out FILE] [--db FILE] [--place FILE]",
+    usage: "chest template outcomes [--round ID] [--out FILE] [--db FILE] [--place FILE] [--inputs DIR]",
     options: [
       db,
       place,
+      inputs,
       { name: "round", type: "string", value: "ID", description: "only the grants of this funding round (default: every round)" },
       { name: "out", type: "string", value: "FILE", description: "workbook to write", default: "data/out/outcomes-return-template.xlsx" },
       quiet,

@@ -13,6 +13,7 @@ import { ingestFiles, listInputs, removeInput } from "../inputs/ingest.ts";
 import { runDemo } from "../demo/run.ts";
 import { UsageError } from "../errors.ts";
 import { withRunLock } from "../build/lock.ts";
+import { withDemoRounds } from "../place/demo-rounds.ts";
 
 type Values = Parsed["values"];
 
@@ -28,8 +29,13 @@ async function doFetch(values: Values, log: Logger) {
 
 export const reportsDir = "data/out/rejects";
 
+/** The place file, plus the demo's synthetic rounds while the demo grants are among the stored inputs. */
+function placeOf(values: Values) {
+  return withDemoRounds(loadPlace(values.place as string), (values.inputs as string | undefined) ?? "data/inputs");
+}
+
 function inputContext(values: Values, log: Logger): InputContext {
-  const place = loadPlace(values.place as string);
+  const place = placeOf(values);
   const postcodes = (values.postcodes as string | undefined) ?? process.env.CHEST_POSTCODES ?? null;
   return { place, reportsDir, log, rawDir: values.raw as string, postcodes: postcodes || null };
 }
@@ -70,7 +76,7 @@ async function doExport(values: Values, positionals: string[], log: Logger) {
   if (what === "reminders") {
     const { exportReminders } = await import("../outcomes/export.ts");
     const { withDatabaseAt } = await import("../publish/database.ts");
-    const place = loadPlace(values.place as string);
+    const place = placeOf(values);
     const path = await withDatabaseAt(values.db as string, (db) => exportReminders(db, place, values.out as string));
     log.info(`export: ${path}`);
     return;
@@ -80,7 +86,7 @@ async function doExport(values: Values, positionals: string[], log: Logger) {
   if (scope !== "rounds" && scope !== "all") throw new UsageError(`--scope must be rounds or all, not "${scope}"`);
   const { exportGrants } = await import("../grants/export.ts");
   const { withDatabaseAt } = await import("../publish/database.ts");
-  const place = loadPlace(values.place as string);
+  const place = placeOf(values);
   const result = await withDatabaseAt(values.db as string, (db) => exportGrants(db, place, { outDir: values.out as string, scope }));
   if (result.note) log.warn(`export: ${result.note}`);
   log.info(`export: ${result.grants.toLocaleString("en-GB")} grant(s) (${result.scope === "all" ? "all ingested grants" : "the place's rounds"})`);
@@ -112,7 +118,7 @@ async function doTemplate(values: Values, positionals: string[], log: Logger) {
   if (what !== "outcomes") throw new UsageError(`chest template can write the outcomes monitoring return only, not "${what}"`);
   const { writeTemplate } = await import("../outcomes/template.ts");
   const { withDatabaseAt } = await import("../publish/database.ts");
-  const place = loadPlace(values.place as string);
+  const place = placeOf(values);
   const result = await withDatabaseAt(values.db as string, (db) => writeTemplate(db, { place, roundId: values.round as string | undefined, out: values.out as string }));
   log.info(`template: ${result.path} (${result.grants} grants listed)`);
 }

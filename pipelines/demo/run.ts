@@ -7,6 +7,7 @@ import { inputKindList } from "../inputs/kinds.ts";
 import { reconcileInputs, storeInput } from "../inputs/registry.ts";
 import { inputStages, type InputContext } from "../inputs/stages.ts";
 import type { InputFile } from "../kit/kind.ts";
+import { recordDemoRounds, withDemoRounds } from "../place/demo-rounds.ts";
 
 export interface DemoOptions extends InputContext {
   dbPath: string;
@@ -21,6 +22,8 @@ export interface DemoOptions extends InputContext {
 export async function runDemo(options: DemoOptions): Promise<void> {
   const { log } = options;
   const outDir = options.demoDir ?? join("data", "demo", options.place.id);
+  // The synthetic rounds live beside the inputs, not in the place file; they apply while demo grants are stored.
+  recordDemoRounds(options.place, options.inputsDir);
   for (const kind of inputKindList) {
     const generate = kind.demo;
     if (!generate || (options.kinds && !options.kinds.includes(kind.name))) continue;
@@ -28,7 +31,7 @@ export async function runDemo(options: DemoOptions): Promise<void> {
     const db = await openDb(options.dbPath, { readOnly: true });
     let files: string[];
     try {
-      files = await generate({ db, place: options.place, outDir: join(outDir, kind.name), seed: options.seed, rawDir: options.rawDir, log });
+      files = await generate({ db, place: withDemoRounds(options.place, options.inputsDir), outDir: join(outDir, kind.name), seed: options.seed, rawDir: options.rawDir, log });
     } finally {
       db.close();
     }
@@ -42,7 +45,8 @@ export async function runDemo(options: DemoOptions): Promise<void> {
       if (!added.includes(stored.file)) added.push(stored.file);
     }
     log.info(`demo: ${kind.name}: ${files.length} synthetic file(s) generated and stored`);
-    const { place, reportsDir, rawDir, postcodes } = options;
+    const { reportsDir, rawDir, postcodes } = options;
+    const place = withDemoRounds(options.place, options.inputsDir);
     const list = [...keep, ...added.filter((f) => !keep.includes(f))];
     await updateDatabase(options.dbPath, inputStages(list, { place, reportsDir, rawDir, postcodes, log }, [kind.name]), log);
     for (const f of old) if (!list.some((l) => l.path === f.path)) rmSync(f.path, { force: true });

@@ -3,6 +3,7 @@ import { mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { SYNTHETIC_LABEL, type DemoContext } from "../demo/generators.ts";
 import type { Place } from "../place/schema.ts";
+import { demoRoundsFor } from "../place/demo-rounds.ts";
 import { mulberry32 } from "../../src/lib/random.ts";
 import { largestRemainder } from "./money.ts";
 import { toCsv } from "../kit/delimited.ts";
@@ -136,7 +137,9 @@ interface DemoRound {
 }
 
 function demoRounds(place: Place): DemoRound[] {
-  const configured = place.rounds.slice(0, 2).map((r, i) => {
+  // The demo's own rounds (pipelines/place/demo-rounds.ts), whether or not `chest demo` has applied them to the place yet.
+  const synthetic = place.rounds.filter((r) => r.synthetic);
+  return (synthetic.length >= 2 ? synthetic : demoRoundsFor(place)).slice(0, 2).map((r, i) => {
     const named = r.contributions.find((c) => c.funderId && c.type === "business");
     return {
       programme: r.programme,
@@ -146,11 +149,6 @@ function demoRounds(place: Place): DemoRound[] {
       named: named ? { funder: named.funder, funderId: named.funderId!, pence: Math.round(named.amount * 100) } : undefined,
     };
   });
-  if (configured.length === 2) return configured;
-  return [
-    { programme: "CHESTDEMO-R1", name: "Community Chest round 1 (demo)", potPence: 24_000_000, awardFrom: "2024-02-05" },
-    { programme: "CHESTDEMO-R2", name: "Community Chest round 2 (demo)", potPence: 26_500_000, awardFrom: "2025-02-03" },
-  ];
 }
 
 export const demoColumns = [

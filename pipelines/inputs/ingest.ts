@@ -9,6 +9,7 @@ import type { IngestResult } from "../kit/result.ts";
 import { inputKind, inputKindNames } from "./kinds.ts";
 import { checkRegularFile, reconcileInputs, storeInput } from "./registry.ts";
 import { inputStages } from "./stages.ts";
+import { withDemoRounds } from "../place/demo-rounds.ts";
 import { existsSync } from "node:fs";
 
 export interface IngestOptions extends InputContext {
@@ -75,7 +76,10 @@ export async function removeInput(which: string, options: IngestOptions): Promis
   if (matches.length === 0) throw new InputError(which, "no ingested file has this name or id (see `chest inputs`)");
   if (matches.length > 1) throw new UsageError(`"${which}" names ${matches.length} ingested files (${matches.map((m) => `${m.kind} ${m.id}`).join(", ")}): give the id`);
   const [gone] = matches;
-  await updateDatabase(options.dbPath, inputStages(current.filter((f) => f !== gone), options, [gone.kind]), options.log);
+  const rest = current.filter((f) => f !== gone);
+  // Removing the demo ledger takes the demo's synthetic rounds with it.
+  const place = withDemoRounds(options.place, options.inputsDir, rest);
+  await updateDatabase(options.dbPath, inputStages(rest, { ...options, place }, [gone.kind]), options.log);
   rmSync(gone.path, { force: true });
   options.log.info(`inputs: removed ${gone.kind} file ${gone.name} (${gone.id}); the ${gone.kind} tables were rebuilt without it`);
   return gone;

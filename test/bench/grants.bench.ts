@@ -12,6 +12,7 @@ import { ingestGrants } from "../../pipelines/grants/stage.ts";
 import { validateGrant } from "../../pipelines/grants/validate.ts";
 import { silentLogger } from "../../pipelines/log.ts";
 import { loadPlace } from "../../pipelines/place/load.ts";
+import { demoRoundsFor } from "../../pipelines/place/demo-rounds.ts";
 import { mulberry32 as seeded } from "../../src/lib/random.ts";
 import { literal } from "../../pipelines/db/sql.ts";
 import { profileStatements } from "./profile.ts";
@@ -20,7 +21,8 @@ const N = Number(process.argv[2] ?? 100_000);
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const mirror = process.env.CHEST_MIRROR ? `${process.env.CHEST_MIRROR.replace(/\/$/, "")}/` : fileURLToPath(new URL("../../../shared/data/", import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), "chest-grants-bench-"));
-const place = loadPlace(join(root, "data/places/north-east-london.json"));
+const nel = loadPlace(join(root, "data/places/north-east-london.json"));
+const place = { ...nel, rounds: demoRoundsFor(nel) };
 
 
 const profile = (db: Awaited<ReturnType<typeof openDb>>) => profileStatements(db, 100);
@@ -73,7 +75,7 @@ async function main() {
       second,
       "360G-bench",
       "Benchmark Chest",
-      i % 2 ? "NELCC-DEMO-R1" : "NELCC-DEMO-R2",
+      i % 2 ? "CHESTDEMO-R1" : "CHESTDEMO-R2",
       "Round",
       "Loneliness",
     ]);

@@ -15,6 +15,7 @@ import { inputStages } from "../../pipelines/inputs/stages.ts";
 import { memoryLogger, silentLogger } from "../../pipelines/log.ts";
 import { SYNTHETIC_LABEL } from "../../pipelines/demo/generators.ts";
 import type { Place } from "../../pipelines/place/schema.ts";
+import { demoRoundsFor } from "../../pipelines/place/demo-rounds.ts";
 import { buildFromMirror } from "../support/pipeline.ts";
 import { dump, rejectsOf, sample, tempDir } from "./helpers.ts";
 import { validateJson, type Schema } from "./json-schema-lite.ts";
@@ -28,7 +29,9 @@ async function run(files: string[], options: { postcodes?: string | null } = {})
 }
 
 beforeAll(async () => {
-  built = await buildFromMirror();
+  const base = await buildFromMirror();
+  // The place as the demo applies it: its file has no rounds, the demo brings two synthetic ones.
+  built = { ...base, place: { ...base.place, rounds: demoRoundsFor(base.place) } };
   db = await openDb(join(built.dir, "work.duckdb"));
   await db.run(`ATTACH ${literal(built.dbPath)} AS built (READ_ONLY)`);
   await db.run(`CREATE TABLE lsoa AS SELECT * FROM built.lsoa`);
