@@ -5,18 +5,34 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { openDb, type Db } from "../../pipelines/db/connection.ts";
 import { silentLogger } from "../../pipelines/log.ts";
 import { buildNeed } from "../../pipelines/need/stage.ts";
+import { demoPractices, type Practice } from "../../pipelines/referrals/demo-practices.ts";
 import { runReferralStage } from "../../pipelines/referrals/stage.ts";
 import { buildFromMirror, repoRoot, tempDir } from "../support/pipeline.ts";
 
 describe("Plymouth practices and PCN footprints", () => {
   let db: Db;
   let built: Awaited<ReturnType<typeof buildFromMirror>>;
+  let demoSet: Practice[] = [];
   beforeAll(async () => {
     built = await buildFromMirror(join(repoRoot, "data/places/plymouth.json"));
     db = await openDb(built.dbPath);
     return () => db.close();
   });
   const ctx = () => ({ place: built.place, rawDir: built.rawDir, reportsDir: tempDir(), log: silentLogger });
+
+  it("the demo, with no practice located, puts the place's own open practices (not north east London's) at LSOA centroids drawn by population", async () => {
+    const practices = (demoSet = await demoPractices(db, built.rawDir, 42, silentLogger));
+    expect(practices.length).toBeGreaterThan(20);
+    const [r] = await db.all<{ at_centroid: number; in_pcn: number }>(`
+      SELECT count(*) FILTER (WHERE EXISTS (SELECT 1 FROM lsoa l WHERE l.centroid_lat = p.lat AND l.centroid_lon = p.lon))::INTEGER AS at_centroid,
+             count(p.pcn)::INTEGER AS in_pcn
+      FROM (SELECT unnest($codes::VARCHAR[]) AS code, unnest($pcns::VARCHAR[]) AS pcn, unnest($lats::DOUBLE[]) AS lat, unnest($lons::DOUBLE[]) AS lon) p`, {
+      codes: practices.map((p) => p.code), pcns: practices.map((p) => p.pcn), lats: practices.map((p) => p.lat), lons: practices.map((p) => p.lon),
+    });
+    expect(r.at_centroid).toBe(practices.length);
+    expect(r.in_pcn).toBeGreaterThan(practices.length * 0.9);
+    expect(await demoPractices(db, built.rawDir, 42, silentLogger)).toEqual(practices); // seeded
+  });
 
   it("without a postcode directory, no Plymouth practice has a point and each says so (location_method none)", async () => {
     await runReferralStage(db, [], ctx(), { postcodes: "" });
@@ -26,6 +42,9 @@ describe("Plymouth practices and PCN footprints", () => {
     expect(rows.length).toBe(1);
     expect(rows[0]).toMatchObject({ method: "none", located: 0 });
     expect(rows[0].n).toBeGreaterThan(100);
+    // The demo's practices were the place's own open ones (its sub-ICB's, in the practice table now built), with their PCNs.
+    const own = await db.all<{ code: string; pcn: string | null }>(`SELECT code, pcn_code AS pcn FROM practice WHERE in_place AND status = 'A' AND prescribing_setting = 4 ORDER BY code`);
+    expect(demoSet.map((p) => ({ code: p.code, pcn: p.pcn }))).toEqual(own);
   });
 
   it("with one, practices are placed at their postcode's LSOA population-weighted centroid; postcodes it lacks or outside the place stay without a point", async () => {
@@ -57,6 +76,8 @@ describe("Plymouth practices and PCN footprints", () => {
     expect(s.nel).toBe(0);
     const [c] = await db.all<{ comment: string }>(`SELECT comment FROM duckdb_columns() WHERE table_name = 'practice' AND column_name = 'location_method'`);
     expect(c.comment).toMatch(/nel_file .*postcode_directory .*none/);
+    // The demo now uses the located practices.
+    expect((await demoPractices(db, built.rawDir, 42, silentLogger)).length).toBe((await db.all(`SELECT 1 FROM practice WHERE in_place AND lat IS NOT NULL AND status = 'A' AND prescribing_setting = 4`)).length);
   });
 
   it("the need stage draws each PCN's footprint (its LSOAs merged) into the boundary table", async () => {
