@@ -7,7 +7,7 @@
 //   N = 30,000 a year scaled by the place's population (north east London: ~2 million residents), +8% in the second year;
 //   counts are Poisson(λᵢₘ). Age bands follow the LSOA's Census 2021 age shares weighted by how often each band
 //   is referred; needs follow the age band and income deprivation; the practice is one of the nearest four to the
-//   LSOA's population-weighted centroid (NHS practice list with locations); the outcome is "no suitable activity"
+//   LSOA's population-weighted centroid (located NHS practices; elsewhere the place's own at seeded LSOA centroids, demo-practices.ts); the outcome is "no suitable activity"
 //   more often where little provision reaches (services reaching the LSOA, overall and for the referral's first need,
 //   from the service_reach and provision tables when services are loaded; else the IoD geographical barriers
 //   sub-domain as a proxy) and for needs that are hard to meet (housing, legal advice).
