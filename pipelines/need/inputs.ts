@@ -1,5 +1,7 @@
 // The need index's inputs per LSOA, set-based in DuckDB: deprivation, age, provision, and referral figures taken only from what the publish gate lets out.
+import { buildPcnBoundaries } from "../build/stages/boundaries.ts";
 import type { Db } from "../db/connection.ts";
+import { silentLogger, type Logger } from "../log.ts";
 import { hasTable } from "../publish/database.ts";
 import { publishReferrals, type PublishedReferralRow } from "../publish/referrals.ts";
 import { THEMES } from "../../src/lib/need-themes.ts";
@@ -39,7 +41,7 @@ export async function writePublishedReferrals(db: Db): Promise<{ layer: string |
 }
 
 /** LSOA → PCN: PCNs have no boundaries, so each LSOA goes to the PCN of the nearest GP practice in the place with a known location. */
-async function writeLsoaPcn(db: Db): Promise<void> {
+async function writeLsoaPcn(db: Db, log: Logger): Promise<void> {
   await db.run(`DROP TABLE IF EXISTS need_lsoa_pcn`);
   const practices = (await hasTable(db, "practice")) && (await db.all<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM practice WHERE in_place AND lat IS NOT NULL AND pcn_code IS NOT NULL`))[0].n > 0;
   if (!practices) {
@@ -54,6 +56,7 @@ async function writeLsoaPcn(db: Db): Promise<void> {
       GROUP BY l.lsoa21cd ORDER BY l.lsoa21cd`);
   }
   await db.run(`COMMENT ON TABLE need_lsoa_pcn IS 'Each LSOA''s primary care network for the PCN layer: the PCN of the nearest GP practice in the place (PCNs have no boundaries)'`);
+  await buildPcnBoundaries(db, log);
 }
 
 /**
@@ -61,8 +64,8 @@ async function writeLsoaPcn(db: Db): Promise<void> {
  * built from. Deprivation and age come from iod2025, iod2025_indicators and lsoa; provision from grant_lsoa and
  * provision when those inputs exist; referral rates from need_referral_published only.
  */
-export async function writeNeedInput(db: Db): Promise<void> {
-  await writeLsoaPcn(db);
+export async function writeNeedInput(db: Db, log: Logger = silentLogger): Promise<void> {
+  await writeLsoaPcn(db, log);
   const grants = await hasTable(db, "grant_lsoa");
   const provision = await hasTable(db, "provision");
   await db.run(`DROP TABLE IF EXISTS need_input`);

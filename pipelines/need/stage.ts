@@ -121,7 +121,7 @@ async function writeNeedArea(db: Db): Promise<void> {
 export async function buildNeed(db: Db, place: Place, log?: Logger, runs = NEED_RUNS): Promise<void> {
   for (const t of ["need_area", "need_result", "need_component", "need_meta"]) await db.run(`DROP TABLE IF EXISTS ${t}`);
   const ref = await writePublishedReferrals(db);
-  await writeNeedInput(db);
+  await writeNeedInput(db, log);
   const [{ national }] = await db.all<{ national: number }>(`SELECT coalesce((SELECT value::INTEGER FROM meta WHERE key = 'iod2025_lsoas'), 33755) AS national`);
   const layers = await layerGroups(db);
   const results: AreaResult[] = [];

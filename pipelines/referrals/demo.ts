@@ -7,12 +7,12 @@
 //   N = 30,000 a year scaled by the place's population (north east London: ~2 million residents), +8% in the second year;
 //   counts are Poisson(λᵢₘ). Age bands follow the LSOA's Census 2021 age shares weighted by how often each band
 //   is referred; needs follow the age band and income deprivation; the practice is one of the nearest four to the
-//   LSOA's population-weighted centroid (NHS practice list with locations); the outcome is "no suitable activity"
+//   LSOA's population-weighted centroid (located NHS practices; elsewhere the place's own at seeded LSOA centroids, demo-practices.ts); the outcome is "no suitable activity"
 //   more often where little provision reaches (services reaching the LSOA, overall and for the referral's first need,
 //   from the service_reach and provision tables when services are loaded; else the IoD geographical barriers
 //   sub-domain as a proxy) and for needs that are hard to meet (housing, legal advice).
 import { csvCell } from "../../src/lib/csv.ts";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { FeatureCollection } from "geojson";
 import { buildSpatialIndex } from "../../geo/spatial-index.ts";
@@ -20,9 +20,8 @@ import { mulberry32, normalGenerator } from "../../src/lib/random.ts";
 import { NEED_CATEGORIES, needLabel } from "../../src/lib/needs.ts";
 import type { Db } from "../db/connection.ts";
 import { ident, literal } from "../db/sql.ts";
-import { MissingSourceError } from "../errors.ts";
 import { SYNTHETIC_LABEL, type DemoContext } from "../demo/generators.ts";
-import { sourceById, type CsvSource } from "../sources.ts";
+import { demoPractices, fetchedFile } from "./demo-practices.ts";
 
 /** The demo covers two NHS financial years, fixed so that the demo is the same whenever it is run. */
 export const DEMO_YEARS = [
@@ -99,13 +98,6 @@ interface LsoaRow {
   scarcity: number;
 }
 
-interface Practice {
-  code: string;
-  pcn: string | null;
-  lat: number;
-  lon: number;
-}
-
 /** Percentile rank (0 to 1, ties averaged) of each value. */
 function percentileRanks(values: number[]): number[] {
   const order = values.map((v, i) => [v, i] as const).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
@@ -177,50 +169,10 @@ async function olderCodes(db: Db, rawDir: string): Promise<Map<string, string>> 
   return new Map(rows.map((r) => [r.code21, r.code11]));
 }
 
-/**
- * A fetched public file the demo reads: under the raw folder, else where provenance says it was copied from when
- * that is a local file (a mirror). DemoContext carries no raw folder yet, so `chest demo` run by a test harness
- * with its own raw folder still finds the files. Null when neither exists.
- */
-async function fetchedFile(db: Db, rawDir: string, id: string): Promise<string | null> {
-  const path = join(rawDir, sourceById(id).file);
-  if (existsSync(path)) return path;
-  const rows = await db.all<{ from: string }>(
-    `SELECT fetched_from AS "from" FROM provenance WHERE source = $id AND origin = 'mirror'`,
-    { id },
-  ).catch(() => []);
-  return rows.length && existsSync(rows[0].from) ? rows[0].from : null;
-}
-
-/**
- * Open GP practices with a location and their PCN: from the fetched practice locations file (north east London
- * practices with postcode centroids), else from the practice table a referrals build made.
- */
-async function demoPractices(db: Db, rawDir: string): Promise<Practice[]> {
-  const path = await fetchedFile(db, rawDir, "nhs-practice-coords");
-  let practices: Practice[] = [];
-  if (path) {
-    const c = (sourceById("nhs-practice-coords") as CsvSource).layouts[0].columns;
-    practices = await db.all<Practice>(`
-      SELECT DISTINCT ON (code) upper(${ident(c.practice_code)}) AS code, upper(${ident(c.pcn_code)}) AS pcn,
-             try_cast(${ident(c.lat)} AS DOUBLE) AS lat, try_cast(${ident(c.lon)} AS DOUBLE) AS lon
-      FROM read_csv(${literal(path)}, header = true, all_varchar = true)
-      WHERE try_cast(${ident(c.lat)} AS DOUBLE) IS NOT NULL AND coalesce(${ident(c.status)}, 'A') = 'A'
-      ORDER BY code`);
-  } else if ((await db.all(`SELECT 1 FROM information_schema.tables WHERE table_name = 'practice'`)).length) {
-    practices = await db.all<Practice>(`
-      SELECT code, pcn_code AS pcn, lat, lon FROM practice
-      WHERE in_place AND lat IS NOT NULL AND status = 'A' AND prescribing_setting = 4 ORDER BY code`);
-  }
-  if (practices.length === 0)
-    throw new MissingSourceError(`the demo referrals need GP practice locations: ${join(rawDir, sourceById("nhs-practice-coords").file)} is missing (run \`chest fetch\`) and the database has no practice table`);
-  return practices;
-}
-
 export async function generateDemoReferrals(ctx: DemoContext): Promise<string[]> {
   const { db, log } = ctx;
   const rawDir = resolve(ctx.rawDir ?? process.env.CHEST_RAW ?? "data/raw");
-  const practices = await demoPractices(db, rawDir);
+  const practices = await demoPractices(db, rawDir, ctx.seed, log);
 
   const rows = await db.all<{
     lsoa21cd: string;

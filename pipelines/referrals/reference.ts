@@ -25,8 +25,10 @@ export function rawFile(rawDir: string, id: string): string {
  * `practice` (every GP practice in England from ODS epraccur, with its PCN from ePCN and a location where one is
  * known) and `pcn`. Built from the fetched NHS files; when they are missing and no referral file needs them,
  * the tables are created empty with a warning (an older data/raw from before these sources were declared).
+ * Practices of the place that the north east London locations file does not cover are placed, when a postcode
+ * directory was loaded (rf_postcode), at the population-weighted centroid of their postcode's LSOA.
  */
-export async function buildPracticeTables(db: Db, rawDir: string, required: boolean, log: Logger): Promise<void> {
+export async function buildPracticeTables(db: Db, rawDir: string, required: boolean, log: Logger, postcodes = false): Promise<void> {
   await db.run(`DROP TABLE IF EXISTS practice`);
   await db.run(`DROP TABLE IF EXISTS pcn`);
   const missing = nhsSources.filter((id) => !existsSync(rawFile(rawDir, id)));
@@ -36,7 +38,8 @@ export async function buildPracticeTables(db: Db, rawDir: string, required: bool
     log.warn(`referrals: ${message}; the practice and pcn tables are empty`);
     await db.run(`CREATE TABLE pcn (code VARCHAR PRIMARY KEY, name VARCHAR, sub_icb_code VARCHAR, close_date DATE)`);
     await db.run(`CREATE TABLE practice (code VARCHAR PRIMARY KEY, name VARCHAR, postcode VARCHAR, status VARCHAR, sub_icb_code VARCHAR,
-      prescribing_setting INTEGER, pcn_code VARCHAR, pcn_name VARCHAR, lat DOUBLE, lon DOUBLE, in_place BOOLEAN)`);
+      prescribing_setting INTEGER, pcn_code VARCHAR, pcn_name VARCHAR, lat DOUBLE, lon DOUBLE, in_place BOOLEAN, location_method VARCHAR)`);
+    await commentPractice(db);
     return;
   }
   for (const id of nhsSources) await loadRawCsv(db, sourceById(id) as CsvSource, rawDir, log);
@@ -63,7 +66,8 @@ export async function buildPracticeTables(db: Db, rawDir: string, required: bool
            coalesce(m.pcn_code, c.pcn_code) AS pcn_code,
            coalesce(p.name, m.pcn_name, c.pcn_name) AS pcn_name,
            c.lat, c.lon,
-           e.commissioner IN (SELECT sicbl_ods FROM place_sub_icbs) AS in_place
+           e.commissioner IN (SELECT sicbl_ods FROM place_sub_icbs) AS in_place,
+           CASE WHEN c.lat IS NOT NULL THEN 'nel_file' ELSE 'none' END AS location_method
     FROM ${epraccur} e
     LEFT JOIN membership m ON m.practice_code = upper(e.code) AND m.rn = 1
     LEFT JOIN located c ON c.practice_code = upper(e.code)
@@ -71,11 +75,33 @@ export async function buildPracticeTables(db: Db, rawDir: string, required: bool
     WHERE e.code IS NOT NULL
     ORDER BY e.code`);
   for (const id of nhsSources) await db.run(`DROP TABLE ${ident(rawTable(id))}`);
-  const [s] = await db.all<{ practices: number; in_place: number; pcns: number; located: number }>(`
+  if (postcodes) await placeByPostcode(db);
+  await commentPractice(db);
+  const [s] = await db.all<{ practices: number; in_place: number; pcns: number; located: number; by_postcode: number }>(`
     SELECT count(*)::INTEGER AS practices, count(*) FILTER (WHERE in_place)::INTEGER AS in_place,
-           count(DISTINCT pcn_code) FILTER (WHERE in_place)::INTEGER AS pcns, count(lat) FILTER (WHERE in_place)::INTEGER AS located
+           count(DISTINCT pcn_code) FILTER (WHERE in_place)::INTEGER AS pcns, count(lat) FILTER (WHERE in_place)::INTEGER AS located,
+           count(*) FILTER (WHERE in_place AND location_method = 'postcode_directory')::INTEGER AS by_postcode
     FROM practice`);
-  log.progress(`practices: ${s.practices.toLocaleString("en-GB")} in England, ${s.in_place} in the place (${s.pcns} PCNs, ${s.located} with a location)`);
+  log.progress(
+    `practices: ${s.practices.toLocaleString("en-GB")} in England, ${s.in_place} in the place (${s.pcns} PCNs, ${s.located} with a location` +
+      `${s.by_postcode ? `, ${s.by_postcode} of them placed by postcode` : ""})`,
+  );
+  if (s.in_place > s.located)
+    log.warn(
+      `practices: ${s.in_place - s.located} of the place's ${s.in_place} have no location${postcodes ? " (postcode not in the directory, or its LSOA outside the place)" : "; give a postcode directory (--postcodes) to place them by postcode"}; they are listed without a point`,
+    );
+}
+
+/** Practices without a point from the locations file, whose postcode the directory puts in an LSOA of the place: that LSOA's population-weighted centroid. */
+async function placeByPostcode(db: Db): Promise<void> {
+  await db.run(`
+    UPDATE practice SET lat = l.centroid_lat, lon = l.centroid_lon, location_method = 'postcode_directory'
+    FROM rf_postcode pc JOIN lsoa l ON l.lsoa21cd = pc.lsoa21cd
+    WHERE practice.lat IS NULL AND pc.pc = upper(replace(practice.postcode, ' ', ''))`);
+}
+
+async function commentPractice(db: Db): Promise<void> {
+  await db.run(`COMMENT ON COLUMN practice.location_method IS 'How the practice''s lat/lon was found: nel_file (the north east London practice locations file), postcode_directory (its postcode''s LSOA in the given postcode directory, at that LSOA''s population-weighted centroid) or none (no point: shown without one)'`);
 }
 
 /** Every LSOA 2021 in England and Wales with its local authority, and the 2011 → 2021 best-fit lookup (temp tables rf_lsoa21, rf_lsoa11). */

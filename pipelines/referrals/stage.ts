@@ -56,13 +56,13 @@ async function runReferrals(db: Db, files: readonly (string | InputFile)[], ctx:
   for (const t of ["referral", "referral_aggregate", "referral_reject", "referral_file", "referral_measures"]) await db.run(`DROP TABLE IF EXISTS ${t}`);
   for (const sql of tableDefinitions) await db.run(sql);
   await writeNeedCategories(db);
-  await buildPracticeTables(db, rawDir, files.length > 0, log);
+  const hasPostcodes = await loadPostcodeDirectory(db, options.postcodes ?? ctx.postcodes ?? process.env.CHEST_POSTCODES ?? undefined);
+  await buildPracticeTables(db, rawDir, files.length > 0, log, hasPostcodes);
 
   const stats: FileStats[] = [];
   if (files.length > 0) {
     await loadLsoaLookups(db, rawDir);
     const needs = await loadVocabulary(db, place);
-    const hasPostcodes = await loadPostcodeDirectory(db, options.postcodes ?? ctx.postcodes ?? process.env.CHEST_POSTCODES ?? undefined);
     let index: SpatialIndex | undefined;
     const lazyIndex = () => (index ??= lsoaIndex(rawDir));
     // Files in ingest order: a referral id in a later file corrects the earlier one.
@@ -87,8 +87,9 @@ async function runReferrals(db: Db, files: readonly (string | InputFile)[], ctx:
     await removeDuplicates(db);
     await takeCorrections(db);
     await removeOverlaps(db);
-    for (const t of ["rf_lsoa21", "rf_lsoa11", "rf_postcode", "rf_need_synonym", "rf_vocab"]) await db.run(`DROP TABLE IF EXISTS ${t}`);
+    for (const t of ["rf_lsoa21", "rf_lsoa11", "rf_need_synonym", "rf_vocab"]) await db.run(`DROP TABLE IF EXISTS ${t}`);
   }
+  await db.run(`DROP TABLE IF EXISTS rf_postcode`);
   // Per-file figures after duplicates and overlaps were taken out.
   for (const s of stats) {
     const [n] = await db.all<{ accepted: number; rejected: number }>(

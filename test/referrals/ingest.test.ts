@@ -279,7 +279,7 @@ describe("schemas", () => {
     ]);
     expect(await cols("practice")).toEqual([
       "code VARCHAR", "name VARCHAR", "postcode VARCHAR", "status VARCHAR", "sub_icb_code VARCHAR", "prescribing_setting INTEGER",
-      "pcn_code VARCHAR", "pcn_name VARCHAR", "lat DOUBLE", "lon DOUBLE", "in_place BOOLEAN",
+      "pcn_code VARCHAR", "pcn_name VARCHAR", "lat DOUBLE", "lon DOUBLE", "in_place BOOLEAN", "location_method VARCHAR",
     ]);
     db.close();
   });

@@ -79,6 +79,14 @@ describe("Gaps page", () => {
       await expect.poll(() => shapes.count()).toBe(8);
       await expect.poll(() => page.locator("#gaps-table tbody tr").count()).toBe(8);
       await page.screenshot({ path: join(shots, "gaps-borough.png"), fullPage: true });
+
+      // PCN footprints (the LSOAs nearest each PCN's practices, merged): one shape per PCN in the table.
+      await page.getByLabel("Areas", { exact: true }).selectOption({ label: "Primary care network" });
+      await expect.poll(() => page.locator("#gaps-summary").textContent()).toMatch(/areas \(Primary care network\)/);
+      const pcns = await page.locator("#gaps-table tbody tr").count();
+      expect(pcns).toBeGreaterThan(20);
+      await expect.poll(() => shapes.count()).toBe(pcns);
+      await page.screenshot({ path: join(shots, "gaps-pcn.png"), fullPage: false });
       expect(session.consoleErrors).toEqual([]);
     } finally {
       await session.close();

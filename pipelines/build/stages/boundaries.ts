@@ -39,23 +39,45 @@ export async function mergeLayer(db: Db, lsoas: FeatureCollection<Area>, layer: 
   const rows = await db.all<{ lsoa: string; code: string; name: string }>(
     `SELECT lsoa21cd AS lsoa, ${ident(layer.code)} AS code, ${ident(layer.name)} AS name FROM lsoa ORDER BY lsoa21cd`,
   );
+  await mergeRows(db, lsoas, layer.layer, rows, log);
+}
+
+/** Merge the LSOA shapes by the area each row gives its LSOA and store the layer. */
+async function mergeRows(db: Db, lsoas: FeatureCollection<Area>, layer: string, rows: { lsoa: string; code: string; name: string }[], log: Logger): Promise<void> {
   const assign = new Map(rows.map((r) => [r.lsoa, r.code]));
   const names = new Map(rows.map((r) => [r.code, r.name]));
   const started = performance.now();
   const { collection, missingLsoas } = mergeLsoas(lsoas, assign, names);
   if (missingLsoas.length)
-    throw new IntegrityError(`${layer.layer} boundaries: ${missingLsoas.length} LSOA(s) have no shape to merge (e.g. ${missingLsoas.slice(0, 3).join(", ")})`);
+    throw new IntegrityError(`${layer} boundaries: ${missingLsoas.length} LSOA(s) have no shape to merge (e.g. ${missingLsoas.slice(0, 3).join(", ")})`);
   const json = JSON.stringify({
     type: "FeatureCollection",
     features: collection.features.map((f) => ({ type: "Feature", properties: { code: f.properties.code, name: f.properties.name }, geometry: f.geometry })),
   });
-  await insert(db, layer.layer, collection.features.length, json, log, `merged from LSOAs in ${(performance.now() - started).toFixed(0)} ms`);
+  await insert(db, layer, collection.features.length, json, log, `merged from LSOAs in ${(performance.now() - started).toFixed(0)} ms`);
+}
+
+/**
+ * The PCN footprint layer: the LSOAs each PCN's practices serve (need_lsoa_pcn, the PCN of the nearest located
+ * practice), merged from the stored LSOA shapes. Rewritten whenever need_lsoa_pcn is; empty when no practice of
+ * the place has a location. Does nothing in a database without boundaries.
+ */
+export async function buildPcnBoundaries(db: Db, log: Logger): Promise<void> {
+  const stored = await db.all<{ geojson: string }>(
+    `SELECT geojson FROM boundary WHERE layer = 'lsoa' AND EXISTS (SELECT 1 FROM information_schema.tables WHERE table_name = 'need_lsoa_pcn')`,
+  ).catch(() => []);
+  if (!stored.length) return;
+  await db.run(`DELETE FROM boundary WHERE layer = 'pcn'`);
+  const rows = await db.all<{ lsoa: string; code: string; name: string }>(
+    `SELECT lsoa21cd AS lsoa, pcn_code AS code, pcn_name AS name FROM need_lsoa_pcn WHERE pcn_code IS NOT NULL ORDER BY lsoa21cd`,
+  );
+  await mergeRows(db, JSON.parse(stored[0].geojson) as FeatureCollection<Area>, "pcn", rows, log);
 }
 
 export async function buildBoundaries(db: Db, rawDir: string, log: Logger): Promise<void> {
   const [{ lsoas }] = await db.all<{ lsoas: number }>(`SELECT count(*)::INTEGER AS lsoas FROM lsoa`);
   await db.run(`CREATE TABLE boundary (layer VARCHAR PRIMARY KEY, features INTEGER, bytes INTEGER, geojson VARCHAR)`);
-  await db.run(`COMMENT ON TABLE boundary IS 'Boundaries for the maps, one GeoJSON FeatureCollection (properties code, name) per layer: lsoa and ward from the official files; msoa, lad and partnership merged from the lsoa shapes along shared edges.'`);
+  await db.run(`COMMENT ON TABLE boundary IS 'Boundaries for the maps, one GeoJSON FeatureCollection (properties code, name) per layer: lsoa and ward from the official files; msoa, lad and partnership merged from the lsoa shapes along shared edges; pcn (each PCN''s footprint: the LSOAs nearest its practices, need_lsoa_pcn) merged likewise by the need stage.'`);
   let prepared: FeatureCollection<Area> | null = null;
   for (const { layer, source, budgetPerLsoa } of officialLayers) {
     const s = sourceById(source) as GeoSource;
