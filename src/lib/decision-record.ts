@@ -1,4 +1,5 @@
 // The workshop's decision record: the agreed scenario with its data vintages, every partner's weights, the allocation, the equity preview and the rationale, as JSON and CSV (pure, browser-safe; `chest ingest decisions` reads the JSON back).
+import { csvCell } from "./csv.js";
 
 export const RECORD_KIND = "chest-atlas/decision-record";
 export const RECORD_VERSION = 1;
@@ -64,11 +65,10 @@ export interface DecisionRecord {
   rationale: string;
 }
 
-/** A CSV field, quoted when it holds a comma, quote or line break (RFC 4180). */
+/** A CSV field through the project's one formula-safe writer (csv.ts); numbers rounded to 6 decimals, non-finite → empty. */
 export function csvField(value: unknown): string {
-  if (value === null || value === undefined) return "";
-  const text = typeof value === "number" ? (Number.isFinite(value) ? String(Math.round(value * 1e6) / 1e6) : "") : String(value);
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  if (typeof value === "number") return Number.isFinite(value) ? csvCell(Math.round(value * 1e6) / 1e6) : "";
+  return csvCell(value);
 }
 
 /** The allocation table as CSV (plain numbers, one row per area), preceded by commented lines naming the decision. */

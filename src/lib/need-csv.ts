@@ -1,10 +1,10 @@
 // CSV text of exactly what a page's table shows (plain numbers in the file, UK formats stay on the page), and the 3×3 need × provision classes of the Gaps map (browser-safe).
+import { csvCell } from "./csv.js";
 
-/** One CSV field (RFC 4180): quoted when it holds a comma, quote or line break; null → empty. */
+/** One CSV field through the project's one formula-safe writer (csv.ts); null and non-finite numbers → empty. */
 export function csvField(value: unknown): string {
-  if (value === null || value === undefined || (typeof value === "number" && !Number.isFinite(value))) return "";
-  const text = String(value);
-  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+  if (typeof value === "number" && !Number.isFinite(value)) return "";
+  return csvCell(value);
 }
 
 /** CSV of rows under the given columns (header = label), CRLF line ends as RFC 4180 asks. */
