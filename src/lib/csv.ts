@@ -3,6 +3,9 @@
 /** A cell a spreadsheet would run as a formula starts with one of these (OWASP: = + - @ tab carriage return). */
 const FORMULA_START = /^[=+\-@\t\r]/;
 
+/** A plain negative number such as "-0.02713": a spreadsheet reads it as a number, never runs it, so it stays as written. */
+const PLAIN_NUMBER = /^-(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
 /**
  * One CSV field. Text that a spreadsheet would treat as a formula gets a leading apostrophe (OWASP CSV
  * injection guidance); pass `numeric` for a column the program wrote as a plain number (e.g. "-5"), which
@@ -18,7 +21,7 @@ export function csvCell(value: unknown, numeric = false): string {
   } else if (value instanceof Date) text = value.toISOString();
   else if (typeof value === "object") text = JSON.stringify(value);
   else text = String(value);
-  const safe = !numeric && FORMULA_START.test(text) ? `'${text}` : text;
+  const safe = !numeric && FORMULA_START.test(text) && !PLAIN_NUMBER.test(text) ? `'${text}` : text;
   return /[",;\r\n]|^\s|\s$/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
 }
 

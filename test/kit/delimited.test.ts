@@ -73,6 +73,9 @@ describe("formula-safe CSV (OWASP CSV injection guidance)", () => {
   it("leaves numbers the program wrote alone, and quotes delimiters and quotes", () => {
     expect(csvCell(-5)).toBe("-5");
     expect(csvCell("-5", true)).toBe("-5");
+    // A plain number written as text (the demo writes coordinates so) is read as a number by a spreadsheet, never run.
+    expect(csvCell("-0.02713")).toBe("-0.02713");
+    expect(csvCell("-1e5")).toBe("-1e5");
     expect(csvCell("a,b")).toBe('"a,b"');
     expect(csvCell("a;b")).toBe('"a;b"');
     expect(csvText(["x"], [["=1"]], { bom: true })).toBe("\ufeffx\r\n'=1\r\n");
