@@ -7,7 +7,7 @@ import siteConfig from "../../observablehq.config.ts";
 import { updateDatabase } from "../../pipelines/build/update.ts";
 import { openDb } from "../../pipelines/db/connection.ts";
 import { silentLogger } from "../../pipelines/log.ts";
-import { boundaries } from "../../pipelines/publish/deprivation.ts";
+import { boundaries, overview } from "../../pipelines/publish/deprivation.ts";
 import { provisionByLsoa, provisionServices, provisionSummary } from "../../pipelines/publish/services.ts";
 import { buildSite } from "../../pipelines/site/build.ts";
 import { generateDemoServices } from "../../pipelines/services/demo.ts";
@@ -35,6 +35,8 @@ async function publishInto(dataDir: string, path: string) {
     writeFileSync(join(dataDir, "provision-summary.json"), await provisionSummary(db));
     writeFileSync(join(dataDir, "boundaries-lsoa.json"), await boundaries(db, "lsoa"));
     writeFileSync(join(dataDir, "boundaries-lad.json"), await boundaries(db, "lad"));
+    // The page names local authorities with the place's word (overview.json's term).
+    writeFileSync(join(dataDir, "overview.json"), await overview(db));
   } finally {
     db.close();
   }
