@@ -61,6 +61,8 @@ export async function repointSite(fromDist: string, toDir: string, dbPath: strin
     while (next < jobs.length) {
       const { file, loader } = jobs[next++];
       writeFileSync(join(dataDir, file), await runLoader(loader, dbPath, networkLog));
+      // The precompressed copies beside it hold the old place's bytes: drop them so the server sends the new file.
+      for (const ext of [".br", ".gz"]) rmSync(join(dataDir, file + ext), { force: true });
       rewritten.push(file);
     }
   };
