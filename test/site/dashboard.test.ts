@@ -70,10 +70,12 @@ describe("need map", () => {
       await expect.poll(shapes).toBe(173);
 
       await page.getByLabel("Neighbourhood (LSOA, about 1,500 residents)").check();
+      // Redrawing 1,087 shapes can take seconds on a loaded machine: wait for it before changing the measure.
+      await expect.poll(shapes, { timeout: 30_000 }).toBe(1087);
       await page.getByLabel("Measure", { exact: true }).selectOption({ label: "Income" });
-      await expect.poll(() => page.locator("#map-summary").textContent()).toMatch(/^Income, IoD2025/);
+      await expect.poll(() => page.locator("#map-summary").textContent(), { timeout: 30_000 }).toMatch(/^Income, IoD2025/);
       await page.getByLabel("Change 2019 to 2025").check();
-      await expect.poll(() => page.locator("#map-summary").textContent()).toMatch(/between IoD2019 and IoD2025/);
+      await expect.poll(() => page.locator("#map-summary").textContent(), { timeout: 30_000 }).toMatch(/between IoD2019 and IoD2025/);
       await page.screenshot({ path: join(shots, "need-map-income-change.png"), fullPage: false });
       expect(session.consoleErrors).toEqual([]);
     } finally {
