@@ -14,6 +14,10 @@ export const limits = {
   xlsxMembers: 2000,
   /** Cells a sheet spans (rows × columns up to its last cell: the reader makes every one). */
   xlsxCells: 5_000_000,
+  /** Everything in any other zip a kind takes whole (a services data package), uncompressed. */
+  zipUncompressed: 512 * 1024 * 1024,
+  /** Members of such a zip. */
+  zipMembers: 10_000,
   /** Nesting of arrays and objects in JSON. */
   jsonDepth: 64,
 };
@@ -70,24 +74,43 @@ function columnNumber(letters: string): number {
   return n;
 }
 
+/** One member of a zip, unpacked within the bound. */
+export interface UnpackedMember {
+  name: string;
+  bytes: Buffer;
+}
+
+/** What a zip is called in messages and the bounds it must keep. */
+interface ZipBounds {
+  /** In "not a readable …": ".xlsx workbook", "zip", … */
+  what: string;
+  /** In "the … unpacks to": "workbook", "zip", … */
+  short: string;
+  maxBytes: number;
+  maxMembers: number;
+  /** What the file is unlikely to be that large for, e.g. "a grant ledger". */
+  larger: string;
+}
+
 /**
- * Check an XLSX from its zip before a workbook reader sees it: number of members, the real uncompressed size (each
- * member inflated with a hard output limit, so a zip bomb stops at the bound), and each sheet's span (its dimension
- * and its last cell) in cells. Throws InputError with the figure and the limit.
+ * Unpack a zip's members in directory order within a budget of uncompressed bytes shared by all of them: the member
+ * count is checked first, each member is inflated with a hard output limit (a zip bomb stops at the bound, whatever
+ * the directory declares), and the members after a refusal are never touched. Throws InputError with the figure.
  */
-export function checkXlsx(zip: Buffer, label: string): void {
+export function* unpackZip(zip: Buffer, label: string, bounds: ZipBounds): Generator<UnpackedMember> {
+  const { what, short, maxBytes, maxMembers } = bounds;
   const count = zipMemberCount(zip);
-  if (count === 0) throw new InputError(label, "not a readable .xlsx workbook (no zip directory)");
-  if (count > limits.xlsxMembers) throw new InputError(label, `the workbook has ${count} parts, more than ${limits.xlsxMembers}: refused`);
-  let budget = limits.xlsxUncompressed;
+  if (count === 0) throw new InputError(label, `not a readable ${what} (no zip directory)`);
+  if (count > maxMembers) throw new InputError(label, `the ${short} has ${count} parts, more than ${maxMembers}: refused`);
+  let budget = maxBytes;
   let members;
   try {
     members = [...zipMembers(zip)];
   } catch {
-    throw new InputError(label, "not a readable .xlsx workbook (damaged zip directory)");
+    throw new InputError(label, `not a readable ${what} (damaged zip directory)`);
   }
   for (const { name, method, declaredSize, data } of members) {
-    if (declaredSize > budget) throw new InputError(label, `the workbook unpacks to more than ${mb(limits.xlsxUncompressed)} (part ${name} alone says ${mb(declaredSize)}): refused before reading`);
+    if (declaredSize > budget) throw new InputError(label, `the ${short} unpacks to more than ${mb(maxBytes)} (part ${name} alone says ${mb(declaredSize)}): refused before reading`);
     let bytes: Buffer;
     if (method === 0) bytes = data;
     else if (method === 8) {
@@ -95,13 +118,37 @@ export function checkXlsx(zip: Buffer, label: string): void {
         bytes = inflateRawSync(data, { maxOutputLength: Math.max(1, budget) });
       } catch (e) {
         if ((e as { code?: string }).code === "ERR_BUFFER_TOO_LARGE" || e instanceof RangeError)
-          throw new InputError(label, `the workbook unpacks to more than ${mb(limits.xlsxUncompressed)} (a zip bomb, or far larger than a grant ledger): refused before reading`);
-        throw new InputError(label, `not a readable .xlsx workbook (part ${name} is damaged)`);
+          throw new InputError(label, `the ${short} unpacks to more than ${mb(maxBytes)} (a zip bomb, or far larger than ${bounds.larger}): refused before reading`);
+        throw new InputError(label, `not a readable ${what} (part ${name} is damaged)`);
       }
-    } else throw new InputError(label, `not a readable .xlsx workbook (part ${name} uses compression method ${method})`);
+    } else throw new InputError(label, `not a readable ${what} (part ${name} uses compression method ${method})`);
+    if (bytes.length > budget) throw new InputError(label, `the ${short} unpacks to more than ${mb(maxBytes)}: refused before reading`);
     budget -= bytes.length;
+    yield { name, bytes };
+  }
+}
+
+/**
+ * Check an XLSX from its zip before a workbook reader sees it: number of members, the real uncompressed size (each
+ * member inflated with a hard output limit, so a zip bomb stops at the bound), and each sheet's span (its dimension
+ * and its last cell) in cells. Throws InputError with the figure and the limit.
+ */
+export function checkXlsx(zip: Buffer, label: string): void {
+  const bounds = { what: ".xlsx workbook", short: "workbook", maxBytes: limits.xlsxUncompressed, maxMembers: limits.xlsxMembers, larger: "a grant ledger" };
+  for (const { name, bytes } of unpackZip(zip, label, bounds)) {
     if (/^xl\/worksheets\/[^/]+\.xml$/i.test(name)) checkSheetSpan(bytes.toString("utf8"), name, label);
   }
+}
+
+/**
+ * Every member of an ordinary zip (a services data package), unpacked within limits.zipUncompressed and
+ * limits.zipMembers: name → bytes. Throws InputError naming the file and the bound.
+ */
+export function readZipBounded(zip: Buffer, label: string): Map<string, Buffer> {
+  const out = new Map<string, Buffer>();
+  const bounds = { what: "zip", short: "zip", maxBytes: limits.zipUncompressed, maxMembers: limits.zipMembers, larger: "a service directory" };
+  for (const { name, bytes } of unpackZip(zip, label, bounds)) out.set(name, bytes);
+  return out;
 }
 
 function checkSheetSpan(xml: string, part: string, label: string): void {

@@ -1,8 +1,11 @@
-// Aggregate referral files (period, area code, need, referrals, unmet): rows checked with zod, areas and overlaps checked in DuckDB.
+// Aggregate referral files (period, area code, need, referrals, unmet): read whole by the kit's delimited reader (any encoding or delimiter), rows checked with zod, areas and overlaps checked in DuckDB.
 import type { Db } from "../db/connection.ts";
+import { readBounded } from "../kit/bounds.ts";
+import { readDelimited } from "../kit/delimited.ts";
+import { appendRows, createTable, type TableDecl } from "../kit/table.ts";
 import { ALL_NEEDS, normaliseNeedLabel } from "../../src/lib/needs.ts";
 import type { AggregateLayout } from "./format.ts";
-import { identifierInValue, readRawCsv, WITHHELD, type FileStats } from "./records.ts";
+import { identifierInValue, WITHHELD, type FileStats } from "./records.ts";
 import { aggregateRowSchema } from "./vocabulary.ts";
 
 export interface AggregateFileInput {
@@ -23,21 +26,53 @@ interface Reject {
   reason: string;
 }
 
+const fields = ["period", "area_code", "need", "referrals", "unmet"] as const;
+
+type AggregateRow = { line: number } & Record<(typeof fields)[number], string | null>;
+
+/**
+ * The data rows of an aggregate file (small: read whole, within the kit's size bound) with the line each is on
+ * (header = 1). Empty cells are null; a row with more or fewer fields than the header is a row-level reject.
+ */
+function readAggregateRows(input: AggregateFileInput): { rows: AggregateRow[]; ragged: Reject[] } {
+  const { label, layout } = input;
+  const [head, ...body] = readDelimited(readBounded(input.path, label), label).records;
+  const width = head?.fields.length ?? 0;
+  const rows: AggregateRow[] = [];
+  const ragged: Reject[] = [];
+  for (const r of body) {
+    if (r.fields.length !== width) {
+      ragged.push({ line: r.row, column: "", value: null, reason: `has ${r.fields.length} fields where the header has ${width}: a value with the delimiter in it that is not in quotes, or a damaged row` });
+      continue;
+    }
+    const cell = (name: (typeof fields)[number]) => {
+      const v = r.fields[layout.columns[name]];
+      return v === undefined || v === "" ? null : v;
+    };
+    rows.push({ line: r.row, period: cell("period"), area_code: cell("area_code"), need: cell("need"), referrals: cell("referrals"), unmet: cell("unmet") });
+  }
+  return { rows, ragged };
+}
+
+const validRow: TableDecl = {
+  name: "ra_row",
+  columns: [["line", "INTEGER"], ["period", "VARCHAR"], ["area", "VARCHAR"], ["need", "VARCHAR"], ["referrals", "INTEGER"], ["unmet", "INTEGER"]],
+};
+const temp = { schema: "main", catalog: "temp" };
+const rejectRow: TableDecl = { name: "ra_reject", columns: [["line", "INTEGER"], ["col", "VARCHAR"], ["value", "VARCHAR"], ["reason", "VARCHAR"]] };
+
 /** Ingest one aggregate file: rejects into referral_reject, accepted rows into referral_aggregate. */
 export async function ingestAggregateFile(input: AggregateFileInput): Promise<FileStats> {
   const { db, label, layout, today } = input;
-  await readRawCsv({ db, path: input.path, label, layout });
-  const rows = await db.all<Record<string, string | null>>(
-    `SELECT (rowid + 2)::INTEGER AS line, period, area_code, need, referrals, unmet FROM rf_raw ORDER BY rowid`,
-  );
+  const { rows, ragged } = readAggregateRows(input);
   const headerOf = (name: string) => layout.headers[layout.names.indexOf(name)] ?? name;
-  const rejects: Reject[] = [];
+  const rejects: Reject[] = [...ragged];
   const valid: { line: number; period: string; area: string; need: string; referrals: number; unmet: number }[] = [];
   const thisMonth = today.slice(0, 7);
   for (const row of rows) {
-    const line = Number(row.line);
+    const line = row.line;
     const text = (v: string | null) => (v === null ? undefined : v);
-    const identifier = (["period", "area_code", "need", "referrals", "unmet"] as const)
+    const identifier = fields
       .map((name) => [name, identifierInValue(row[name] ?? "")] as const)
       .find(([, what]) => what !== null);
     if (identifier) {
@@ -76,18 +111,8 @@ export async function ingestAggregateFile(input: AggregateFileInput): Promise<Fi
     rejects.push(...problems);
   }
 
-  await db.run(`CREATE OR REPLACE TEMP TABLE ra_row (line INTEGER, period VARCHAR, area VARCHAR, need VARCHAR, referrals INTEGER, unmet INTEGER)`);
-  const appender = await db.conn.createAppender("ra_row", "main", "temp");
-  for (const v of valid) {
-    appender.appendInteger(v.line);
-    appender.appendVarchar(v.period);
-    appender.appendVarchar(v.area);
-    appender.appendVarchar(v.need);
-    appender.appendInteger(v.referrals);
-    appender.appendInteger(v.unmet);
-    appender.endRow();
-  }
-  appender.closeSync();
+  await createTable(db, validRow, { temp: true });
+  await appendRows(db, validRow, valid.map((v) => [v.line, v.period, v.area, v.need, v.referrals, v.unmet]), temp);
 
   // Areas: which layer each code is, whether it is in the place (2011 LSOAs converted), duplicates, and each need within its total.
   await db.run(`
@@ -134,17 +159,8 @@ export async function ingestAggregateFile(input: AggregateFileInput): Promise<Fi
     ORDER BY o.line`);
   for (const r of totalRejects) rejects.push({ ...r, column: headerOf(r.column) });
 
-  await db.run(`CREATE OR REPLACE TEMP TABLE ra_reject (line INTEGER, col VARCHAR, value VARCHAR, reason VARCHAR)`);
-  const rejectAppender = await db.conn.createAppender("ra_reject", "main", "temp");
-  for (const r of rejects) {
-    rejectAppender.appendInteger(r.line);
-    rejectAppender.appendVarchar(r.column);
-    if (r.value === null) rejectAppender.appendNull();
-    else rejectAppender.appendVarchar(r.value);
-    rejectAppender.appendVarchar(r.reason);
-    rejectAppender.endRow();
-  }
-  rejectAppender.closeSync();
+  await createTable(db, rejectRow, { temp: true });
+  await appendRows(db, rejectRow, rejects.map((r) => [r.line, r.column, r.value, r.reason]), temp);
   await db.run(`INSERT INTO referral_reject SELECT $file, line, col, value, reason FROM ra_reject ORDER BY line, col, reason`, { file: label });
   await db.run(
     `INSERT INTO referral_aggregate
@@ -156,11 +172,11 @@ export async function ingestAggregateFile(input: AggregateFileInput): Promise<Fi
     `SELECT count(*)::INTEGER AS accepted, count(*) FILTER (WHERE converted_from_2011)::INTEGER AS converted FROM referral_aggregate WHERE file = $file AND file_order = $order::INTEGER`,
     { file: label, order: input.order },
   );
-  for (const t of ["rf_raw", "ra_row", "ra_located", "ra_bad", "ra_reject"]) await db.run(`DROP TABLE IF EXISTS ${t}`);
+  for (const t of ["ra_row", "ra_located", "ra_bad", "ra_reject"]) await db.run(`DROP TABLE IF EXISTS ${t}`);
   return {
     file: label,
     format: "aggregate",
-    rows: rows.length,
+    rows: rows.length + ragged.length,
     accepted: s.accepted,
     rejected_rows: new Set(rejects.map((r) => r.line)).size,
     identifier_rows: 0,

@@ -2,8 +2,8 @@
 import { existsSync, lstatSync, readFileSync, readdirSync, statSync } from "node:fs";
 import { basename, dirname, extname, isAbsolute, join, normalize } from "node:path";
 import { InputError } from "../errors.ts";
-import { extractZipMember } from "../fetch/zip.ts";
-import { checkJsonDepth, confinedFile, readBounded } from "../kit/bounds.ts";
+import { checkJsonDepth, confinedFile, readBounded, readZipBounded } from "../kit/bounds.ts";
+import { decodeText } from "../kit/text.ts";
 import { parseTable as parseCsv } from "../kit/delimited.ts";
 import { emptyTables, type Entity, type Issue, type RawRow, type RawTables, type ReadDirectory } from "./model.ts";
 
@@ -145,14 +145,12 @@ function readFolder(dir: string, label: string): ReadDirectory {
   return fromResources(label, "tabular CSV tables (folder)", resources, issues);
 }
 
+/** A zip of a data package: unpacked within the kit's bounds (members, uncompressed size) before anything is parsed; members decoded by the kit. */
 function readZip(bytes: Buffer, file: string): ReadDirectory {
+  const unpacked = readZipBounded(bytes, file);
   const member = (name: string): string | null => {
-    try {
-      return extractZipMember(bytes, name).toString("utf8");
-    } catch (error) {
-      if (/has no member/.test((error as Error).message)) return null;
-      throw new InputError(file, `cannot be unzipped (${(error as Error).message})`);
-    }
+    for (const [path, data] of unpacked) if (path === name || path.endsWith(`/${name}`)) return decodeText(data).text;
+    return null;
   };
   const descriptorText = member("datapackage.json");
   if (descriptorText !== null) {

@@ -1,5 +1,5 @@
 // Bounded readers and confinement: an XLSX spanning XFD1048576, a zip bomb, JSON 10,000 deep, a row over the line bound, data-package paths leaving the package, and symbolic links — each refused with a clear message before memory is spent.
-import { mkdirSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { InputError } from "../../pipelines/errors.ts";
@@ -42,6 +42,43 @@ describe("bounded readers", () => {
       expect(error.message).toMatch(/unpacks to more than 4 MB/);
     } finally {
       limits.xlsxUncompressed = saved;
+    }
+  });
+
+  it("stops a services zip bomb at the zip bound, before any member is parsed", () => {
+    const saved = limits.zipUncompressed;
+    limits.zipUncompressed = 4 * 1024 * 1024;
+    try {
+      const path = writeZip(join(tempDir(), "bomb-directory.zip"), {
+        "pkg/datapackage.json": JSON.stringify({ resources: [{ name: "services", path: "services.csv" }] }),
+        "pkg/services.csv": Buffer.alloc(64 * 1024 * 1024, 0x20),
+      }, { deflate: true });
+      expect(statSync(path).size).toBeLessThan(256 * 1024);
+      const refusal = (file: string) => {
+        try {
+          readDirectoryFile(file, "bomb-directory.zip");
+        } catch (e) {
+          return e as Error;
+        }
+        return null;
+      };
+      expect(refusal(path)).toBeInstanceOf(InputError);
+      expect(refusal(path)?.message).toMatch(/^bomb-directory\.zip: the zip unpacks to more than 4 MB \(part pkg\/services\.csv alone says 64 MB\)/);
+      // A bomb that lies about its size in the directory is stopped while it inflates.
+      const zip = readFileSync(path);
+      const central = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]));
+      zip.writeUInt32LE(1000, central + 24);
+      writeFileSync(path, zip);
+      expect(refusal(path)?.message).toMatch(/^bomb-directory\.zip: the zip unpacks to more than 4 MB \(a zip bomb/);
+      // Within the bound the same package reads.
+      limits.zipUncompressed = saved;
+      const fine = writeZip(join(tempDir(), "directory.zip"), {
+        "pkg/datapackage.json": JSON.stringify({ resources: [{ name: "services", path: "services.csv" }] }),
+        "pkg/services.csv": "id,name,status\nS1,Lunch club,active\n",
+      }, { deflate: true });
+      expect(readDirectoryFile(fine, "directory.zip").tables.service).toHaveLength(1);
+    } finally {
+      limits.zipUncompressed = saved;
     }
   });
 

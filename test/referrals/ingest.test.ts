@@ -1,6 +1,6 @@
 // Referral ingest on the real north east London database: hostile rows get clear row-level reasons, identifiers are refused and never stored, measures add up.
-import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { basename, join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { updateDatabase } from "../../pipelines/build/update.ts";
 import { openDb } from "../../pipelines/db/connection.ts";
@@ -8,7 +8,7 @@ import { InputError } from "../../pipelines/errors.ts";
 import { silentLogger } from "../../pipelines/log.ts";
 import { IdentifierRefusal } from "../../pipelines/referrals/format.ts";
 import { REJECTS_FILE, referralsStage } from "../../pipelines/referrals/stage.ts";
-import { buildBase, fixture, freshDb, ingest, rejects, TODAY, type Base, type RejectRow } from "./helpers.ts";
+import { buildBase, fixture, freshDb, ingest, rejects, tempDir, TODAY, type Base, type RejectRow } from "./helpers.ts";
 
 let base: Base;
 beforeAll(async () => {
@@ -184,6 +184,36 @@ describe("aggregate files", () => {
       { line: 10, layer: "lsoa", area_code: "E01035643", converted_from_2011: true },
     ]);
     expect(stats[0]).toMatchObject({ format: "aggregate", rows: 10, accepted: 2 });
+  });
+
+  it("reads semicolons, UTF-16, a byte-order mark and Windows-1252 (£) alike, with row-level reasons", async () => {
+    const text = readFileSync(fixture("aggregate-hostile.csv"), "utf8").trimEnd() + "\n2024-04,E02000369,Debt £ advice,3,1\n2024-04,E02000369,Housing,3,1,extra\n";
+    const dir = tempDir();
+    const write = (name: string, bytes: Buffer) => {
+      writeFileSync(join(dir, name), bytes);
+      return join(dir, name);
+    };
+    const semicolons = text.replaceAll(",", ";");
+    const variants = [
+      write("comma.csv", Buffer.from(text, "utf8")),
+      write("semicolons.csv", Buffer.from(semicolons, "utf8")),
+      write("utf16.csv", Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(semicolons, "utf16le")])),
+      write("bom.csv", Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text, "utf8")])),
+      write("windows-1252.csv", Buffer.from(text, "latin1")),
+    ];
+    const seen: string[] = [];
+    for (const file of variants) {
+      const { db, stats } = await ingest(base, [file]);
+      const name = basename(file);
+      const rows = await rejects(db, name);
+      const kept = await db.all(`SELECT line, layer, area_code FROM referral_aggregate ORDER BY line`);
+      expect(stats[0], name).toMatchObject({ format: "aggregate", rows: 12, accepted: 2 });
+      expect(rows.find((r) => r.line === 12)?.reason, name).toMatch(/unknown need category "Debt £ advice"/);
+      expect(rows.find((r) => r.line === 13)?.reason, name).toMatch(/has 6 fields where the header has 5/);
+      seen.push(JSON.stringify({ kept, rejects: rows.map((r) => [r.line, r.column, r.value, r.reason]) }));
+      db.close();
+    }
+    expect(new Set(seen).size).toBe(1);
   });
 
   it("rejects aggregate rows that would count record-level referrals twice", async () => {
