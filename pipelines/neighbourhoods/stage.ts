@@ -6,48 +6,72 @@
 // belongs to the polygon its population-weighted centroid falls in (packed R-tree, geo/spatial-index.ts).
 // Reported, never silently fixed (neighbourhood_report): unknown or malformed LSOA codes (row-level), LSOAs claimed
 // by two neighbourhoods (the first file / smallest code keeps it), and the place's LSOAs no neighbourhood claims.
-// Self-contained so it can move onto the shared ingest kit as one declaration.
-import { readFileSync } from "node:fs";
+// On the ingest kit: files read by its bounded readers (CSV in any encoding or delimiter), problems through its one
+// rejects writer (input_issues, neighbourhoods-rejects.csv), and its IngestResult.
 import type { FeatureCollection, Geometry } from "geojson";
-import type { Stage } from "../build/build.ts";
 import type { Db } from "../db/connection.ts";
-import { ident, literal } from "../db/sql.ts";
 import { InputError } from "../errors.ts";
-import type { InputContext } from "../inputs/stages.ts";
-import { originalName } from "../inputs/registry.ts";
+import { checkJsonDepth, readBounded } from "../kit/bounds.ts";
+import { headerKey, readDelimited } from "../kit/delimited.ts";
+import { recordIssues } from "../kit/issues.ts";
+import { asInputFiles, type InputContext, type InputFile, type KindStage } from "../kit/kind.ts";
+import { emptyResult, type IngestResult } from "../kit/result.ts";
+import { appendRows, createTable, type TableDecl } from "../kit/table.ts";
+import { decodeText } from "../kit/text.ts";
 import { buildSpatialIndex } from "../../geo/spatial-index.ts";
 
-const LSOA_COLUMNS = ["lsoa21cd", "lsoa_code", "lsoa", "lsoa21_code", "lsoa 2021 code"];
+/** Header keys (the kit's headerKey: "LSOA 2021 code" → lsoa_2021_code) that name each column. */
+const LSOA_COLUMNS = ["lsoa21cd", "lsoa_code", "lsoa", "lsoa21_code", "lsoa_2021_code"];
 const CODE_COLUMNS = ["neighbourhood_code", "neighbourhood", "code", "neighbourhood_id", "name"];
 const NAME_COLUMNS = ["neighbourhood_name", "name"];
 
 interface Claim {
   file: string;
-  row: number;
+  /** Row in the CSV (header = 1); null for a GeoJSON polygon's claim. */
+  row: number | null;
   lsoa21cd: string;
   code: string;
   name: string;
+  /** The LSOA and neighbourhood columns as the file names them (GeoJSON: the code property). */
+  lsoaColumn: string;
+  codeColumn: string;
 }
 
-async function readCsvClaims(db: Db, path: string, file: string): Promise<Claim[]> {
-  const columns = (await db.all<{ column_name: string }>(`DESCRIBE SELECT * FROM read_csv(${literal(path)}, header = true, all_varchar = true)`)).map((c) => c.column_name);
-  const pick = (names: string[], except?: string) => columns.find((c) => names.includes(c.trim().toLowerCase()) && c !== except);
+const claimTable: TableDecl = {
+  name: "neighbourhood_claim",
+  columns: [["seq", "INTEGER"], ["file", "VARCHAR"], ["row", "INTEGER"], ["lsoa21cd", "VARCHAR"], ["code", "VARCHAR"], ["name", "VARCHAR"], ["lsoa_column", "VARCHAR"], ["code_column", "VARCHAR"]],
+};
+
+function readCsvClaims(path: string, file: string): Claim[] {
+  const [head, ...body] = readDelimited(readBounded(path, file), file).records;
+  const columns = head.fields.map((h) => h.trim());
+  const keys = columns.map(headerKey);
+  const pick = (names: string[], except = -1) => keys.findIndex((k, i) => names.includes(k) && i !== except);
   const lsoa = pick(LSOA_COLUMNS);
   const code = pick(CODE_COLUMNS);
-  if (!lsoa || !code) throw new InputError(file, `needs an LSOA code column (${LSOA_COLUMNS.join(", ")}) and a neighbourhood column (${CODE_COLUMNS.join(", ")}); found ${columns.join(", ")}`);
-  const name = pick(NAME_COLUMNS, code) ?? code;
-  const rows = await db.all<{ row: number; lsoa: string | null; code: string | null; name: string | null }>(
-    `SELECT (row_number() OVER () + 1)::INTEGER AS row, trim(${ident(lsoa)}) AS lsoa, trim(${ident(code)}) AS code, trim(${ident(name)}) AS name
-     FROM read_csv(${literal(path)}, header = true, all_varchar = true)`,
-  );
-  return rows.map((r) => ({ file, row: r.row, lsoa21cd: (r.lsoa ?? "").toUpperCase(), code: r.code ?? "", name: r.name || r.code || "" }));
+  if (lsoa < 0 || code < 0) throw new InputError(file, `needs an LSOA code column (${LSOA_COLUMNS.join(", ")}) and a neighbourhood column (${CODE_COLUMNS.join(", ")}); found ${columns.join(", ")}`);
+  const nameAt = pick(NAME_COLUMNS, code);
+  const name = nameAt < 0 ? code : nameAt;
+  const cell = (fields: string[], i: number) => (fields[i] ?? "").trim();
+  return body.map((r) => ({
+    file,
+    row: r.row,
+    lsoa21cd: cell(r.fields, lsoa).toUpperCase(),
+    code: cell(r.fields, code),
+    name: cell(r.fields, name) || cell(r.fields, code),
+    lsoaColumn: columns[lsoa],
+    codeColumn: columns[code],
+  }));
 }
 
 async function readGeoJsonClaims(db: Db, path: string, file: string): Promise<Claim[]> {
   let fc: FeatureCollection<Geometry | null>;
   try {
-    fc = JSON.parse(readFileSync(path, "utf8"));
+    const text = decodeText(readBounded(path, file)).text;
+    checkJsonDepth(text, file);
+    fc = JSON.parse(text);
   } catch (error) {
+    if (error instanceof InputError) throw error;
     throw new InputError(file, `is not valid JSON: ${(error as Error).message}`);
   }
   if (fc?.type !== "FeatureCollection" || !Array.isArray(fc.features)) throw new InputError(file, "is not a GeoJSON FeatureCollection");
@@ -57,49 +81,42 @@ async function readGeoJsonClaims(db: Db, path: string, file: string): Promise<Cl
   const index = buildSpatialIndex(fc, { codeProperty });
   const names = new Map(fc.features.map((f) => [String(f.properties?.[codeProperty]), String(f.properties?.name ?? f.properties?.[codeProperty])]));
   const lsoas = await db.all<{ lsoa21cd: string; lon: number; lat: number }>(`SELECT lsoa21cd, centroid_lon::DOUBLE AS lon, centroid_lat::DOUBLE AS lat FROM lsoa ORDER BY lsoa21cd`);
-  return lsoas.flatMap((l) => index.locateAll(l.lon, l.lat).map((code) => ({ file, row: 0, lsoa21cd: l.lsoa21cd, code, name: names.get(code) ?? code })));
+  return lsoas.flatMap((l) =>
+    index.locateAll(l.lon, l.lat).map((code) => ({ file, row: null, lsoa21cd: l.lsoa21cd, code, name: names.get(code) ?? code, lsoaColumn: "(polygons)", codeColumn: codeProperty })),
+  );
 }
 
 async function writeClaims(db: Db, claims: Claim[]): Promise<void> {
-  await db.run(`CREATE TEMP TABLE neighbourhood_claim (seq INTEGER, file VARCHAR, "row" INTEGER, lsoa21cd VARCHAR, code VARCHAR, name VARCHAR)`);
-  const appender = await db.conn.createAppender("neighbourhood_claim");
-  claims.forEach((c, i) => {
-    appender.appendInteger(i);
-    appender.appendVarchar(c.file);
-    appender.appendInteger(c.row);
-    appender.appendVarchar(c.lsoa21cd);
-    appender.appendVarchar(c.code);
-    appender.appendVarchar(c.name);
-    appender.endRow();
-  });
-  appender.closeSync();
+  await createTable(db, claimTable, { temp: true });
+  await appendRows(db, claimTable, claims.map((c, i) => [i, c.file, c.row, c.lsoa21cd, c.code, c.name, c.lsoaColumn, c.codeColumn]), { schema: "main", catalog: "temp" });
 }
 
-/** Build neighbourhood, neighbourhood_lsoa and neighbourhood_report from the registered files (none: the tables are dropped). */
-export async function buildNeighbourhoods(db: Db, files: string[], ctx: InputContext): Promise<void> {
+/** Build neighbourhood, neighbourhood_lsoa and neighbourhood_report from the registered files, in ingest order (none: the tables are dropped). */
+export async function buildNeighbourhoods(db: Db, files: readonly (string | InputFile)[], ctx: InputContext): Promise<IngestResult> {
   for (const t of ["neighbourhood", "neighbourhood_lsoa", "neighbourhood_report"]) await db.run(`DROP TABLE IF EXISTS ${t}`);
-  if (!files.length) return;
-  const claims: Claim[] = [];
-  for (const path of files) {
-    const file = originalName(path);
-    claims.push(...(/\.(geo)?json$/i.test(path) ? await readGeoJsonClaims(db, path, file) : await readCsvClaims(db, path, file)));
+  const ordered = asInputFiles("neighbourhoods", files).sort((a, b) => a.seq - b.seq);
+  if (!ordered.length) {
+    await recordIssues(db, "neighbourhoods", `SELECT NULL::VARCHAR AS file, NULL AS "row", NULL::VARCHAR AS "column", NULL::VARCHAR AS value, NULL::VARCHAR AS reason, NULL::VARCHAR AS severity WHERE false`, ctx.reportsDir);
+    return emptyResult("neighbourhoods");
   }
+  const claims: Claim[] = [];
+  for (const { path, name: file } of ordered) claims.push(...(/\.(geo)?json$/i.test(path) ? await readGeoJsonClaims(db, path, file) : readCsvClaims(path, file)));
   await writeClaims(db, claims);
   await db.run(`
     CREATE TABLE neighbourhood_report AS
-    SELECT file, "row", lsoa21cd, code AS neighbourhood_code, 'rejected' AS kind,
+    SELECT file, "row", CASE WHEN code = '' THEN code_column ELSE lsoa_column END AS "column", lsoa21cd, code AS neighbourhood_code, 'rejected' AS kind,
            CASE WHEN code = '' THEN 'no neighbourhood given'
                 WHEN NOT regexp_full_match(lsoa21cd, 'E01\\d{6}') THEN 'not an LSOA 2021 code'
                 ELSE 'not one of the place''s LSOAs' END AS problem
     FROM neighbourhood_claim
     WHERE code = '' OR lsoa21cd NOT IN (SELECT lsoa21cd FROM lsoa)
     UNION ALL
-    SELECT any_value(file), min("row"), lsoa21cd, string_agg(DISTINCT code, ', ' ORDER BY code), 'claimed twice',
+    SELECT arg_max(file, seq), min("row"), arg_max(lsoa_column, seq), lsoa21cd, string_agg(DISTINCT code, ', ' ORDER BY code), 'claimed twice',
            'claimed by ' || count(DISTINCT code) || ' neighbourhoods; kept in ' || arg_min(code, seq)
     FROM neighbourhood_claim WHERE code <> '' AND lsoa21cd IN (SELECT lsoa21cd FROM lsoa)
     GROUP BY lsoa21cd HAVING count(DISTINCT code) > 1
     UNION ALL
-    SELECT NULL, NULL, lsoa21cd, NULL, 'left out', 'no neighbourhood claims this LSOA'
+    SELECT NULL, NULL, NULL, lsoa21cd, NULL, 'left out', 'no neighbourhood claims this LSOA'
     FROM lsoa WHERE lsoa21cd NOT IN (SELECT lsoa21cd FROM neighbourhood_claim WHERE code <> '')
     ORDER BY kind, lsoa21cd`);
   await db.run(`
@@ -113,13 +130,53 @@ export async function buildNeighbourhoods(db: Db, files: string[], ctx: InputCon
     FROM neighbourhood_lsoa n JOIN lsoa l USING (lsoa21cd) GROUP BY n.neighbourhood_code ORDER BY code`);
   await db.run(`COMMENT ON TABLE neighbourhood IS 'Custom neighbourhoods the partnership defined (chest ingest neighbourhoods): code, name, LSOAs, Census 2021 residents'`);
   await db.run(`COMMENT ON TABLE neighbourhood_lsoa IS 'Each LSOA''s custom neighbourhood: from the CSV, or the polygon its population-weighted centroid falls in'`);
-  await db.run(`COMMENT ON TABLE neighbourhood_report IS 'Problems found in the neighbourhood files: rows rejected (bad or unknown LSOA code, no neighbourhood), LSOAs claimed twice (first claim kept), LSOAs left out'`);
-  const counts = await db.all<{ kind: string; n: number }>(`SELECT kind, count(*)::INTEGER AS n FROM neighbourhood_report GROUP BY kind ORDER BY kind`);
+  await db.run(`COMMENT ON TABLE neighbourhood_report IS 'Problems found in the neighbourhood files: rows rejected (bad or unknown LSOA code, no neighbourhood), LSOAs claimed twice (first claim kept), LSOAs left out; also in input_issues'`);
+  const result = await report(db, ctx);
+  await db.run(`DROP TABLE neighbourhood_claim`);
   const [{ n, lsoas }] = await db.all<{ n: number; lsoas: number }>(`SELECT count(*)::INTEGER AS n, coalesce(sum(lsoas), 0)::INTEGER AS lsoas FROM neighbourhood`);
+  const counts = await db.all<{ kind: string; n: number }>(`SELECT kind, count(*)::INTEGER AS n FROM neighbourhood_report GROUP BY kind ORDER BY kind`);
   ctx.log.info(`neighbourhoods: ${n} neighbourhoods over ${lsoas} LSOAs${counts.length ? `; ${counts.map((c) => `${c.n} ${c.kind}`).join(", ")} (table neighbourhood_report)` : ""}`);
-  if (n === 0) throw new InputError(files.map(originalName).join(", "), "no LSOA of the place was given a neighbourhood");
+  if (n === 0) throw new InputError(ordered.map((f) => f.name).join(", "), "no LSOA of the place was given a neighbourhood");
+  return result;
 }
 
-export function neighbourhoodsStage(files: string[], ctx: InputContext): Stage {
+/** The kit's report (rejected rows as errors, double claims and LSOAs left out as warnings) and the one IngestResult. */
+async function report(db: Db, ctx: InputContext): Promise<IngestResult> {
+  const issues = await recordIssues(
+    db,
+    "neighbourhoods",
+    `SELECT file, "row", "column", lsoa21cd AS value, problem AS reason,
+            CASE kind WHEN 'rejected' THEN 'error' ELSE 'warning' END AS severity, neighbourhood_code
+     FROM neighbourhood_report ORDER BY kind = 'left out', file, "row", lsoa21cd`,
+    ctx.reportsDir,
+    ["neighbourhood_code"],
+  );
+  const files = await db.all<{ file: string; rowsRead: number; accepted: number; rejected: number; warnings: number }>(`
+    SELECT c.file, count(*)::INTEGER AS "rowsRead", (count(*) - count(r.lsoa21cd))::INTEGER AS accepted, count(r.lsoa21cd)::INTEGER AS rejected,
+           (SELECT count(*) FROM neighbourhood_report w WHERE w.file = c.file AND w.kind = 'claimed twice')::INTEGER AS warnings
+    FROM neighbourhood_claim c LEFT JOIN neighbourhood_report r ON r.kind = 'rejected' AND r.file = c.file AND r."row" IS NOT DISTINCT FROM c."row" AND r.lsoa21cd = c.lsoa21cd AND r.neighbourhood_code = c.code
+    GROUP BY c.file ORDER BY min(c.seq)`);
+  const [t] = await db.all<{ left: number; lsoas: number; people: number }>(`
+    SELECT count(*)::INTEGER AS "left", (SELECT count(*) FROM lsoa)::INTEGER AS lsoas, coalesce(sum(l.population), 0)::INTEGER AS people
+    FROM neighbourhood_report r JOIN lsoa l USING (lsoa21cd) WHERE r.kind = 'left out'`);
+  const sum = (k: "rowsRead" | "accepted" | "rejected") => files.reduce((a, f) => a + f[k], 0);
+  return {
+    ...emptyResult("neighbourhoods"),
+    files,
+    rowsRead: sum("rowsRead"),
+    accepted: sum("accepted"),
+    rejected: sum("rejected"),
+    warnings: issues.warnings,
+    warningsByReason: issues.byReason,
+    placed: [{ method: "LSOAs given a neighbourhood", count: t.lsoas - t.left }],
+    notices: t.left
+      ? [{ key: "left-out", message: `${t.left.toLocaleString("en-GB")} of ${t.lsoas.toLocaleString("en-GB")} LSOAs of the place (${t.people.toLocaleString("en-GB")} residents) are in no neighbourhood`, count: t.left, share: t.left / t.lsoas, fix: `add a row for each to the file (listed in ${issues.report}) and ingest it again` }]
+      : [],
+    reports: [issues.report],
+  };
+}
+
+/** The kind's stage: all its files, rebuilt together. */
+export function neighbourhoodsStage(files: readonly (string | InputFile)[], ctx: InputContext): KindStage {
   return { name: "custom neighbourhoods", run: (db) => buildNeighbourhoods(db, files, ctx) };
 }

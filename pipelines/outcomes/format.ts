@@ -72,16 +72,6 @@ export function sheetKindOf(headers: readonly string[]): SheetKind | null {
   return null;
 }
 
-/** Header as written → the name used here (lower case, spaces and hyphens to underscores, BOM and trailing "*" dropped). */
-export function normaliseColumn(header: string): string {
-  return header
-    .replace(/^\uFEFF/, "")
-    .replace(/\*+\s*$/, "")
-    .trim()
-    .toLowerCase()
-    .replace(/[\s-]+/g, "_");
-}
-
 // ---------------------------------------------------------------------------------------------------
 // Quarters
 

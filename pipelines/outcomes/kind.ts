@@ -1,6 +1,5 @@
 // The outcomes kind (monitoring returns as CSV parts or the XLSX template) declared on the ingest kit, with its synthetic demo returns.
 import type { InputKindDecl } from "../kit/kind.ts";
-import { countedStage } from "../kit/counted.ts";
 import { checkXlsx, readBounded } from "../kit/bounds.ts";
 import { generateDemoReturns } from "./demo.ts";
 import { outcomesStage } from "./stage.ts";
@@ -15,10 +14,6 @@ export const outcomesKind: InputKindDecl = {
     if (/\.xlsx$/i.test(file)) checkXlsx(bytes, label);
     return file;
   },
-  stage: (files, ctx) =>
-    countedStage("outcomes", files, ctx, (paths, c) => outcomesStage(paths, c), `
-      SELECT coalesce(sum("rows"), 0)::INTEGER AS read, coalesce(sum(accepted), 0)::INTEGER AS accepted,
-             coalesce(sum(rejected_rows), 0)::INTEGER AS rejected
-      FROM outcome_file`),
+  stage: (files, ctx) => outcomesStage(files, ctx),
   demo: generateDemoReturns,
 };

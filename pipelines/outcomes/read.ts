@@ -1,11 +1,10 @@
-// Reads a monitoring return (a CSV of one part, or the XLSX template with all three sheets) into rows of text cells, refusing identifier columns.
-import { readFileSync } from "node:fs";
+// Reads a monitoring return (a CSV of one part, or the XLSX template with all three sheets) into rows of text cells, refusing identifier columns: through the kit's bounded reader, its delimited reader (any encoding or delimiter) and its XLSX check.
 import readXlsxFile from "read-excel-file/node";
 import { InputError } from "../errors.ts";
-import { parseCsv, CsvSyntaxError } from "../kit/delimited.ts";
-import { decodeText } from "../kit/text.ts";
+import { checkXlsx, readBounded } from "../kit/bounds.ts";
+import { headerKey, readDelimited } from "../kit/delimited.ts";
 import { identifierColumn } from "../referrals/vocabulary.ts";
-import { columns, normaliseColumn, sheetKindOf, sheetKinds, type SheetKind } from "./format.ts";
+import { columns, sheetKindOf, sheetKinds, type SheetKind } from "./format.ts";
 
 export interface ReturnRow {
   /** Spreadsheet row number (header = 1). */
@@ -42,7 +41,7 @@ function toSheet(label: string, sheet: string | null, header: string[], body: { 
   });
   if (refused.length)
     throw new InputError(label, `refused: ${where} has ${refused.join(", ")}: Chest Atlas never stores names, NHS numbers or contact details. Remove ${refused.length > 1 ? "those columns" : "that column"} and use a made-up participant code.`);
-  const names = header.map(normaliseColumn);
+  const names = header.map(headerKey);
   const kind = sheetKindOf(names);
   if (!kind) throw new InputError(label, `${where} is not part of a monitoring return: expected the columns of Returns (sessions_delivered), Reach (age_band, residents) or Participants (participant_code)`);
   const known = new Set(columns[kind].map((c) => c.name));
@@ -58,23 +57,17 @@ function toSheet(label: string, sheet: string | null, header: string[], body: { 
   return { kind, sheet, rows, ignored: header.filter((_, i) => !known.has(names[i])) };
 }
 
-function readCsv(path: string, label: string): ReturnSheet[] {
-  let records;
-  try {
-    records = parseCsv(decodeText(readFileSync(path)).text);
-  } catch (e) {
-    if (e instanceof CsvSyntaxError) throw new InputError(label, `cannot be read as CSV: ${e.message} (line ${e.line})`);
-    throw e;
-  }
-  if (!records.length) throw new InputError(label, "is empty");
-  const [head, ...body] = records;
+function readCsv(bytes: Buffer, label: string): ReturnSheet[] {
+  const [head, ...body] = readDelimited(bytes, label).records;
+  if (!head) throw new InputError(label, "the file is empty");
   return [toSheet(label, null, head.fields.map((h) => h.trim()), body.map((r) => ({ line: r.row, cells: r.fields })))];
 }
 
-async function readXlsx(path: string, label: string): Promise<ReturnSheet[]> {
+async function readXlsx(bytes: Buffer, label: string): Promise<ReturnSheet[]> {
+  checkXlsx(bytes, label);
   let sheets: { sheet: string; data: Cell[][] }[];
   try {
-    sheets = (await readXlsxFile(path)) as unknown as { sheet: string; data: Cell[][] }[];
+    sheets = (await readXlsxFile(bytes)) as unknown as { sheet: string; data: Cell[][] }[];
   } catch (e) {
     throw new InputError(label, `not a readable .xlsx workbook (${(e as Error).message})`);
   }
@@ -86,10 +79,10 @@ async function readXlsx(path: string, label: string): Promise<ReturnSheet[]> {
   );
 }
 
-/** Every part of a return file; throws InputError with one message when the file cannot be read or is refused. */
+/** Every part of a return file (read within the kit's bounds); throws InputError with one message when the file cannot be read or is refused. */
 export async function readReturnFile(path: string, label: string): Promise<ReturnSheet[]> {
-  const bytes = readFileSync(path);
+  const bytes = readBounded(path, label);
   const isZip = bytes.length > 4 && bytes[0] === 0x50 && bytes[1] === 0x4b;
-  if (isZip || /\.xlsx$/i.test(label)) return readXlsx(path, label);
-  return readCsv(path, label);
+  if (isZip || /\.xlsx$/i.test(label)) return readXlsx(bytes, label);
+  return readCsv(bytes, label);
 }

@@ -1,12 +1,10 @@
-// The outcomes input stage: reads every registered monitoring return, checks it row by row, stores what passes, pairs before/after, works out what is due.
-import { mkdirSync } from "node:fs";
-import { join } from "node:path";
-import type { Stage } from "../build/build.ts";
+// The outcomes input stage: reads every registered monitoring return (in ingest order), checks it row by row, stores what passes, pairs before/after, works out what is due, and reports through the kit (input_issues, outcomes-rejects.csv, the IngestResult).
 import type { Db } from "../db/connection.ts";
-import { ident, literal } from "../db/sql.ts";
-import { appendRows } from "../kit/table.ts";
-import { originalName } from "../inputs/registry.ts";
-import type { InputContext } from "../inputs/stages.ts";
+import { ident } from "../db/sql.ts";
+import { asInputFiles, type InputContext, type InputFile, type KindStage } from "../kit/kind.ts";
+import { recordIssues } from "../kit/issues.ts";
+import type { FileResult, IngestResult, Notice } from "../kit/result.ts";
+import { appendRows, createTable, type TableDecl } from "../kit/table.ts";
 import { todayInLondon } from "../referrals/stage.ts";
 import { hasTable } from "../publish/database.ts";
 import { quarterDue, quarterDates, quarterLabel, quartersBetween, swemwbsItems } from "./format.ts";
@@ -18,12 +16,15 @@ import { MEANINGFUL_CHANGE } from "../../src/lib/wellbeing.ts";
 
 export const REJECTS_FILE = "outcomes-rejects.csv";
 
+/** Headers a return had that were not read (never stored): warnings in the rejects report. */
+const ignoredColumns: TableDecl = { name: "outcome_ignored_column", columns: [["file", "VARCHAR"], ["sheet", "VARCHAR"], ["column", "VARCHAR"]] };
+
 export interface OutcomeStageOptions {
   /** yyyy-mm-dd treated as today; default CHEST_TODAY or today in London. */
   today?: string;
 }
 
-export function outcomesStage(files: string[], ctx: InputContext, options: OutcomeStageOptions = {}): Stage {
+export function outcomesStage(files: readonly (string | InputFile)[], ctx: InputContext, options: OutcomeStageOptions = {}): KindStage {
   return { name: `outcomes: ${files.length} file(s)`, run: (db) => runOutcomeStage(db, files, ctx, options) };
 }
 
@@ -101,7 +102,8 @@ async function store(db: Db, table: string, rows: unknown[][]): Promise<void> {
   await db.run(`DROP TABLE ${ident(tmp.name)}`);
 }
 
-export async function runOutcomeStage(db: Db, files: string[], ctx: InputContext, options: OutcomeStageOptions = {}): Promise<void> {
+/** Rebuild the outcome tables from every return, in ingest order (a later duplicate of a row is rejected, naming the row kept). */
+export async function runOutcomeStage(db: Db, files: readonly (string | InputFile)[], ctx: InputContext, options: OutcomeStageOptions = {}): Promise<IngestResult> {
   const today = options.today ?? process.env.CHEST_TODAY ?? todayInLondon();
   await createOutcomeTables(db);
   await store(db, "outcome_round", ctx.place.rounds.map((r) => [r.id, r.name, r.targetResidents ?? null, r.synthetic]));
@@ -110,10 +112,10 @@ export async function runOutcomeStage(db: Db, files: string[], ctx: InputContext
   const stored: Stored = { returns: [], reach: [], participants: [] };
   const rejects: (Reject & { sheet: string })[] = [];
   const fileRows: unknown[][] = [];
+  const ignored: unknown[][] = [];
   const seen = new Map<string, { file: string; line: number }>();
-  const ordered = [...files].sort((a, b) => originalName(a).localeCompare(originalName(b)) || a.localeCompare(b));
-  for (const path of ordered) {
-    const file = originalName(path);
+  const ordered = asInputFiles("outcomes", files).sort((a, b) => a.seq - b.seq);
+  for (const { path, name: file } of ordered) {
     const sheets = await readReturnFile(path, file);
     let rows = 0, accepted = 0, rejected = 0, identifiers = 0;
     for (const sheet of sheets) {
@@ -139,6 +141,7 @@ export async function runOutcomeStage(db: Db, files: string[], ctx: InputContext
         stored[sheet.kind].push(storedRow(result.ok, file, row.line));
         accepted++;
       }
+      for (const column of sheet.ignored) ignored.push([file, sheetName, column]);
       if (sheet.ignored.length) ctx.log.warn(`${file}${sheet.sheet ? ` (${sheet.sheet})` : ""}: columns not read (never stored): ${sheet.ignored.map((c) => `"${c}"`).join(", ")}`);
     }
     fileRows.push([file, sheets.map((s) => s.kind).join(", "), rows, accepted, rejected, identifiers]);
@@ -151,13 +154,17 @@ export async function runOutcomeStage(db: Db, files: string[], ctx: InputContext
   await store(db, "outcome_reject", rejects.map((r) => [r.file, r.sheet, r.line, r.column, r.value, r.reason]));
   await buildPairs(db);
   await buildDue(db, today);
-  await writeRejectsReport(db, ctx, files.length);
-  if (files.length) {
+  await createTable(db, ignoredColumns, { temp: true });
+  await appendRows(db, ignoredColumns, ignored, { schema: "main", catalog: "temp" });
+  const result = await report(db, ctx, ordered.length);
+  await db.run(`DROP TABLE ${ident(ignoredColumns.name)}`);
+  if (ordered.length) {
     const [t] = await db.all<{ pairs: number; unpaired: number; returns: number }>(
       `SELECT (SELECT count(*) FROM outcome_pair)::INTEGER AS pairs, (SELECT count(*) FROM outcome_unpaired)::INTEGER AS unpaired, (SELECT count(*) FROM outcome_return)::INTEGER AS returns`,
     );
     ctx.log.info(`outcomes: ${t.returns} returns, ${t.pairs} participants with before and after answers, ${t.unpaired} unpaired (kept, reported); ${rejects.length} problems`);
   }
+  return result;
 }
 
 /** Pair each participant's before and after answers (same grant and code); report the unpaired. */
@@ -204,17 +211,55 @@ async function buildDue(db: Db, today: string): Promise<void> {
   );
 }
 
-async function writeRejectsReport(db: Db, ctx: InputContext, files: number): Promise<void> {
-  if (files === 0) return;
-  mkdirSync(ctx.reportsDir, { recursive: true });
-  const path = join(ctx.reportsDir, REJECTS_FILE);
-  await db.run(`COPY (SELECT file, sheet, line, "column", value, reason FROM outcome_reject ORDER BY file, sheet, line, "column")
-                TO ${literal(path)} (HEADER, DELIMITER ',')`);
-  const [{ n, u }] = await db.all<{ n: number; u: number }>(
-    `SELECT (SELECT count(*) FROM outcome_reject)::INTEGER AS n, (SELECT count(*) FROM outcome_unpaired)::INTEGER AS u`,
+/**
+ * The kit's report: every rejected row (errors) and every participant answered at one stage only or column not read
+ * (warnings) into input_issues and outcomes-rejects.csv (with the sheet), and the one IngestResult.
+ */
+async function report(db: Db, ctx: InputContext, files: number): Promise<IngestResult> {
+  const issues = await recordIssues(
+    db,
+    "outcomes",
+    `SELECT file, "row", "column", value, reason, severity, sheet FROM (
+       SELECT file, line AS "row", "column", value, reason, 'error' AS severity, sheet, 0 AS k FROM outcome_reject
+       UNION ALL
+       SELECT u.file, u.line, 'participant_code', u.participant_code,
+              'answers at the ' || u.has_stage || ' stage only: kept, but not in the paired change until the other stage arrives under the same code',
+              'warning', 'participants', 1
+       FROM outcome_unpaired u
+       UNION ALL
+       SELECT file, NULL, "column", NULL, 'column not read (never stored)', 'warning', sheet, 2 FROM ${ident(ignoredColumns.name)})
+     ORDER BY k, file, sheet, "row", "column"`,
+    ctx.reportsDir,
+    ["sheet"],
   );
-  if (n > 0) ctx.log.warn(`outcomes: ${n} problems in the monitoring returns: see ${path}`);
-  if (u > 0) ctx.log.warn(`outcomes: ${u} participants have answers at one stage only (kept; not in the paired change): see table outcome_unpaired`);
+  const [t] = await db.all<{ unpaired: number; identifiers: number; missing: number; due: number }>(`
+    SELECT (SELECT count(*) FROM outcome_unpaired)::INTEGER AS unpaired, (SELECT coalesce(sum(identifier_rows), 0) FROM outcome_file)::INTEGER AS identifiers,
+           (SELECT count(*) FILTER (WHERE status = 'missing') FROM outcome_due)::INTEGER AS missing, (SELECT count(*) FROM outcome_due)::INTEGER AS due`);
+  if (files > 0 && issues.errors > 0) ctx.log.warn(`outcomes: ${issues.errors} problems in the monitoring returns: see ${issues.report}`);
+  if (t.unpaired > 0) ctx.log.warn(`outcomes: ${t.unpaired} participants have answers at one stage only (kept; not in the paired change): see table outcome_unpaired`);
+  const perFile = await db.all<FileResult>(`
+    SELECT f.file, f."rows" AS "rowsRead", f.accepted, f.rejected_rows AS rejected,
+           (SELECT count(*) FROM input_issues i WHERE i.kind = 'outcomes' AND i.file = f.file AND i.severity = 'warning')::INTEGER AS warnings
+    FROM outcome_file f`);
+  const notices: Notice[] = [];
+  if (t.identifiers > 0)
+    notices.push({ key: "identifiers", message: `${t.identifiers} row(s) refused for holding a name, NHS number, contact detail or date of birth (values withheld, nothing stored)`, count: t.identifiers, fix: "give each participant a made-up code (e.g. P-014) and send those rows again" });
+  if (files > 0 && t.missing > 0)
+    notices.push({ key: "missing-returns", message: `${t.missing} of ${t.due} quarterly returns are past their due date and have not arrived`, count: t.missing, share: t.missing / t.due, fix: "chest export reminders writes the list to send to the groups" });
+  const sum = (k: "rowsRead" | "accepted" | "rejected") => perFile.reduce((a, f) => a + f[k], 0);
+  return {
+    kind: "outcomes",
+    files: perFile,
+    rowsRead: sum("rowsRead"),
+    accepted: sum("accepted"),
+    rejected: sum("rejected"),
+    warnings: issues.warnings,
+    warningsByReason: issues.byReason,
+    placed: [],
+    notices,
+    changes: { records: 0, fields: 0, report: null },
+    reports: files > 0 ? [issues.report] : [],
+  };
 }
 
 export { outcomeTables };

@@ -1,5 +1,5 @@
 // Custom neighbourhoods from a CSV or GeoJSON polygons: LSOAs assigned, unknown codes rejected by row, LSOAs claimed twice or left out reported.
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -55,6 +55,36 @@ describe("chest ingest neighbourhoods", () => {
       { kind: "claimed twice", lsoa21cd: "E01000002" },
       { kind: "left out", lsoa21cd: "E01000004" },
     ]);
+  });
+
+  it("reads semicolon-delimited, UTF-16 and Windows-1252 CSVs alike, reporting through the kit (input_issues, neighbourhoods-rejects.csv)", async () => {
+    const text = "LSOA 2021 code;Neighbourhood;Neighbourhood name\r\nE01000001;INT1;Bromley-by-Bow & Café Quarter\r\nE01000002;INT2;South\r\nnot-a-code;INT2;South\r\nE01000003;;South\r\n";
+    const variants: Record<string, Buffer> = {
+      "semicolons.csv": Buffer.from(text, "utf8"),
+      "utf16.csv": Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, "utf16le")]),
+      "utf16-tabs.csv": Buffer.from(text.replaceAll(";", "\t"), "utf16le"),
+      "windows-1252.csv": Buffer.from(text, "latin1"),
+    };
+    for (const [name, bytes] of Object.entries(variants)) {
+      const path = join(dir, `0123456789ab--${name}`);
+      writeFileSync(path, bytes);
+      const result = await buildNeighbourhoods(db, [path], ctx);
+      expect(await all(`SELECT code, name, lsoas FROM neighbourhood ORDER BY code`), name).toEqual([
+        { code: "INT1", name: "Bromley-by-Bow & Café Quarter", lsoas: 1 },
+        { code: "INT2", name: "South", lsoas: 1 },
+      ]);
+      expect(await all(`SELECT file, "row", "column", value, reason, severity FROM input_issues WHERE kind = 'neighbourhoods' ORDER BY n`), name).toEqual([
+        { file: name, row: "4", column: "LSOA 2021 code", value: "NOT-A-CODE", reason: "not an LSOA 2021 code", severity: "error" },
+        { file: name, row: "5", column: "Neighbourhood", value: "E01000003", reason: "no neighbourhood given", severity: "error" },
+        { file: null, row: null, column: null, value: "E01000003", reason: "no neighbourhood claims this LSOA", severity: "warning" },
+        { file: null, row: null, column: null, value: "E01000004", reason: "no neighbourhood claims this LSOA", severity: "warning" },
+      ]);
+      expect(result).toMatchObject({ kind: "neighbourhoods", rowsRead: 4, accepted: 2, rejected: 2, files: [{ file: name, rowsRead: 4, accepted: 2, rejected: 2 }] });
+      expect(result.notices).toEqual([expect.objectContaining({ key: "left-out", count: 2, message: "2 of 4 LSOAs of the place (2,500 residents) are in no neighbourhood" })]);
+      const report = readFileSync(join(dir, "neighbourhoods-rejects.csv"), "utf8").split("\r\n");
+      expect(report[0]).toBe("\ufefffile,row,column,value,reason,severity,neighbourhood_code");
+      expect(report[1]).toBe(`${name},4,LSOA 2021 code,NOT-A-CODE,not an LSOA 2021 code,error,INT2`);
+    }
   });
 
   it("refuses a CSV without the columns it needs, naming the file", async () => {

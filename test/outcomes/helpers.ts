@@ -49,8 +49,8 @@ export async function ingest(files: string[], db?: Db, today = "2025-06-15") {
   const d = db ?? (await outcomesDb());
   const log = memoryLogger();
   const reportsDir = tempDir("chest-outcomes-reports-");
-  await runOutcomeStage(d, files, { place, reportsDir, log }, { today });
-  return { db: d, log, reportsDir };
+  const result = await runOutcomeStage(d, files, { place, reportsDir, log }, { today });
+  return { db: d, log, reportsDir, result };
 }
 
 export const rejectsOf = (db: Db) =>

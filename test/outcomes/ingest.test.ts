@@ -1,5 +1,5 @@
 // Monitoring returns through the outcomes stage: good rows kept, hostile rows rejected with file/row/column/reason, identifiers never echoed, unpaired answers kept.
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { InputError } from "../../pipelines/errors.ts";
@@ -61,6 +61,54 @@ describe("returns and reach", () => {
       { lad_code: "E09000012", age_band: "65+", residents: 12 },
       { lad_code: "E09000025", age_band: "16-24", residents: 3 },
     ]);
+  });
+});
+
+describe("encodings and delimiters", () => {
+  it("reads semicolon-delimited and UTF-16 returns like comma UTF-8 ones, with the same row-level rejects, through the kit's report", async () => {
+    const text = [
+      "Grant ID;Period;Sessions delivered *;Submitted on;Notes",
+      "G1;2024-Q2;10;2024-07-20;Café £5 vouchers",
+      "G9;2024-Q3;4;;",
+      "G2;2024-Q3;-1;2024-10-01;",
+    ].join("\r\n");
+    const dir = tempDir();
+    const files = {
+      "semicolons.csv": Buffer.from(text, "utf8"),
+      "utf16.csv": Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text.replaceAll(";", "\t"), "utf16le")]),
+      "utf16-no-bom.csv": Buffer.from(text, "utf16le"),
+      "windows-1252.csv": Buffer.from(text, "latin1"),
+    };
+    const seen: string[] = [];
+    for (const [name, bytes] of Object.entries(files)) {
+      const path = join(dir, name);
+      writeFileSync(path, bytes);
+      const { db, reportsDir } = await ingest([path]);
+      expect(await db.all(`SELECT grant_id, period, sessions FROM outcome_return`), name).toEqual([{ grant_id: "G1", period: "2024-Q2", sessions: 10 }]);
+      const rejects = (await rejectsOf(db)).map((r) => [r.line, r.column, r.value, r.reason]);
+      expect(rejects.map((r) => r.slice(0, 3)), name).toEqual([[3, "grant_id", "G9"], [4, "sessions_delivered", "-1"]]);
+      seen.push(JSON.stringify(rejects));
+      // The kit's one writer: input_issues and outcomes-rejects.csv, with the column not read as a warning.
+      const issues = await db.all<{ file: string; row: string | null; column: string; severity: string }>(`SELECT file, "row", "column", severity FROM input_issues WHERE kind = 'outcomes' ORDER BY n`);
+      expect(issues, name).toEqual([
+        { file: name, row: "3", column: "grant_id", severity: "error" },
+        { file: name, row: "4", column: "sessions_delivered", severity: "error" },
+        { file: name, row: null, column: "Notes", severity: "warning" },
+      ]);
+      const report = readFileSync(join(reportsDir, "outcomes-rejects.csv"), "utf8").split("\r\n");
+      expect(report[0]).toBe("\ufefffile,row,column,value,reason,severity,sheet");
+      expect(report[1]).toBe(`${name},3,grant_id,G9,unknown grant id: not among the ingested grants (ingest the grant ledger first),error,returns`);
+      db.close();
+    }
+    expect(new Set(seen).size).toBe(1);
+  });
+
+  it("returns the kit's IngestResult with per-file figures and the overdue returns as a notice", async () => {
+    const dir = tempDir();
+    const file = writeFile(dir, "returns.csv", "grant_id,period,sessions_delivered,submitted_on\nG1,2024-Q2,10,2024-07-20\nG9,2024-Q3,4,\n");
+    const { result } = await ingest([file]);
+    expect(result).toMatchObject({ kind: "outcomes", rowsRead: 2, accepted: 1, rejected: 1, files: [{ file: "returns.csv", rowsRead: 2, accepted: 1, rejected: 1, warnings: 0 }] });
+    expect(result.notices).toEqual([expect.objectContaining({ key: "missing-returns", count: 5, message: "5 of 6 quarterly returns are past their due date and have not arrived" })]);
   });
 });
 

@@ -187,7 +187,7 @@ describe("aggregate files", () => {
   });
 
   it("reads semicolons, UTF-16, a byte-order mark and Windows-1252 (£) alike, with row-level reasons", async () => {
-    const text = readFileSync(fixture("aggregate-hostile.csv"), "utf8").trimEnd() + "\n2024-04,E02000369,Debt £ advice,3,1\n2024-04,E02000369,Housing,3,1,extra\n";
+    const text = readFileSync(fixture("aggregate-hostile.csv"), "utf8").trimEnd() + "\n2024-04,E02000369,Café vouchers £5,3,1\n2024-04,E02000369,Housing,3,1,extra\n";
     const dir = tempDir();
     const write = (name: string, bytes: Buffer) => {
       writeFileSync(join(dir, name), bytes);
@@ -208,7 +208,7 @@ describe("aggregate files", () => {
       const rows = await rejects(db, name);
       const kept = await db.all(`SELECT line, layer, area_code FROM referral_aggregate ORDER BY line`);
       expect(stats[0], name).toMatchObject({ format: "aggregate", rows: 12, accepted: 2 });
-      expect(rows.find((r) => r.line === 12)?.reason, name).toMatch(/unknown need category "Debt £ advice"/);
+      expect(rows.find((r) => r.line === 12)?.reason, name).toMatch(/unknown need category "Café vouchers £5"/);
       expect(rows.find((r) => r.line === 13)?.reason, name).toMatch(/has 6 fields where the header has 5/);
       seen.push(JSON.stringify({ kept, rejects: rows.map((r) => [r.line, r.column, r.value, r.reason]) }));
       db.close();
