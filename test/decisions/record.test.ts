@@ -1,8 +1,10 @@
 // Checks the decision record: built from a computed scenario it validates, round-trips as CSV, and a damaged record is refused with every problem named.
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { readDecisionRecord } from "../../pipelines/decisions/stage.ts";
+import { readDecisionRecord, runDecisions } from "../../pipelines/decisions/stage.ts";
+import { openDb } from "../../pipelines/db/connection.ts";
+import { silentLogger } from "../../pipelines/log.ts";
 import { decisionTables } from "../../pipelines/decisions/tables.ts";
 import { InputError } from "../../pipelines/errors.ts";
 import { recordToCsv, type DecisionRecord } from "../../src/lib/decision-record.ts";
@@ -91,6 +93,36 @@ describe("decision record", () => {
     expect(() => readDecisionRecord(path, "damaged.json")).toThrowError(/^damaged\.json: not a JSON decision record/);
     writeFileSync(path, JSON.stringify({ ...record(), kind: "something else" }));
     expect(() => readDecisionRecord(path, "damaged.json")).toThrowError(/kind: must be "chest-atlas\/decision-record" \(is this a Workshop decision record\?\)/);
+  });
+
+  it("reads a record saved as UTF-16 or with a byte-order mark, loads a repeated file once with a warning, and returns the kit's IngestResult", async () => {
+    const dir = tempDir("chest-decision-");
+    const text = JSON.stringify(record());
+    const files = {
+      "utf8.json": Buffer.from(text, "utf8"),
+      "bom.json": Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text, "utf8")]),
+      "utf16.json": Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, "utf16le")]),
+      "utf16-no-bom.json": Buffer.from(text, "utf16le"),
+    };
+    const paths = Object.entries(files).map(([name, bytes]) => {
+      writeFileSync(join(dir, name), bytes);
+      return join(dir, name);
+    });
+    for (const path of paths) expect(readDecisionRecord(path).allocation.reduce((s, a) => s + a.amount, 0)).toBe(120_001);
+    const again = join(dir, "utf8 copy.json");
+    writeFileSync(again, files["utf8.json"]);
+    const db = await openDb();
+    await db.run(`CREATE TABLE lsoa AS SELECT 'E0100000' || i AS lsoa21cd, 'E0200000' || (i % 4) AS msoa21cd FROM range(8) t(i)`);
+    const ctx = { place: { id: "north-east-london", name: "North East London" } as never, reportsDir: dir, log: silentLogger };
+    const result = await runDecisions(db, [...paths, again], ctx);
+    expect(await db.all(`SELECT source_file FROM decision ORDER BY source_file`)).toEqual(["bom.json", "utf16-no-bom.json", "utf16.json", "utf8.json"].map((f) => ({ source_file: f })));
+    expect(result).toMatchObject({ kind: "decisions", rowsRead: 5, accepted: 4, rejected: 0, warnings: 1 });
+    expect(result.files.find((f) => f.file === "utf8 copy.json")).toEqual({ file: "utf8 copy.json", rowsRead: 1, accepted: 0, rejected: 0, warnings: 1 });
+    expect(await db.all(`SELECT file, severity, reason FROM input_issues WHERE kind = 'decisions'`)).toEqual([
+      { file: "utf8 copy.json", severity: "warning", reason: "the same record as utf8.json (same file contents): loaded once" },
+    ]);
+    expect(readFileSync(join(dir, "decisions-rejects.csv"), "utf8")).toContain("utf8 copy.json,,,north-east-london-2026-12-01-");
+    db.close();
   });
 
   it("documents every column of the decision tables", () => {
