@@ -1,8 +1,8 @@
 // Reads a monitoring return (a CSV of one part, or the XLSX template with all three sheets) into rows of text cells, refusing identifier columns: through the kit's bounded reader, its delimited reader (any encoding or delimiter) and its XLSX check.
-import readXlsxFile from "read-excel-file/node";
 import { InputError } from "../errors.ts";
-import { checkXlsx, readBounded } from "../kit/bounds.ts";
+import { readBounded } from "../kit/bounds.ts";
 import { headerKey, readDelimited } from "../kit/delimited.ts";
+import { readWorkbook, type Cell } from "../kit/workbook.ts";
 import { identifierColumn } from "../referrals/vocabulary.ts";
 import { columns, sheetKindOf, sheetKinds, type SheetKind } from "./format.ts";
 
@@ -23,8 +23,6 @@ export interface ReturnSheet {
 
 const sheetTitles: Record<SheetKind, string> = { returns: "Returns", reach: "Reach", participants: "Participants" };
 export { sheetTitles };
-
-type Cell = string | number | boolean | Date | null | undefined;
 
 function cellText(c: Cell): string {
   if (c === null || c === undefined) return "";
@@ -64,13 +62,7 @@ function readCsv(bytes: Buffer, label: string): ReturnSheet[] {
 }
 
 async function readXlsx(bytes: Buffer, label: string): Promise<ReturnSheet[]> {
-  checkXlsx(bytes, label);
-  let sheets: { sheet: string; data: Cell[][] }[];
-  try {
-    sheets = (await readXlsxFile(bytes)) as unknown as { sheet: string; data: Cell[][] }[];
-  } catch (e) {
-    throw new InputError(label, `not a readable .xlsx workbook (${(e as Error).message})`);
-  }
+  const sheets = await readWorkbook(bytes, label);
   const titles = new Map(sheetKinds.map((k) => [sheetTitles[k].toLowerCase(), k]));
   const parts = sheets.filter((s) => titles.has(s.sheet.trim().toLowerCase()));
   if (!parts.length) throw new InputError(label, `has none of the sheets Returns, Reach or Participants (found ${sheets.map((s) => `"${s.sheet}"`).join(", ")})`);

@@ -14,8 +14,6 @@ import { checkRow, duplicateKey, duplicateReason, type Checked, type CheckContex
 import { WITHHELD } from "./codes.ts";
 import { MEANINGFUL_CHANGE } from "../../src/lib/wellbeing.ts";
 
-export const REJECTS_FILE = "outcomes-rejects.csv";
-
 /** Headers a return had that were not read (never stored): warnings in the rejects report. */
 const ignoredColumns: TableDecl = { name: "outcome_ignored_column", columns: [["file", "VARCHAR"], ["sheet", "VARCHAR"], ["column", "VARCHAR"]] };
 

@@ -89,7 +89,7 @@ export async function ingestAggregateFile(input: AggregateFileInput): Promise<Fi
     const problems: Reject[] = [];
     if (!parsed.success) {
       for (const issue of parsed.error.issues) {
-        const name = String(issue.path[0] ?? "period");
+        const name = String(issue.path[0] ?? "period") as (typeof fields)[number];
         problems.push({ line, column: headerOf(name), value: (row[name] ?? "").slice(0, 80), reason: issue.message });
       }
     } else {
