@@ -1,12 +1,10 @@
 // The outcome tables the stage writes, each column described (also stored as DuckDB comments for the data dictionary).
 import type { Db } from "../db/connection.ts";
-import { ident, literal } from "../db/sql.ts";
-import type { ColumnType, TableDecl as TableSpec } from "../kit/table.ts";
+import { createTable, type ColumnType, type TableDecl } from "../kit/table.ts";
 
-export interface OutcomeTable {
-  name: string;
+export interface OutcomeTable extends TableDecl {
   description: string;
-  columns: [name: string, type: ColumnType | "DATE", description: string][];
+  columns: [name: string, type: ColumnType, description: string][];
 }
 
 const item = (i: number): [string, "INTEGER", string] => [`swemwbs_${i}`, "INTEGER", `SWEMWBS item ${i} (1–5), NULL when only a total was given`];
@@ -149,17 +147,13 @@ export const outcomeTables: OutcomeTable[] = [
   },
 ];
 
-export function spec(name: string): TableSpec {
+/** A table's columns for staging through the appender (dates as text, cast by DuckDB on the way in). */
+export function spec(name: string): TableDecl {
   const t = outcomeTables.find((x) => x.name === name)!;
   return { name, columns: t.columns.map(([n, type]) => [n, type === "DATE" ? "VARCHAR" : type]) };
 }
 
-/** Create every outcome table (dropping earlier versions) with its comments. */
+/** Create every outcome table (dropping earlier versions) with its comments, through the kit. */
 export async function createOutcomeTables(db: Db): Promise<void> {
-  for (const t of outcomeTables) {
-    await db.run(`DROP TABLE IF EXISTS ${ident(t.name)}`);
-    await db.run(`CREATE TABLE ${ident(t.name)} (${t.columns.map(([n, type]) => `${ident(n)} ${type}`).join(", ")})`);
-    await db.run(`COMMENT ON TABLE ${ident(t.name)} IS ${literal(t.description)}`);
-    for (const [c, , d] of t.columns) await db.run(`COMMENT ON COLUMN ${ident(t.name)}.${ident(c)} IS ${literal(d)}`);
-  }
+  for (const t of outcomeTables) await createTable(db, t);
 }
