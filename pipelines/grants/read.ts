@@ -17,6 +17,11 @@ export interface SourceRecord {
   sheet: string | null;
   /** The column title (spreadsheets) or JSON path (packages) for a path into the grant. */
   label: (path: PathPart[]) => string;
+  /**
+   * A repeat of an earlier Identifier in the same file that contradicts it or adds nothing: rejected with this reason
+   * when an earlier copy is accepted; kept (validated as itself) when every earlier copy was rejected.
+   */
+  duplicate?: { id: string; firstRow: number; reason: string };
 }
 
 /** Something found while reading: a whole-file note (row null) or a row that cannot become a grant. */
@@ -134,6 +139,7 @@ function readSheetRows(sheet: Sheet, file: string, format: GrantFileFormat, enco
   interface Group {
     cells: Cell[];
     row: number;
+    duplicate?: SourceRecord["duplicate"];
   }
   const groups: Group[] = [];
   const byId = new Map<string, Group>();
@@ -164,17 +170,11 @@ function readSheetRows(sheet: Sheet, file: string, format: GrantFileFormat, enco
       else if (!sameCell(before, c)) conflicts.push(header[i]);
     });
     if (conflicts.length || !adds) {
-      issues.push({
-        row,
-        sheet: sheetName,
-        column: header[idIndex],
-        value: id,
-        reason: conflicts.length
-          ? `duplicate Identifier: row ${first.row} of this file has the same Identifier with different ${conflicts.slice(0, 4).map((c) => `"${c}"`).join(", ")}${conflicts.length > 4 ? " …" : ""}`
-          : `duplicate Identifier: row ${first.row} of this file has the same Identifier and this row adds nothing to it`,
-        severity: "error",
-        grantId: id,
-      });
+      // Decided after validation (stage.ts): rejected if an earlier copy is accepted, else kept.
+      const reason = conflicts.length
+        ? `duplicate Identifier: row ${first.row} of this file has the same Identifier with different ${conflicts.slice(0, 4).map((c) => `"${c}"`).join(", ")}${conflicts.length > 4 ? " …" : ""}`
+        : `duplicate Identifier: row ${first.row} of this file has the same Identifier and this row adds nothing to it`;
+      groups.push({ cells: [...cells], row, duplicate: { id: id!, firstRow: first.row, reason } });
       continue;
     }
     cells.forEach((c, i) => {
@@ -185,7 +185,7 @@ function readSheetRows(sheet: Sheet, file: string, format: GrantFileFormat, enco
   if (unnamed)
     issues.push({ row: headerRow, sheet: sheetName, column: null, value: null, reason: `${unnamed} value(s) sit in columns with no title; they are ignored`, severity: "warning" });
 
-  const records: SourceRecord[] = groups.map(({ cells, row }) => {
+  const records: SourceRecord[] = groups.map(({ cells, row, duplicate }) => {
     const raw: Record<string, unknown> = {};
     cells.forEach((c, i) => {
       if (isBlank(c) || i >= header.length) return;
@@ -194,7 +194,7 @@ function readSheetRows(sheet: Sheet, file: string, format: GrantFileFormat, enco
       else if (header[i].trim()) raw[header[i].trim()] = c;
     });
     compactArrays(raw);
-    return { raw, row, sheet: sheetName, label };
+    return duplicate ? { raw, row, sheet: sheetName, label, duplicate } : { raw, row, sheet: sheetName, label };
   });
   return { format, encoding, sheet: sheetName, rowsRead, records, issues };
 }
@@ -235,7 +235,7 @@ async function readXlsx(bytes: Buffer, file: string): Promise<ReadResult> {
 /** One-to-many sheets of the 360Giving template (Beneficiary Location, Classifications, …): each row adds one item to the grant with its Identifier. */
 function readExtraSheets(sheets: { sheet: string; data: Cell[][] }[], result: ReadResult): void {
   const byId = new Map<string, SourceRecord>();
-  for (const r of result.records) if (typeof r.raw.id === "string" || typeof r.raw.id === "number") byId.set(String(r.raw.id).trim(), r);
+  for (const r of result.records) if (!r.duplicate && (typeof r.raw.id === "string" || typeof r.raw.id === "number")) byId.set(String(r.raw.id).trim(), r);
   for (const s of sheets) {
     const header = (s.data[0] ?? []).map((c) => (c === null || c === undefined ? "" : String(c)));
     if (s.sheet.trim().toLowerCase() === "meta" || header[0]?.trim().toLowerCase() !== "identifier") continue;
@@ -296,8 +296,10 @@ function readJson(bytes: Buffer, file: string): ReadResult {
   grants.forEach((g, i) => {
     const row = i + 1;
     const id = g && typeof g === "object" && typeof (g as { id?: unknown }).id === "string" ? (g as { id: string }).id.trim() : null;
-    if (id && seen.has(id)) {
-      issues.push({ row, sheet: null, column: "id", value: id, reason: `duplicate Identifier: grant ${seen.get(id)} of this file has the same Identifier`, severity: "error", grantId: id });
+    const first = id ? seen.get(id) : undefined;
+    if (id && first !== undefined) {
+      const reason = `duplicate Identifier: grant ${first} of this file has the same Identifier`;
+      records.push({ raw: (g ?? {}) as Record<string, unknown>, row, sheet: null, label: jsonLabel, duplicate: { id, firstRow: first, reason } });
       return;
     }
     if (id) seen.set(id, row);

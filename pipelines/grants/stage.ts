@@ -281,7 +281,18 @@ export async function ingestGrants(db: Db, files: readonly (string | InputFile)[
       if (issue.severity === "warning" && (issue.row === null || (issue.row === 1 && result.format !== "json"))) log.warn(`grants: ${file}: ${issue.reason}`);
       if (issue.severity === "error" && issue.row !== null) perFile[fileSeq].rejectedRows.add(issue.row);
     }
+    // Identifiers accepted so far from this file: a later copy that contradicts (or adds nothing to) an accepted one is
+    // rejected; a copy whose earlier copies were all rejected is kept.
+    const acceptedHere = new Map<string, number>();
     for (const record of result.records) {
+      const dup = record.duplicate;
+      if (dup && acceptedHere.has(dup.id)) {
+        const kept = acceptedHere.get(dup.id)!;
+        const reason = kept === dup.firstRow ? dup.reason : `duplicate Identifier: ${result.format === "json" ? "grant" : "row"} ${kept} of this file has the same Identifier`;
+        addIssue(file, { row: record.row, sheet: record.sheet, column: record.label(["id"]), value: dup.id, reason, severity: "error", grantId: dup.id });
+        perFile[fileSeq].rejectedRows.add(record.row);
+        continue;
+      }
       const v = validateGrant(record.raw);
       const id = v.ok ? v.accepted.grant.id : typeof record.raw.id === "string" ? record.raw.id.trim() : str(record.raw.id);
       for (const i of v.issues) addIssue(file, { row: record.row, sheet: record.sheet, column: record.label(i.path), value: i.value, reason: i.reason, severity: i.severity, grantId: id });
@@ -289,6 +300,17 @@ export async function ingestGrants(db: Db, files: readonly (string | InputFile)[
         perFile[fileSeq].rejectedRows.add(record.row);
         continue;
       }
+      if (dup)
+        addIssue(file, {
+          row: record.row,
+          sheet: record.sheet,
+          column: record.label(["id"]),
+          value: dup.id,
+          reason: `the same Identifier as ${result.format === "json" ? "grant" : "row"} ${dup.firstRow} of this file, which was rejected; this copy is kept`,
+          severity: "warning",
+          grantId: dup.id,
+        });
+      acceptedHere.set(v.accepted.grant.id, record.row);
       const cand: Candidate = { ...v.accepted, fileSeq, seq, file, record, json: result.format === "json" };
       const prev = kept.get(cand.grant.id);
       if (!prev) {

@@ -1,6 +1,6 @@
 // referral_measures: referrals, unmet, rates per 1,000 residents, unmet share and waits per LSOA, MSOA, ward, PCN, borough and place, by month, financial year and in all.
 import type { Db } from "../db/connection.ts";
-import { ident } from "../db/sql.ts";
+import { ident, literal } from "../db/sql.ts";
 import { UNMET_OUTCOME } from "./vocabulary.ts";
 
 /** The layers measures are built for, with the column of the fact table that holds each area's code. */
@@ -33,13 +33,13 @@ const periodColumns = `
  */
 export async function buildMeasures(db: Db, placeCode: string, placeName: string): Promise<void> {
   await db.run(`DROP TABLE IF EXISTS referral_measures`);
+  // The facts (one row per referral and need, and one under "all") are a view: each pass below reads it once.
   await db.run(
-    `CREATE OR REPLACE TEMP TABLE rm_fact AS
-     SELECT r.lsoa21cd, l.msoa21cd, l.ward_code, l.lad_code, r.pcn_code, $place AS place_code, r.month, r.financial_year,
+    `CREATE OR REPLACE TEMP VIEW rm_fact AS
+     SELECT r.lsoa21cd, l.msoa21cd, l.ward_code, l.lad_code, r.pcn_code, ${literal(placeCode)} AS place_code, r.month, r.financial_year,
             unnest(list_append(r.needs, 'all')) AS need,
             (r.outcome = '${UNMET_OUTCOME}')::INTEGER AS unmet, r.days_waited
      FROM referral r JOIN lsoa l USING (lsoa21cd)`,
-    { place: placeCode },
   );
   // Aggregate rows, repeated for each layer that contains their area.
   await db.run(
@@ -61,22 +61,29 @@ export async function buildMeasures(db: Db, placeCode: string, placeName: string
     { place: placeCode },
   );
   // Medians (a holistic aggregate, the slow part) for years and the whole span; months get counts, sums and means.
-  const fromRecords = measureLayers.flatMap(({ layer, column }) => [
+  // Two passes over the facts: every layer's months in one (counts, sums), every layer's years and whole span in the
+  // other (with medians, the holistic and slow part), as grouping sets; the layer is the area column that is grouped.
+  const layerColumns = `CASE ${measureLayers.map(({ layer, column }) => `WHEN grouping(${ident(column)}) = 0 THEN '${layer}'`).join(" ")} END AS layer,
+     CASE ${measureLayers.map(({ column }) => `WHEN grouping(${ident(column)}) = 0 THEN ${ident(column)}`).join(" ")} END AS area_code`;
+  const notNull = measureLayers.map(({ column }) => `(${ident(column)} IS NOT NULL OR grouping(${ident(column)}) = 1)`).join(" AND ");
+  const fromRecords = [
     `
-      SELECT '${layer}' AS layer, ${ident(column)} AS area_code, month AS period, 'month' AS period_type, need,
+      SELECT ${layerColumns}, month AS period, 'month' AS period_type, need,
              count(*)::INTEGER AS referrals, sum(unmet)::INTEGER AS unmet,
              count(days_waited)::INTEGER AS waits_n, sum(days_waited)::BIGINT AS wait_sum, NULL::DOUBLE AS wait_median
-      FROM rm_fact WHERE ${ident(column)} IS NOT NULL
-      GROUP BY ${ident(column)}, month, need`,
+      FROM rm_fact
+      GROUP BY GROUPING SETS (${measureLayers.map(({ column }) => `(${ident(column)}, month, need)`).join(", ")})
+      HAVING ${notNull}`,
     `
-      SELECT '${layer}' AS layer, ${ident(column)} AS area_code,
+      SELECT ${layerColumns},
              CASE WHEN grouping(financial_year) = 0 THEN financial_year ELSE 'all' END AS period,
              CASE WHEN grouping(financial_year) = 0 THEN 'year' ELSE 'all' END AS period_type, need,
              count(*)::INTEGER AS referrals, sum(unmet)::INTEGER AS unmet,
              count(days_waited)::INTEGER AS waits_n, sum(days_waited)::BIGINT AS wait_sum, median(days_waited)::DOUBLE AS wait_median
-      FROM rm_fact WHERE ${ident(column)} IS NOT NULL
-      GROUP BY GROUPING SETS ((${ident(column)}, financial_year, need), (${ident(column)}, need))`,
-  ]);
+      FROM rm_fact
+      GROUP BY GROUPING SETS (${measureLayers.flatMap(({ column }) => [`(${ident(column)}, financial_year, need)`, `(${ident(column)}, need)`]).join(", ")})
+      HAVING ${notNull}`,
+  ];
   await db.run(`
     CREATE OR REPLACE TEMP TABLE rm_counts AS
     WITH rec AS (${fromRecords.join("\nUNION ALL")}),
@@ -111,5 +118,6 @@ export async function buildMeasures(db: Db, placeCode: string, placeName: string
      ORDER BY c.layer, c.area_code, c.period_type, c.period, c.need`,
     { place: placeCode, placeName },
   );
-  for (const t of ["rm_fact", "rm_agg", "rm_counts"]) await db.run(`DROP TABLE IF EXISTS ${t}`);
+  await db.run(`DROP VIEW IF EXISTS rm_fact`);
+  for (const t of ["rm_agg", "rm_counts"]) await db.run(`DROP TABLE IF EXISTS ${t}`);
 }

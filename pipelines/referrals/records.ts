@@ -1,5 +1,5 @@
 // Record-level referral files: read as text in DuckDB, checked set-based (reject rows with file, line, column, value, reason), located, stored.
-import { EMAIL, identifierIn, isNhsNumber, NHS_CANDIDATE, NHS_EXTRACT, OBFUSCATED_EMAIL, POSTCODE_FULL, POSTCODE_IN_TEXT, STREET, TITLE_NAME, UK_PHONE } from "../privacy/identifiers.ts";
+import { createIdentifierMacros, hasIdentifierSql, identifierIn, identifierReasonsSql, isNhsNumber, POSTCODE_FULL, POSTCODE_IN_TEXT } from "../privacy/identifiers.ts";
 import type { SpatialIndex } from "../../geo/spatial-index.ts";
 import { describePointProblem } from "../../geo/point-checks.ts";
 import type { Db } from "../db/connection.ts";
@@ -46,23 +46,13 @@ export const WITHHELD = "(withheld)";
 
 const REFUSED = "the row is refused and nothing from it is stored";
 
-// Patterns for direct identifiers in values: one shared module for every ingest of records about people.
+// Direct identifiers in values: the patterns, macros and reasons live in pipelines/privacy/identifiers.ts (one module for every ingest of records about people).
 const ISO_DATE = "[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9:.]+(Z|[+-][0-9:]+)?)?";
 export { isNhsNumber };
 
 /** The identifier check in JavaScript, for the small files checked row by row (aggregates); record-level files use the same patterns in SQL. */
 export function identifierInValue(value: string): string | null {
   return identifierIn(value);
-}
-
-/** SQL macro: is this 10-digit string a valid NHS number (modulus 11 check digit)? */
-async function createMacros(db: Db): Promise<void> {
-  const weighted = Array.from({ length: 9 }, (_, i) => `substr(d, ${i + 1}, 1)::INTEGER * ${10 - i}`).join(" + ");
-  await db.run(`CREATE OR REPLACE TEMP MACRO rf_nhs_valid(d) AS
-    (regexp_full_match(d, '[0-9]{10}') AND (11 - ((${weighted}) % 11)) % 11 = substr(d, 10, 1)::INTEGER)`);
-  await db.run(`CREATE OR REPLACE TEMP MACRO rf_has_nhs(v) AS
-    (regexp_matches(v, '${NHS_CANDIDATE}') AND
-     len(list_filter(regexp_extract_all(v, '${NHS_EXTRACT}', 1), lambda s: rf_nhs_valid(regexp_replace(s, '[ -]', '', 'g')))) > 0)`);
 }
 
 /** Read the file as text columns (any encoding and delimiter the kit detects); a file DuckDB cannot parse fails whole with the line it stopped at. */
@@ -107,9 +97,7 @@ async function findIdentifiers(db: Db, layout: RecordLayout): Promise<void> {
       SELECT (rowid + 2)::INTEGER AS line, *, concat_ws(chr(31), ${all.join(", ")}) AS allv,
              ${notPostcode.length ? `concat_ws(chr(31), ${notPostcode.join(", ")})` : "''"} AS otherv
       FROM rf_raw)
-    WHERE rf_has_nhs(allv) OR regexp_matches(allv, '${EMAIL}') OR regexp_matches(allv, '${UK_PHONE}') OR regexp_matches(allv, '${OBFUSCATED_EMAIL}')
-       OR regexp_matches(allv, '${TITLE_NAME}') OR regexp_matches(allv, '${STREET}')
-       OR regexp_matches(otherv, '${POSTCODE_IN_TEXT}') OR ${postcodeAddress}`);
+    WHERE ${hasIdentifierSql("allv", { allowPostcode: true })} OR regexp_matches(otherv, '${POSTCODE_IN_TEXT}') OR ${postcodeAddress}`);
   const [{ n }] = await db.all<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM rf_flagged`);
   if (n === 0) {
     await db.run(`CREATE OR REPLACE TEMP TABLE rf_identifier (line INTEGER, col VARCHAR, reason VARCHAR)`);
@@ -119,17 +107,13 @@ async function findIdentifiers(db: Db, layout: RecordLayout): Promise<void> {
     CREATE OR REPLACE TEMP TABLE rf_identifier AS
     WITH long AS (UNPIVOT rf_flagged ON COLUMNS(* EXCLUDE (line)) INTO NAME col VALUE v)
     SELECT line, col, reason FROM (
-      SELECT line, col, unnest(list_filter([
-        CASE WHEN rf_has_nhs(v) THEN 'looks like an NHS number (10 digits with a valid check digit): ${REFUSED}' END,
-        CASE WHEN regexp_matches(v, '${EMAIL}') THEN 'holds an email address: ${REFUSED}' END,
-        CASE WHEN regexp_matches(v, '${OBFUSCATED_EMAIL}') THEN 'holds an email address written to avoid filters (such as name [at] example dot org): ${REFUSED}' END,
-        CASE WHEN regexp_matches(v, '${UK_PHONE}') THEN 'holds a phone number: ${REFUSED}' END,
-        CASE WHEN regexp_matches(chr(31) || v, '${TITLE_NAME}') THEN 'looks like a person''s name (a title such as Mr or Dr and a name): ${REFUSED}' END,
-        CASE WHEN regexp_matches(v, '${STREET}') THEN 'looks like a street address: ${REFUSED}' END,
-        CASE WHEN col <> 'postcode' AND regexp_matches(v, '${POSTCODE_IN_TEXT}') THEN 'holds a postcode outside the postcode column: ${REFUSED}' END,
-        CASE WHEN col = 'postcode' AND NOT regexp_full_match(upper(regexp_replace(trim(v), '\\s+', '', 'g')), '${POSTCODE_FULL}')
-                  AND regexp_matches(v, '${POSTCODE_IN_TEXT}') THEN 'looks like an address (a postcode with a house number or street): ${REFUSED}' END
-      ], lambda x: x IS NOT NULL)) AS reason
+      SELECT line, col, unnest(list_concat(
+        list_transform(${identifierReasonsSql("v", { allowPostcode: true })}, lambda x: x || ': ${REFUSED}'),
+        list_filter([
+          CASE WHEN col <> 'postcode' AND regexp_matches(v, '${POSTCODE_IN_TEXT}') THEN 'holds a postcode outside the postcode column: ${REFUSED}' END,
+          CASE WHEN col = 'postcode' AND NOT regexp_full_match(upper(regexp_replace(trim(v), '\\s+', '', 'g')), '${POSTCODE_FULL}')
+                    AND regexp_matches(v, '${POSTCODE_IN_TEXT}') THEN 'looks like an address (a postcode with a house number or street): ${REFUSED}' END
+        ], lambda x: x IS NOT NULL))) AS reason
       FROM long)
     ORDER BY line, col`);
 }
@@ -322,7 +306,7 @@ async function locatePoints(input: RecordFileInput): Promise<void> {
 /** Ingest one record-level file: rejects into referral_reject, accepted rows into referral. */
 export async function ingestRecordFile(input: RecordFileInput): Promise<FileStats> {
   const { db, label, layout } = input;
-  await createMacros(db);
+  await createIdentifierMacros(db);
   await readRaw(input);
   await findIdentifiers(db, layout);
   await check(input);

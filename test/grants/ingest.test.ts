@@ -1,5 +1,5 @@
 // Hostile grant files on a twelve-LSOA database: encodings, amounts, dates, duplicates, currencies, geography codes, missing or extra columns, empty files; every reject says where and why.
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { InputError } from "../../pipelines/errors.ts";
@@ -113,6 +113,35 @@ describe("duplicate identifiers", () => {
       { seq: 1, code: "E01003544" },
     ]);
     expect(r.files[0]).toMatchObject({ rowsRead: 6, accepted: 3, rejected: 2, merged: 1 });
+  });
+
+  it("keeps the valid copy when the first copy of a repeated Identifier is itself rejected (CSV and JSON)", async () => {
+    const dir = tempDir();
+    const header = "Identifier,Title,Description,Currency,Amount Awarded,Award Date,Recipient Org:Identifier,Recipient Org:Name,Funding Org:0:Identifier,Funding Org:0:Name";
+    const row = (id: string, amount: string) => `${id},Grant ${id},Test grant,GBP,${amount},2024-03-17,360G-org-${id},Group ${id},360G-testchest,Test Chest`;
+    const csv = join(dir, "first-bad.csv");
+    writeFileSync(csv, [header, row("360G-fb-1", "-50"), row("360G-fb-1", "1500"), row("360G-fb-1", "1600"), row("360G-fb-2", "100"), ""].join("\n"));
+    const grant = (amount: number) => ({ id: "360G-fb-3", title: "T", description: "D", currency: "GBP", amountAwarded: amount, awardDate: "2024-03-17",
+      recipientOrganization: [{ id: "360G-org", name: "Group" }], fundingOrganization: [{ id: "360G-testchest", name: "Test Chest" }] });
+    const json = join(dir, "first-bad.json");
+    writeFileSync(json, JSON.stringify({ grants: [grant(-1), grant(700)] }));
+    const r = await ingest([csv, json]);
+    expect((await grantsOf(r.db)).map((g) => [g.grant_id, g.amount_pence])).toEqual([
+      ["360G-fb-1", 150000],
+      ["360G-fb-2", 10000],
+      ["360G-fb-3", 70000],
+    ]);
+    expect((await rejectsOf(r.db)).map((x) => [x.file, x.row, x.severity, x.reason])).toEqual([
+      ["first-bad.csv", 2, "error", "Amount Awarded must not be negative"],
+      ["first-bad.csv", 3, "warning", "the same Identifier as row 2 of this file, which was rejected; this copy is kept"],
+      ["first-bad.csv", 4, "error", "duplicate Identifier: row 3 of this file has the same Identifier"],
+      ["first-bad.json", 1, "error", "Amount Awarded must not be negative"],
+      ["first-bad.json", 2, "warning", "the same Identifier as grant 1 of this file, which was rejected; this copy is kept"],
+    ]);
+    expect(r.files.map((f) => [f.file, f.accepted, f.rejected])).toEqual([
+      ["first-bad.csv", 2, 2],
+      ["first-bad.json", 1, 1],
+    ]);
   });
 
   it("takes an Identifier in a later file as a correction (no Last Modified: the later ingest wins), naming both files", async () => {
