@@ -122,18 +122,24 @@ export class AreaGrid {
     const extra: number[] = [];
     for (let j = 0; j < this.ny; j++) {
       const y = this.minY + (j + 0.5) / (this.scaleY || 1);
+      let clearRun = false;
       for (let i = 0; i < this.nx; i++) {
         const cell = j * this.nx + i;
         const x = this.minX + (i + 0.5) / (this.scaleX || 1);
         const first = n;
         for (let k = edgeStart[cell]; k < edgeStart[cell + 1]; k++) seen[edgeRanks[k]] = cell;
-        found.length = 0;
         const centred = this.cellX(x) === i && this.cellY(y) === j;
-        if (centred) tree.search(x, y, x, y, found);
-        else tree.search(this.minX + i / (this.scaleX || 1), this.minY + j / (this.scaleY || 1), this.minX + (i + 1) / (this.scaleX || 1), this.minY + (j + 1) / (this.scaleY || 1), found);
-        extra.length = 0;
-        for (const f of found) if (seen[rankOf[f]] !== cell && (!centred || this.contains(f, x, y))) extra.push(rankOf[f]);
         const edges = edgeStart[cell + 1] - edgeStart[cell];
+        // Two side-by-side cells that no edge reaches lie in the same areas: the left one's answer stands.
+        const sameAsLeft = edges === 0 && centred && clearRun;
+        clearRun = edges === 0 && centred;
+        if (!sameAsLeft) {
+          found.length = 0;
+          if (centred) tree.search(x, y, x, y, found);
+          else tree.search(this.minX + i / (this.scaleX || 1), this.minY + j / (this.scaleY || 1), this.minX + (i + 1) / (this.scaleX || 1), this.minY + (j + 1) / (this.scaleY || 1), found);
+          extra.length = 0;
+          for (const f of found) if (seen[rankOf[f]] !== cell && (!centred || this.contains(f, x, y))) extra.push(rankOf[f]);
+        }
         if (edges === 0 && extra.length === 1 && centred) {
           this.owner[cell] = this.byRank[extra[0]];
         } else if (edges + extra.length > 0) {

@@ -1,6 +1,6 @@
 // The index must give the same answer as testing every polygon, only faster, and put each LSOA's centroid in that LSOA.
 import { booleanPointInPolygon, pointToPolygonDistance } from "@turf/turf";
-import type { FeatureCollection, MultiPolygon, Polygon } from "geojson";
+import type { Feature, FeatureCollection, MultiPolygon, Polygon } from "geojson";
 import { beforeAll, describe, expect, it } from "vitest";
 import { readBoundaries } from "../../geo/read.ts";
 import { UNSURE, featureContains, flattenRings } from "../../geo/flat-rings.ts";
@@ -119,7 +119,7 @@ describe("buildSpatialIndex's grid against brute force on a tiled fixture", () =
   // A 6 × 6 board of unit squares coded by position (codes out of feature order), one with a hole that another area
   // fills, one with an empty hole, a triangle pair sharing a diagonal and a MultiPolygon, so points land on shared
   // edges, shared corners, hole edges and a diagonal edge (where doubles cannot settle the orientation).
-  const features = [];
+  const features: Feature<Polygon | MultiPolygon>[] = [];
   for (let i = 0; i < 6; i++) {
     for (let j = 0; j < 6; j++) {
       const code = `T${String((7 * i + 5 * j) % 36).padStart(2, "0")}`;
