@@ -1,6 +1,6 @@
 // Pairs points (service locations) with area centroids within a walking distance: an R-tree on the centroids, then haversine distance.
 import { distance } from "@turf/turf";
-import { PackedRTree } from "./spatial-index.ts";
+import { PackedRTree } from "./packed-rtree.ts";
 
 export interface ReachPoint<Id = string> {
   id: Id;

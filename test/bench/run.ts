@@ -6,7 +6,8 @@ import { fileURLToPath } from "node:url";
 
 const dir = fileURLToPath(new URL(".", import.meta.url));
 const only = process.argv[2];
+const rest = process.argv.slice(3); // passed on to the benchmark, e.g. `npm run bench -- national --scale 0.1`
 for (const file of readdirSync(dir).filter((f) => f.endsWith(".bench.ts") && (!only || f.includes(only))).sort()) {
   console.log(`\n=== ${file} ===`);
-  execFileSync(process.execPath, ["--import", "tsx", join(dir, file)], { stdio: "inherit" });
+  execFileSync(process.execPath, ["--import", "tsx", join(dir, file), ...rest], { stdio: "inherit" });
 }

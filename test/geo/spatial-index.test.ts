@@ -1,8 +1,9 @@
 // The index must give the same answer as testing every polygon, only faster, and put each LSOA's centroid in that LSOA.
 import { booleanPointInPolygon, pointToPolygonDistance } from "@turf/turf";
-import type { FeatureCollection, MultiPolygon, Polygon } from "geojson";
+import type { Feature, FeatureCollection, MultiPolygon, Polygon } from "geojson";
 import { beforeAll, describe, expect, it } from "vitest";
 import { readBoundaries } from "../../geo/read.ts";
+import { UNSURE, featureContains, flattenRings } from "../../geo/flat-rings.ts";
 import { PackedRTree, buildSpatialIndex, geometryBox, hilbertIndex, locateBruteForce } from "../../geo/spatial-index.ts";
 import {
   LSOA21_LONDON,
@@ -111,6 +112,70 @@ describe("buildSpatialIndex on small fixtures", () => {
 
   it("boxes a geometry by its exterior rings", () => {
     expect(geometryBox({ type: "MultiPolygon", coordinates: [[square(10, 10, 1)], [square(20, 20, 1)]] })).toEqual([10, 10, 21, 21]);
+  });
+});
+
+describe("buildSpatialIndex's grid against brute force on a tiled fixture", () => {
+  // A 6 × 6 board of unit squares coded by position (codes out of feature order), one with a hole that another area
+  // fills, one with an empty hole, a triangle pair sharing a diagonal and a MultiPolygon, so points land on shared
+  // edges, shared corners, hole edges and a diagonal edge (where doubles cannot settle the orientation).
+  const features: Feature<Polygon | MultiPolygon>[] = [];
+  for (let i = 0; i < 6; i++) {
+    for (let j = 0; j < 6; j++) {
+      const code = `T${String((7 * i + 5 * j) % 36).padStart(2, "0")}`;
+      if (i === 2 && j === 2) features.push(polygonFeature(code, [square(i, j, 1), square(i + 0.25, j + 0.25, 0.5, true)]));
+      else if (i === 4 && j === 1) features.push(polygonFeature(code, [square(i, j, 1), square(i + 0.25, j + 0.25, 0.5, true)]));
+      else if (i === 5 && j === 5) {
+        features.push(polygonFeature("D1", [[[5, 5], [6, 5], [6, 6], [5, 5]]]));
+        features.push(polygonFeature("D0", [[[5, 5], [6, 6], [5, 6], [5, 5]]]));
+      } else if (i !== 0 || j !== 5) features.push(polygonFeature(code, [square(i, j, 1)]));
+    }
+  }
+  features.push(polygonFeature("HOLE", [square(2.25, 2.25, 0.5)])); // fills (2, 2)'s hole; (4, 1)'s stays empty
+  features.push(multiPolygonFeature("M", [[square(0, 5, 0.5)], [square(0.5, 5.5, 0.5)]])); // half of cell (0, 5)
+  const board = collection<Polygon | MultiPolygon>(features);
+  const random = seededRandom(11);
+  const points: [number, number][] = [];
+  for (let k = 0; k < 3000; k++) points.push([random() * 6.4 - 0.2, random() * 6.4 - 0.2]);
+  for (let k = 0; k < 2000; k++) points.push([Math.round(random() * 24) / 4, Math.round(random() * 24) / 4]); // edges, corners, hole edges
+  for (let k = 0; k < 200; k++) {
+    const t = Math.round(random() * 64) / 64;
+    points.push([5 + t, 5 + t]); // on the shared diagonal
+  }
+  const allBrute = (x: number, y: number) =>
+    features.filter((f) => booleanPointInPolygon([x, y], f)).map((f) => f.properties!.code as string).sort();
+
+  it("gives brute force's answer for every point, with few cells or many", () => {
+    for (const cellsPerArea of [1, 16, 400]) {
+      const index = buildSpatialIndex(board, { codeProperty: "code", cellsPerArea });
+      for (const [x, y] of points) {
+        expect(index.locate(x, y), `${x}, ${y} at ${cellsPerArea} cells per area`).toBe(locateBruteForce(board, "code", x, y));
+        expect(index.locateAll(x, y)).toEqual(allBrute(x, y));
+      }
+    }
+  });
+
+  it("names the smaller code on a shared edge, corner, hole edge and diagonal; nothing in an empty hole", () => {
+    const index = buildSpatialIndex(board, { codeProperty: "code", cellsPerArea: 400 });
+    const code = (i: number, j: number) => `T${String((7 * i + 5 * j) % 36).padStart(2, "0")}`;
+    expect(index.locateAll(1, 0.5)).toEqual([code(0, 0), code(1, 0)].sort());
+    expect(index.locate(1, 0.5)).toBe([code(0, 0), code(1, 0)].sort()[0]);
+    expect(index.locateAll(1, 1)).toEqual([code(0, 0), code(1, 0), code(0, 1), code(1, 1)].sort());
+    expect(index.locateAll(2.25, 2.5)).toEqual([code(2, 2), "HOLE"].sort());
+    expect(index.locate(2.5, 2.5)).toBe("HOLE");
+    expect(index.locate(4.5, 1.5)).toBeNull(); // the empty hole
+    expect(index.locateAll(4.25, 1.5)).toEqual([code(4, 1)]); // its edge still belongs to the area around it
+    expect(index.locate(5.5, 5.5)).toBe("D0");
+    expect(index.locateAll(5.5, 5.5)).toEqual(["D0", "D1"]);
+    expect(index.locate(0.75, 5.25)).toBeNull(); // the part of cell (0, 5) that M leaves out
+    expect(index.locate(0.75, 5.75)).toBe("M");
+  });
+
+  it("hands turf the points whose orientation doubles cannot settle", () => {
+    const flat = flattenRings([features.find((f) => f.properties!.code === "D0")!.geometry]);
+    expect(featureContains(flat, 0, 5.5, 5.5)).toBe(UNSURE); // exactly on the diagonal
+    expect(featureContains(flat, 0, 5.25, 5.75)).toBe(1);
+    expect(featureContains(flat, 0, 5.75, 5.25)).toBe(0);
   });
 });
 
