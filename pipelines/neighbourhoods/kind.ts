@@ -2,6 +2,7 @@
 import type { InputKindDecl } from "../kit/kind.ts";
 import { countedStage } from "../kit/counted.ts";
 import { neighbourhoodsStage } from "./stage.ts";
+import { generateDemoNeighbourhoods } from "./demo.ts";
 
 export const neighbourhoodsKind: InputKindDecl = {
   name: "neighbourhoods",
@@ -11,4 +12,5 @@ export const neighbourhoodsKind: InputKindDecl = {
       SELECT (SELECT count(*) FROM neighbourhood_lsoa)::INTEGER + r.rejected AS read,
              (SELECT count(*) FROM neighbourhood_lsoa)::INTEGER AS accepted, r.rejected
       FROM (SELECT count(*) FILTER (WHERE kind = 'rejected')::INTEGER AS rejected FROM neighbourhood_report) r`),
+  demo: generateDemoNeighbourhoods,
 };
