@@ -3,18 +3,61 @@ import { buildPcnBoundaries } from "../build/stages/boundaries.ts";
 import type { Db } from "../db/connection.ts";
 import { silentLogger, type Logger } from "../log.ts";
 import { hasTable } from "../publish/database.ts";
+import { ident, literal } from "../db/sql.ts";
 import { publishReferrals, type PublishedReferralRow } from "../publish/referrals.ts";
 import { THEMES } from "../../src/lib/need-themes.ts";
 
 /** Layers whose published referral figures can be given to the LSOAs inside, finest first. */
 const REFERRAL_LAYERS = ["msoa", "ward", "lad"] as const;
 
+/** Tables the referral gate reads that an ingest can change (the referral tables, practices and PCNs) or that only a build changes. */
+const GATE_TABLES = ["lsoa", "place_lad", "meta", "practice", "pcn"];
+
+/**
+ * A fingerprint of everything publishReferrals reads: per table its row count and the sum of its rows' hashes.
+ * The gate is deterministic, so equal fingerprints mean equal published rows.
+ */
+async function referralFingerprint(db: Db): Promise<string> {
+  const tables = (await db.all<{ t: string }>(
+    `SELECT table_name AS t FROM duckdb_tables() WHERE NOT temporary AND (table_name LIKE 'referral%' OR list_contains($tables, table_name)) ORDER BY table_name`,
+    { tables: GATE_TABLES },
+  )).map((r) => r.t);
+  if (!tables.some((t) => t === "referral_measures")) return "";
+  const parts = await db.all<{ part: string }>(
+    tables.map((t) => `SELECT ${literal(t)} || ':' || count(*) || ':' || coalesce(sum(hash(x)::HUGEINT), 0) AS part FROM ${ident(t)} x`).join(" UNION ALL ") + " ORDER BY part",
+  );
+  return parts.map((p) => p.part).join("|");
+}
+
 /**
  * need_referral_published: the referral figures exactly as the publish gate releases them (latest financial
  * year, the finest published layer that contains LSOAs), hidden cells as NULL. Nothing record-level is read:
- * the rows come from publishReferrals, which runs disclosure control and audits the result.
+ * the rows come from publishReferrals, which runs disclosure control and audits the result. The gate takes
+ * seconds, so when nothing it reads has changed since the last need build (a grants, services or
+ * neighbourhoods ingest), the rows it published then are kept (need_referral_source holds the fingerprint).
  */
 export async function writePublishedReferrals(db: Db): Promise<{ layer: string | null; period: string | null; synthetic: boolean }> {
+  const fingerprint = await referralFingerprint(db);
+  if (fingerprint && (await hasTable(db, "need_referral_published")) && (await hasTable(db, "need_referral_source"))) {
+    const [kept] = await db.all<{ layer: string | null; period: string | null; synthetic: boolean }>(
+      `SELECT layer, period, synthetic FROM need_referral_source WHERE fingerprint = $fingerprint`,
+      { fingerprint },
+    );
+    if (kept) return kept;
+  }
+  const published = await publishThroughGate(db);
+  await db.run(`DROP TABLE IF EXISTS need_referral_source`);
+  await db.run(`CREATE TABLE need_referral_source AS SELECT $fingerprint AS fingerprint, $layer::VARCHAR AS layer, $period::VARCHAR AS period, $synthetic AS synthetic`, {
+    fingerprint,
+    layer: published.layer,
+    period: published.period,
+    synthetic: published.synthetic,
+  });
+  await db.run(`COMMENT ON TABLE need_referral_source IS 'What need_referral_published was built from: a fingerprint (row count and hash sum per table) of every table the referral gate reads, and the layer, year and synthetic flag; an unchanged fingerprint keeps the published rows without re-running the gate'`);
+  return published;
+}
+
+async function publishThroughGate(db: Db): Promise<{ layer: string | null; period: string | null; synthetic: boolean }> {
   await db.run(`DROP TABLE IF EXISTS need_referral_published`);
   await db.run(`CREATE TABLE need_referral_published (layer VARCHAR, code VARCHAR, need VARCHAR, period VARCHAR,
     referrals INTEGER, unmet INTEGER, referrals_per_1000 DOUBLE, unmet_per_1000 DOUBLE, unmet_percent DOUBLE)`);

@@ -15,6 +15,9 @@ import { themeConfigs } from "../../src/lib/need-themes.ts";
 import { componentResults, layerResults, themeIndices, type AreaResult, type ComponentResult, type InputRow, type LayerGroups } from "./compute.ts";
 import { writeNeedInput, writePublishedReferrals } from "./inputs.ts";
 import { hasTable } from "../publish/database.ts";
+import { buildNeighbourhoodBoundaries } from "../build/stages/boundaries.ts";
+import { summariseLayer } from "../build/stages/summaries.ts";
+import { silentLogger } from "../log.ts";
 
 /** Weight perturbations per layer and theme (1,000; CHEST_NEED_RUNS lowers it where a quicker build matters more, e.g. ingest tests). */
 export const NEED_RUNS = Number(process.env.CHEST_NEED_RUNS) > 0 ? Math.floor(Number(process.env.CHEST_NEED_RUNS)) : 1000;
@@ -122,6 +125,7 @@ export async function buildNeed(db: Db, place: Place, log?: Logger, runs = NEED_
   for (const t of ["need_area", "need_result", "need_component", "need_meta"]) await db.run(`DROP TABLE IF EXISTS ${t}`);
   const ref = await writePublishedReferrals(db);
   await writeNeedInput(db, log);
+  await writeLayerShapesAndSummaries(db, log);
   const [{ national }] = await db.all<{ national: number }>(`SELECT coalesce((SELECT value::INTEGER FROM meta WHERE key = 'iod2025_lsoas'), 33755) AS national`);
   const layers = await layerGroups(db);
   const results: AreaResult[] = [];
@@ -149,6 +153,24 @@ export async function buildNeed(db: Db, place: Place, log?: Logger, runs = NEED_
   });
   await db.run(`COMMENT ON TABLE need_meta IS 'How the need tables were built: the published referral layer and financial year used, perturbation runs and seed, whether any input is synthetic'`);
   log?.info(`need: ${results.length.toLocaleString("en-GB")} area results over ${layers.length} layers; referrals from ${ref.layer ?? "none"} ${ref.period ?? ""}`.trim());
+}
+
+/**
+ * The layers that arrive after the build, made layers like the others: custom neighbourhoods' shapes merged from
+ * the LSOA shapes (PCN footprints are merged by writeNeedInput), and both layers' population-weighted deprivation
+ * summaries in area_deprivation (the Need map). A removed neighbourhoods file removes its layer.
+ */
+async function writeLayerShapesAndSummaries(db: Db, log: Logger = silentLogger): Promise<void> {
+  const custom = await hasTable(db, "neighbourhood_lsoa");
+  await buildNeighbourhoodBoundaries(db, log);
+  await summariseLayer(db, "pcn", `SELECT pcn_code AS area_code, pcn_name AS area_name, lsoa21cd FROM need_lsoa_pcn WHERE pcn_code IS NOT NULL`);
+  await summariseLayer(
+    db,
+    "neighbourhood",
+    custom
+      ? `SELECT neighbourhood_code AS area_code, neighbourhood_name AS area_name, lsoa21cd FROM neighbourhood_lsoa`
+      : `SELECT NULL::VARCHAR AS area_code, NULL::VARCHAR AS area_name, NULL::VARCHAR AS lsoa21cd WHERE false`,
+  );
 }
 
 /** Whether any grants or services input behind the provision side is synthetic demo data. */

@@ -77,19 +77,52 @@ export function oneAtATime(result: NeedIndexResult, k: number): Float64Array {
   return out;
 }
 
-/** Sorts each area's run ranks in place and reads the median and the 5th/95th percentiles (nearest-rank). */
+/** Moves the k-th smallest of a[left..right] (inclusive) to position k, smaller ones before it and larger after: three-way quickselect, linear even when most values are equal (an area's rank often is). */
+function selectKth(a: Uint32Array, left: number, right: number, k: number): void {
+  while (right > left) {
+    const mid = (left + right) >>> 1;
+    const x = a[left], y = a[mid], z = a[right];
+    const pivot = x < y ? (y < z ? y : x < z ? z : x) : x < z ? x : y < z ? z : y;
+    let lt = left;
+    let gt = right;
+    let i = left;
+    while (i <= gt) {
+      const v = a[i];
+      if (v < pivot) {
+        a[i++] = a[lt];
+        a[lt++] = v;
+      } else if (v > pivot) {
+        a[i] = a[gt];
+        a[gt--] = v;
+      } else i++;
+    }
+    if (k < lt) right = lt - 1;
+    else if (k > gt) left = gt + 1;
+    else return;
+  }
+}
+
+/** Reads each area's median and 5th/95th percentile run ranks (nearest-rank) by selection, not a full sort (reorders `ranks`). */
 function summariseRanks(ranks: Uint32Array, n: number, runs: number, baseRank: Int32Array) {
   const medianRank = new Float64Array(n).fill(NaN);
   const rankLow = new Int32Array(n);
   const rankHigh = new Int32Array(n);
   const lo = Math.max(0, Math.ceil(0.05 * runs) - 1);
   const hi = Math.max(0, Math.ceil(0.95 * runs) - 1);
+  const m2 = runs >> 1; // the upper middle (the middle when runs is odd)
+  const m1 = runs % 2 ? m2 : m2 - 1;
   for (let i = 0; i < n; i++) {
     if (baseRank[i] === 0) continue;
-    const s = ranks.subarray(i * runs, (i + 1) * runs).sort();
-    medianRank[i] = runs % 2 ? s[(runs - 1) / 2] : (s[runs / 2 - 1] + s[runs / 2]) / 2;
-    rankLow[i] = s[lo];
+    const s = ranks.subarray(i * runs, (i + 1) * runs);
+    // lo ≤ m1 ≤ m2 ≤ hi: each selection searches only the range the one before left (and may reorder it, so each value is read at once).
+    selectKth(s, 0, runs - 1, hi);
     rankHigh[i] = s[hi];
+    selectKth(s, 0, hi, lo);
+    rankLow[i] = s[lo];
+    selectKth(s, lo, hi, m1);
+    const a = s[m1];
+    if (m2 !== m1) selectKth(s, m1 + 1, hi, m2);
+    medianRank[i] = (a + s[m2]) / 2;
   }
   return { medianRank, rankLow, rankHigh };
 }
@@ -110,12 +143,17 @@ export function analyseUncertainty(result: NeedIndexResult, options: Uncertainty
   const inTopN = new Float64Array(n);
   const inTopShare = new Float64Array(n);
   // Sums for the correlation between each weight and each area's rank over the runs.
-  const sumWR = new Float64Array(n * k);
+  // The correlation sums run over the used components only (a switched-off weight never varies).
+  const used: number[] = [];
+  for (let j = 0; j < k; j++) if (result.weights[j] > 0) used.push(j);
+  const ku = used.length;
+  const sumWR = new Float64Array(n * ku);
   const sumR = new Float64Array(n);
   const sumR2 = new Float64Array(n);
   const sumW = new Float64Array(k);
   const sumW2 = new Float64Array(k);
   const w = new Float64Array(k);
+  const wu = new Float64Array(ku);
   const score = new Float64Array(n);
   const scratch = rankScratch(n);
   for (let r = 0; r < runs; r++) {
@@ -129,6 +167,7 @@ export function analyseUncertainty(result: NeedIndexResult, options: Uncertainty
       sumW[j] += w[j];
       sumW2[j] += w[j] * w[j];
     }
+    for (let u = 0; u < ku; u++) wu[u] = w[used[u]];
     const rank = rankDescending(combine(matrix, w, n, k, score), 1e-12, scratch);
     for (let i = 0; i < n; i++) {
       const ri = rank[i];
@@ -138,7 +177,7 @@ export function analyseUncertainty(result: NeedIndexResult, options: Uncertainty
       if (ri <= topCut) inTopShare[i]++;
       sumR[i] += ri;
       sumR2[i] += ri * ri;
-      for (let j = 0; j < k; j++) sumWR[i * k + j] += w[j] * ri;
+      for (let u = 0, b = i * ku; u < ku; u++) sumWR[b + u] += wu[u] * ri;
     }
   }
   const hinge = new Int16Array(n).fill(-1);
@@ -148,10 +187,11 @@ export function analyseUncertainty(result: NeedIndexResult, options: Uncertainty
     const varR = sumR2[i] / runs - (sumR[i] / runs) ** 2;
     if (!(varR > 1e-12)) continue;
     let best = 0.3;
-    for (let j = 0; j < k; j++) {
+    for (let u = 0; u < ku; u++) {
+      const j = used[u];
       const varW = sumW2[j] / runs - (sumW[j] / runs) ** 2;
       if (!(varW > 1e-18)) continue;
-      const cov = sumWR[i * k + j] / runs - (sumW[j] / runs) * (sumR[i] / runs);
+      const cov = sumWR[i * ku + u] / runs - (sumW[j] / runs) * (sumR[i] / runs);
       const corr = Math.abs(cov / Math.sqrt(varR * varW));
       if (corr >= best) {
         best = corr;

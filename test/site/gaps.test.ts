@@ -1,4 +1,4 @@
-// The Gaps and Neighbourhood profile pages in Chromium: a theme changes the map and the ranking, an MSOA found by name opens its profile, and every CSV holds what the page shows.
+// The Gaps, Neighbourhood profile and Need map pages in Chromium: a theme changes the map and the ranking, an MSOA found by name opens its profile, the custom neighbourhoods are a layer on each, and every CSV holds what the page shows.
 import { join } from "node:path";
 import { readFileSync } from "node:fs";
 import type { Browser, Page } from "playwright-core";
@@ -87,6 +87,18 @@ describe("Gaps page", () => {
       expect(pcns).toBeGreaterThan(20);
       await expect.poll(() => shapes.count()).toBe(pcns);
       await page.screenshot({ path: join(shots, "gaps-pcn.png"), fullPage: false });
+
+      // The demo's synthetic INT footprints (chest demo → chest ingest neighbourhoods): drawn, ranked, labelled synthetic.
+      await page.getByLabel("Areas", { exact: true }).selectOption({ label: "Custom neighbourhood" });
+      await expect.poll(() => page.locator("#gaps-summary").textContent()).toMatch(/^Cost of living and debt, 40 areas \(Custom neighbourhood\)/);
+      await expect.poll(() => shapes.count()).toBe(40);
+      const names = await page.locator("#gaps-table tbody tr").evaluateAll((rs) => rs.map((r) => r.children[1].textContent ?? ""));
+      expect(names).toHaveLength(40);
+      expect(names.every((n) => / INT \d\d \(synthetic\)$/.test(n))).toBe(true);
+      const custom = await download(page, "#gaps-download");
+      expect(custom.name).toBe("gaps-cost_of_living-neighbourhood.csv");
+      expect(parseCsv(custom.text).slice(1).map((r) => r[1])).toEqual(names);
+      await page.screenshot({ path: join(shots, "gaps-custom-neighbourhoods.png"), fullPage: false });
       expect(session.consoleErrors).toEqual([]);
     } finally {
       await session.close();
@@ -121,11 +133,47 @@ describe("Neighbourhood profile page", () => {
     }
   });
 
+  it("searches custom neighbourhoods alone when that kind of area is chosen", async () => {
+    const session = await openPage(url + "neighbourhood", { browser, viewport: { width: 1280, height: 1100 } });
+    const { page } = session;
+    try {
+      await waitForRender(page);
+      await page.getByLabel("Kind of area", { exact: true }).selectOption({ label: "Custom neighbourhood" });
+      const box = page.getByLabel("Find an area by name or code", { exact: true });
+      await box.focus();
+      await page.keyboard.type("Newham INT 02");
+      await expect.poll(() => page.locator("#profile-name").textContent()).toBe("Newham INT 02 (synthetic)");
+      await expect.poll(() => page.locator("#profile-summary").textContent()).toMatch(/^Custom neighbourhood DEMO-INT-E09000025-02: [\d,]+ residents \(Census 2021\) in \d+ LSOAs\. .*ranks \d+ of 40 custom neighbourhoods/);
+      await page.screenshot({ path: join(shots, "neighbourhood-custom.png"), fullPage: false });
+      expect(session.consoleErrors).toEqual([]);
+    } finally {
+      await session.close();
+    }
+  });
+
   it("opens a profile from a code in the address", async () => {
     const session = await openPage(url + "neighbourhood#E09000025", { browser, viewport: { width: 1280, height: 900 } });
     try {
       await waitForRender(session.page);
       await expect.poll(() => session.page.locator("#profile-name").textContent()).toBe("Newham");
+    } finally {
+      await session.close();
+    }
+  });
+});
+
+describe("Need map", () => {
+  it("offers the custom neighbourhoods as a layer, with their population-weighted summaries", async () => {
+    const session = await openPage(url + "need-map", { browser, viewport: { width: 1280, height: 1000 } });
+    const { page } = session;
+    try {
+      await waitForRender(page);
+      await page.getByLabel("Custom neighbourhood (the partnership's own)", { exact: true }).check();
+      await expect.poll(() => page.locator('svg g[aria-description="areas"] path').count(), { timeout: 30_000 }).toBe(40);
+      await expect.poll(() => page.locator("table.data-table tbody tr").count()).toBe(40);
+      await expect.poll(() => page.locator("#map-summary").textContent()).toMatch(/the most deprived custom neighbourhoods are .*\(synthetic\)/);
+      await page.screenshot({ path: join(shots, "need-map-custom-neighbourhoods.png"), fullPage: false });
+      expect(session.consoleErrors).toEqual([]);
     } finally {
       await session.close();
     }

@@ -68,3 +68,41 @@ describe("the need-referrals page data in dist/", () => {
     }
   });
 });
+
+describe("referral figures quoted in the need outputs of every layer", () => {
+  it("are population-weighted means of published area figures only (custom neighbourhoods and PCNs included)", async () => {
+    const hasCustom = (await db.all(`SELECT 1 FROM information_schema.tables WHERE table_name = 'neighbourhood_lsoa'`)).length > 0;
+    const rows = await db.all<{ layer: string; code: string; theme: string; reasons: string; referrals: number | null; unmet: number | null }>(`
+      WITH members AS (
+        SELECT 'lsoa' AS layer, lsoa21cd AS code, lsoa21cd FROM lsoa
+        UNION ALL SELECT 'msoa', msoa21cd, lsoa21cd FROM lsoa
+        UNION ALL SELECT 'ward', ward_code, lsoa21cd FROM lsoa
+        UNION ALL SELECT 'lad', lad_code, lsoa21cd FROM lsoa
+        UNION ALL SELECT 'partnership', partnership, lsoa21cd FROM lsoa WHERE partnership IS NOT NULL
+        UNION ALL SELECT 'pcn', pcn_code, lsoa21cd FROM need_lsoa_pcn WHERE pcn_code IS NOT NULL
+        ${hasCustom ? "UNION ALL SELECT 'neighbourhood', neighbourhood_code, lsoa21cd FROM neighbourhood_lsoa" : ""}
+      ), means AS (
+        SELECT m.layer, m.code, i.theme,
+               sum(i.population * i.referrals_per_1000) / sum(i.population) FILTER (WHERE i.referrals_per_1000 IS NOT NULL) AS referrals,
+               sum(i.population * i.unmet_per_1000) / sum(i.population) FILTER (WHERE i.unmet_per_1000 IS NOT NULL) AS unmet
+        FROM members m JOIN need_input i USING (lsoa21cd) GROUP BY ALL
+      )
+      SELECT a.layer, a.code, a.theme, a.reasons, m.referrals, m.unmet
+      FROM need_area a JOIN means m USING (layer, code, theme)
+      WHERE a.reasons LIKE '%per 1,000 residents%'`);
+    const layers = new Set<string>();
+    let checked = 0;
+    for (const r of rows) {
+      for (const match of r.reasons.matchAll(/([\d,]+\.\d) [^;]*?(unmet referrals|referrals) per 1,000 residents/g)) {
+        const quoted = Number(match[1].replaceAll(",", ""));
+        const expected = match[2] === "unmet referrals" ? r.unmet : r.referrals;
+        expect(expected, `${r.layer} ${r.code} ${r.theme}: "${match[0]}"`).not.toBeNull();
+        expect(Math.abs(quoted - expected!), `${r.layer} ${r.code} ${r.theme}: "${match[0]}"`).toBeLessThanOrEqual(0.05 + 1e-9);
+        layers.add(r.layer);
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(100);
+    expect(layers.has("msoa") && layers.has("lsoa")).toBe(true);
+  });
+});

@@ -58,26 +58,48 @@ async function mergeRows(db: Db, lsoas: FeatureCollection<Area>, layer: string, 
 }
 
 /**
+ * A layer the need stage draws from a table giving LSOAs their area (`rowsSql` → lsoa, code, name), merged from the
+ * stored LSOA shapes: deleted first, so it is rewritten whenever that table is, and left out when `rowsSql` gives
+ * no rows (no located practice, no custom neighbourhoods ingested). Does nothing in a database without boundaries.
+ */
+async function buildGroupBoundaries(db: Db, layer: string, rowsSql: string, log: Logger): Promise<void> {
+  const stored = await db.all<{ geojson: string }>(`SELECT geojson FROM boundary WHERE layer = 'lsoa'`).catch(() => []);
+  if (!stored.length) return;
+  await db.run(`DELETE FROM boundary WHERE layer = $layer`, { layer });
+  const rows = await db.all<{ lsoa: string; code: string; name: string }>(rowsSql);
+  if (!rows.length && layer !== "pcn") return;
+  await mergeRows(db, JSON.parse(stored[0].geojson) as FeatureCollection<Area>, layer, rows, log);
+}
+
+/**
  * The PCN footprint layer: the LSOAs each PCN's practices serve (need_lsoa_pcn, the PCN of the nearest located
- * practice), merged from the stored LSOA shapes. Rewritten whenever need_lsoa_pcn is; empty when no practice of
- * the place has a location. Does nothing in a database without boundaries.
+ * practice), merged from the stored LSOA shapes. Empty when no practice of the place has a location.
  */
 export async function buildPcnBoundaries(db: Db, log: Logger): Promise<void> {
-  const stored = await db.all<{ geojson: string }>(
-    `SELECT geojson FROM boundary WHERE layer = 'lsoa' AND EXISTS (SELECT 1 FROM information_schema.tables WHERE table_name = 'need_lsoa_pcn')`,
-  ).catch(() => []);
-  if (!stored.length) return;
-  await db.run(`DELETE FROM boundary WHERE layer = 'pcn'`);
-  const rows = await db.all<{ lsoa: string; code: string; name: string }>(
-    `SELECT lsoa21cd AS lsoa, pcn_code AS code, pcn_name AS name FROM need_lsoa_pcn WHERE pcn_code IS NOT NULL ORDER BY lsoa21cd`,
+  if (!(await db.all(`SELECT 1 FROM information_schema.tables WHERE table_name = 'need_lsoa_pcn'`)).length) return;
+  await buildGroupBoundaries(db, "pcn", `SELECT lsoa21cd AS lsoa, pcn_code AS code, pcn_name AS name FROM need_lsoa_pcn WHERE pcn_code IS NOT NULL ORDER BY lsoa21cd`, log);
+}
+
+/**
+ * The custom-neighbourhood layer (`chest ingest neighbourhoods`): each neighbourhood's LSOAs (neighbourhood_lsoa)
+ * merged from the stored LSOA shapes. Removed when no neighbourhoods are ingested.
+ */
+export async function buildNeighbourhoodBoundaries(db: Db, log: Logger): Promise<void> {
+  const custom = (await db.all(`SELECT 1 FROM information_schema.tables WHERE table_name = 'neighbourhood_lsoa'`)).length > 0;
+  await buildGroupBoundaries(
+    db,
+    "neighbourhood",
+    custom
+      ? `SELECT lsoa21cd AS lsoa, neighbourhood_code AS code, neighbourhood_name AS name FROM neighbourhood_lsoa ORDER BY lsoa21cd`
+      : `SELECT NULL::VARCHAR AS lsoa, NULL::VARCHAR AS code, NULL::VARCHAR AS name WHERE false`,
+    log,
   );
-  await mergeRows(db, JSON.parse(stored[0].geojson) as FeatureCollection<Area>, "pcn", rows, log);
 }
 
 export async function buildBoundaries(db: Db, rawDir: string, log: Logger): Promise<void> {
   const [{ lsoas }] = await db.all<{ lsoas: number }>(`SELECT count(*)::INTEGER AS lsoas FROM lsoa`);
   await db.run(`CREATE TABLE boundary (layer VARCHAR PRIMARY KEY, features INTEGER, bytes INTEGER, geojson VARCHAR)`);
-  await db.run(`COMMENT ON TABLE boundary IS 'Boundaries for the maps, one GeoJSON FeatureCollection (properties code, name) per layer: lsoa and ward from the official files; msoa, lad and partnership merged from the lsoa shapes along shared edges; pcn (each PCN''s footprint: the LSOAs nearest its practices, need_lsoa_pcn) merged likewise by the need stage.'`);
+  await db.run(`COMMENT ON TABLE boundary IS 'Boundaries for the maps, one GeoJSON FeatureCollection (properties code, name) per layer: lsoa and ward from the official files; msoa, lad and partnership merged from the lsoa shapes along shared edges; pcn (each PCN''s footprint: the LSOAs nearest its practices, need_lsoa_pcn) and neighbourhood (custom neighbourhoods, neighbourhood_lsoa, when ingested) merged likewise by the need stage.'`);
   let prepared: FeatureCollection<Area> | null = null;
   for (const { layer, source, budgetPerLsoa } of officialLayers) {
     const s = sourceById(source) as GeoSource;

@@ -1,4 +1,4 @@
-// Stage 4: area deprivation summaries (IoD technical report definitions) for MSOA, ward, borough, partnership and place, and for every English borough.
+// Stage 4: area deprivation summaries (IoD technical report definitions) for MSOA, ward, borough, partnership and place, and for every English borough; PCN and custom-neighbourhood rows are added by the need stage.
 import type { Db } from "../../db/connection.ts";
 import { ident } from "../../db/sql.ts";
 import type { Logger } from "../../log.ts";
@@ -53,6 +53,24 @@ function summarySql(input: string): string {
            round(sum(concentration_pop * reversed_rank) / sum(concentration_pop), 2) AS local_concentration
     FROM weighted
     GROUP BY layer, area_code, measure`;
+}
+
+/**
+ * Area summaries for a layer that arrives after the build (PCN footprints, custom neighbourhoods): `membersSql`
+ * gives (area_code, area_name, lsoa21cd); the layer's rows in area_deprivation are replaced, the same five
+ * population-weighted measures as every other layer. Nothing when the database has no area_deprivation.
+ */
+export async function summariseLayer(db: Db, layer: string, membersSql: string): Promise<void> {
+  if (!(await db.all(`SELECT 1 FROM information_schema.tables WHERE table_name = 'area_deprivation'`)).length) return;
+  const [{ n }] = await db.all<{ n: number }>(`SELECT value::INTEGER AS n FROM meta WHERE key = 'iod2025_lsoas'`);
+  await db.run(`DELETE FROM area_deprivation WHERE layer = $layer`, { layer });
+  const input = `(SELECT $layer AS layer, m.area_code, m.area_name, d.*
+     FROM (${membersSql}) m JOIN (${longForm("iod2025 JOIN lsoa USING (lsoa21cd)", "coalesce(pop_total, population)")}) d USING (lsoa21cd)
+     WHERE m.area_code IS NOT NULL) AS layer_input`;
+  await db.run(
+    `INSERT INTO area_deprivation SELECT * FROM (${summarySql(input)}) ORDER BY area_code, measure`,
+    { n, layer },
+  );
 }
 
 export async function buildSummaries(db: Db, log: Logger): Promise<void> {
