@@ -1,6 +1,6 @@
 // The decision record's shape as the Workshop page writes it, validated with zod when `chest ingest decisions` reads it back.
 import { z } from "zod";
-import { RECORD_KIND, RECORD_VERSION } from "../../src/lib/decision-record.ts";
+import { RECORD_KIND, RECORD_VERSION, RECORD_VERSIONS_READ } from "../../src/lib/decision-record.ts";
 
 const money = z.number().finite().nonnegative();
 const share = z.number().finite().min(0).max(1);
@@ -35,7 +35,7 @@ const allocationRow = z.object({
 export const decisionRecordSchema = z
   .object({
     kind: z.literal(RECORD_KIND, { error: `must be "${RECORD_KIND}" (is this a Workshop decision record?)` }),
-    version: z.literal(RECORD_VERSION, { error: `must be ${RECORD_VERSION}: this version of chest reads version ${RECORD_VERSION} records` }),
+    version: z.union([z.literal(RECORD_VERSIONS_READ[0]), z.literal(RECORD_VERSIONS_READ[1])], { error: `must be ${RECORD_VERSIONS_READ.join(" or ")}: this version of chest reads records of versions ${RECORD_VERSIONS_READ.join(" and ")} (the page writes ${RECORD_VERSION})` }),
     exported_at: z.string().min(10),
     date: isoDate,
     place: z.object({ id: z.string().min(1), name: z.string().min(1) }),
@@ -46,8 +46,9 @@ export const decisionRecordSchema = z
       pot: z.number().int().nonnegative(),
       alpha: share,
       unit: z.number().int().positive(),
-      layer: z.enum(["lsoa", "msoa", "ward", "lad", "partnership"]),
+      layer: z.enum(["lsoa", "msoa", "ward", "pcn", "lad", "partnership", "neighbourhood"]),
       standardisation: z.string().min(1),
+      theme_split: z.boolean().optional(),
       group_method: z.enum(["median", "mean"]),
       pace_of_change: share.nullable(),
       floor: money.nullable(),

@@ -1,11 +1,23 @@
-// What the Workshop page receives: one row per LSOA (geography, residents, IoD ranks, chest money already there) and the round's context (data vintages, last round's equity), computed at site-build time.
+// What the Workshop page receives: one row per LSOA (every layer's codes, residents, the need index's components, chest money already there), each LSOA's per-theme referral figures and provision index from the need stage, and the round's context (data vintages, themes and their configured weights, last round's equity), computed at site-build time.
 import type { Db } from "../db/connection.ts";
+import { ident } from "../db/sql.ts";
+import { MissingSourceError } from "../errors.ts";
 import { SYNTHETIC_LABEL } from "../demo/generators.ts";
 import { hasTable } from "./database.ts";
 import { queryToArrow } from "./arrow.ts";
+import { COMPONENTS } from "../../src/lib/need-themes.ts";
+import { needLabel } from "../../src/lib/needs.ts";
 
-/** The IoD domain ranks the page offers as need components (rank 1 = most deprived of the 33,755 LSOAs in England). */
-export const WORKSHOP_RANKS = ["income", "employment", "education", "health", "crime", "barriers", "living_env"] as const;
+/** The need components that are the same for every theme (deprivation, indicators, age): one column each in workshop-lsoa. */
+export const LSOA_COMPONENTS = COMPONENTS.filter((c) => c.source === "iod" || c.source === "indicator" || c.source === "census").map((c) => c.key);
+/** The need components that differ by theme (referral figures as published): columns of workshop-theme. */
+export const THEME_COMPONENTS = COMPONENTS.filter((c) => c.source === "referral").map((c) => c.key);
+
+async function requireNeed(db: Db): Promise<void> {
+  for (const table of ["need_input", "need_area", "need_component"]) {
+    if (!(await hasTable(db, table))) throw new MissingSourceError(`${table} is missing: run \`chest build\` (the Workshop reads the need stage's components)`);
+  }
+}
 
 /** The last funding round by its order in the place file, or null when no grants are loaded. */
 async function lastRound(db: Db): Promise<{ round_id: string; round_name: string; synthetic: boolean } | null> {
@@ -17,12 +29,15 @@ async function lastRound(db: Db): Promise<{ round_id: string; round_name: string
 }
 
 /**
- * One row per LSOA of the place: codes and names of every layer, residents, national IMD rank and decile, the domain and
- * supplementary ranks, and the chest money already located there (last round, and all rounds) in pounds. Grant money is
- * public by nature (360Giving); no referral figure is in this table.
+ * One row per LSOA of the place, ordered by code: codes and names of every layer (PCN by nearest practice, custom
+ * neighbourhood when ingested), residents, national IMD decile, each theme-independent need component exactly as the
+ * need stage read it (need_input), and the chest money already located there (last round, all rounds) in pounds.
+ * Grant money is public by nature (360Giving); no referral figure is in this table.
  */
 export async function workshopLsoa(db: Db): Promise<Buffer> {
+  await requireNeed(db);
   const grants = await hasTable(db, "grant_lsoa");
+  const custom = await hasTable(db, "neighbourhood_lsoa");
   const last = await lastRound(db);
   const money = grants
     ? `SELECT gl.lsoa21cd,
@@ -31,20 +46,49 @@ export async function workshopLsoa(db: Db): Promise<Buffer> {
        FROM grant_lsoa gl JOIN grants g USING (grant_id)
        GROUP BY gl.lsoa21cd`
     : `SELECT NULL::VARCHAR AS lsoa21cd, 0.0 AS spend_all, 0.0 AS spend_last WHERE false`;
-  const ranks = WORKSHOP_RANKS.map((r) => `i.${r}_rank`).join(", ");
+  const components = LSOA_COMPONENTS.map((c) => `n.${ident(c)}::DOUBLE AS ${ident(c)}`).join(",\n           ");
   const sql = `
     WITH money AS (${money})
     SELECT l.lsoa21cd AS code, l.lsoa21nm AS name,
            l.msoa21cd AS msoa, coalesce(l.msoa_name, l.msoa21nm) AS msoa_name,
-           l.ward_code AS ward, l.ward_name, l.lad_code AS lad, l.lad_name,
+           l.ward_code AS ward, l.ward_name,
+           p.pcn_code AS pcn, p.pcn_name,
+           l.lad_code AS lad, l.lad_name,
            coalesce(l.partnership, l.lad_name) AS partnership,
+           ${custom ? "c.neighbourhood_code" : "NULL::VARCHAR"} AS neighbourhood, ${custom ? "c.neighbourhood_name" : "NULL::VARCHAR"} AS neighbourhood_name,
            l.population::INTEGER AS population,
-           i.imd_rank, i.imd_decile, ${ranks},
+           i.imd_decile::INTEGER AS imd_decile,
+           ${components},
            coalesce(m.spend_last, 0)::DOUBLE AS spend_last,
            coalesce(m.spend_all, 0)::DOUBLE AS spend_all
-    FROM lsoa l JOIN iod2025 i USING (lsoa21cd) LEFT JOIN money m USING (lsoa21cd)
+    FROM lsoa l
+    JOIN iod2025 i USING (lsoa21cd)
+    JOIN need_input n ON n.lsoa21cd = l.lsoa21cd AND n.theme = 'all'
+    LEFT JOIN need_lsoa_pcn p ON p.lsoa21cd = l.lsoa21cd
+    ${custom ? "LEFT JOIN neighbourhood_lsoa c ON c.lsoa21cd = l.lsoa21cd" : ""}
+    LEFT JOIN money m ON m.lsoa21cd = l.lsoa21cd
     ORDER BY l.lsoa21cd`;
   return queryToArrow(db, sql, grants ? { round: last?.round_id ?? "" } : undefined);
+}
+
+/**
+ * One row per LSOA and need theme: the LSOA's position in workshop-lsoa (its rank by code, from 0), the theme's referral
+ * components as the need stage took them from the publish gate (need_input: the published MSOA, ward or borough rate
+ * given to the LSOAs inside; NULL = hidden or none), and the need stage's provision index for the theme (0–100, higher
+ * = more provision). Nothing here is finer than what the gate published.
+ */
+export async function workshopTheme(db: Db): Promise<Buffer> {
+  await requireNeed(db);
+  const referral = THEME_COMPONENTS.map((c) => `n.${ident(c)}::FLOAT AS ${ident(c)}`).join(", ");
+  return queryToArrow(
+    db,
+    `SELECT (dense_rank() OVER (ORDER BY n.lsoa21cd) - 1)::INTEGER AS lsoa, n.theme, ${referral},
+            a.provision_score::FLOAT AS provision_score
+     FROM need_input n
+     JOIN lsoa l USING (lsoa21cd)
+     LEFT JOIN need_area a ON a.layer = 'lsoa' AND a.code = n.lsoa21cd AND a.theme = n.theme
+     ORDER BY n.theme, n.lsoa21cd`,
+  );
 }
 
 /** Last round's actual spend and its equity (place, all funders), from the equity stage's tables. */
@@ -64,9 +108,24 @@ async function lastRoundEquity(db: Db, roundId: string) {
   return { ...row, deciles };
 }
 
-/** The round's context for the page and the decision record: place, data vintages, last round and its equity. */
+/** Each theme's need-side components and weights exactly as the need stage built them (need_component, place overrides applied), and the components any theme uses. */
+async function needThemes(db: Db) {
+  const rows = await db.all<{ theme: string; key: string; weight: number; used: boolean }>(
+    `SELECT theme, key, weight::DOUBLE AS weight, used FROM need_component WHERE side = 'need' AND weight > 0 ORDER BY theme, key`,
+  );
+  const themes = [...new Set(rows.map((r) => r.theme))]
+    .sort((a, b) => (a === "all" ? -1 : b === "all" ? 1 : 0) || needLabel(a).localeCompare(needLabel(b), "en-GB"))
+    .map((theme) => ({ key: theme, label: needLabel(theme), components: rows.filter((r) => r.theme === theme).map(({ key, weight }) => ({ key, weight })) }));
+  const used = new Set(rows.filter((r) => r.used).map((r) => r.key));
+  const components = COMPONENTS.filter((c) => used.has(c.key) && c.source !== "provision").map(({ key, label, description, source, direction, method }) => ({ key, label, description, source, direction, method }));
+  return { themes, components };
+}
+
+/** The round's context for the page and the decision record: place, data vintages, the need themes, last round and its equity. */
 export async function workshopMeta(db: Db): Promise<string> {
+  await requireNeed(db);
   const meta = Object.fromEntries((await db.all<{ key: string; value: string }>(`SELECT key, value FROM meta`)).map((r) => [r.key, r.value]));
+  const needMeta = Object.fromEntries((await db.all<{ key: string; value: string }>(`SELECT key, value FROM need_meta`)).map((r) => [r.key, r.value]));
   const iod = await db.all<{ title: string; file: string; fetched_at: string }>(
     `SELECT title, file, strftime(fetched_at, '%Y-%m-%d') AS fetched_at FROM provenance WHERE source = 'iod2025-file7'`,
   );
@@ -84,9 +143,35 @@ export async function workshopMeta(db: Db): Promise<string> {
     iod: { edition: "English Indices of Deprivation 2025", nationalLsoas: Number(meta.iod2025_lsoas ?? 33755), file: iod[0]?.file ?? null, fetched: iod[0]?.fetched_at ?? null },
     ledgers,
     referralPeriod: referralPeriod?.first ? referralPeriod : null,
+    need: {
+      ...(await needThemes(db)),
+      referralLayer: needMeta.referral_layer || null,
+      referralYear: needMeta.referral_period || null,
+      synthetic: needMeta.synthetic === "true",
+    },
     lastRound: last ? { id: last.round_id, name: last.round_name, synthetic: last.synthetic, equity: await lastRoundEquity(db, last.round_id) } : null,
-    synthetic: Boolean(last?.synthetic),
+    synthetic: Boolean(last?.synthetic) || needMeta.synthetic === "true",
     syntheticLabel: SYNTHETIC_LABEL,
-    ranks: WORKSHOP_RANKS,
+  });
+}
+
+/**
+ * Custom neighbourhood outlines (chest ingest neighbourhoods) merged from the stored LSOA shapes along shared edges, as
+ * GeoJSON with properties code and name; an empty collection when the place has none. Other layers' outlines are the
+ * boundary table's, published by the boundaries-*.json loaders.
+ */
+export async function workshopNeighbourhoodBoundaries(db: Db): Promise<string> {
+  const empty = JSON.stringify({ type: "FeatureCollection", features: [] });
+  if (!(await hasTable(db, "neighbourhood_lsoa")) || !(await hasTable(db, "boundary"))) return empty;
+  const [stored] = await db.all<{ geojson: string }>(`SELECT geojson FROM boundary WHERE layer = 'lsoa'`);
+  if (!stored) return empty;
+  const rows = await db.all<{ lsoa: string; code: string; name: string }>(
+    `SELECT lsoa21cd AS lsoa, neighbourhood_code AS code, coalesce(neighbourhood_name, neighbourhood_code) AS name FROM neighbourhood_lsoa ORDER BY lsoa21cd`,
+  );
+  const { mergeLsoas } = await import("../../geo/merge.ts");
+  const { collection } = mergeLsoas(JSON.parse(stored.geojson), new Map(rows.map((r) => [r.lsoa, r.code])), new Map(rows.map((r) => [r.code, r.name])));
+  return JSON.stringify({
+    type: "FeatureCollection",
+    features: collection.features.map((f) => ({ type: "Feature", properties: { code: f.properties.code, name: f.properties.name }, geometry: f.geometry })),
   });
 }

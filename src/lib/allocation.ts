@@ -157,43 +157,76 @@ export function proportionateUniversalism(input: AllocationInput, alpha: number,
 }
 
 /**
- * Solve Σᵢ clamp(μ·slopeᵢ − offsetᵢ, loᵢ, hiᵢ) = target for μ ≥ 0 by sweeping the breakpoints (the sum is continuous,
- * non-decreasing and piecewise linear in μ); return each term and μ. Exact up to floating point; O(n log n).
+ * Solve Σᵢ clamp(μ·slopeᵢ − offsetᵢ, loᵢ, hiᵢ) = target for μ ≥ 0 and return each term and μ. The sum is continuous,
+ * non-decreasing and piecewise linear in μ, so a bracketed Newton iteration finds it: each pass steps along the linear
+ * piece at both ends of the bracket (right of the lower end, left of the upper end) and keeps the steps that land
+ * inside, halving the bracket only when neither does. On the right piece a step is exact, so a handful of passes over
+ * the areas suffice — no sort of the breakpoints, which is what made a weight change slow for thousands of areas.
+ * Exact up to floating point.
  */
 function solveClamped(slope: Float64Array, offset: Float64Array, lo: Float64Array, hi: Float64Array, target: number): { values: Float64Array; mu: number } {
   const n = slope.length;
-  // Breakpoints in flat typed arrays (no object per event): where, the change of slope, the change of constant.
-  const at = new Float64Array(2 * n);
-  const dSlope = new Float64Array(2 * n);
-  const dConst = new Float64Array(2 * n);
-  let m = 0;
-  let constant = 0;
-  let rate = 0;
-  for (let i = 0; i < n; i++) {
-    const s = slope[i];
-    const start = s > 0 ? (lo[i] + offset[i]) / s : Infinity; // μ where the term leaves its lower bound
-    const stop = s > 0 ? (hi[i] + offset[i]) / s : Infinity; // μ where it reaches its upper bound
-    if (start <= 0) {
-      constant += -offset[i];
-      rate += s;
-    } else {
-      constant += lo[i];
-      if (start < Infinity) (at[m] = start), (dSlope[m] = s), (dConst[m++] = -lo[i] - offset[i]);
+  let value = 0;
+  let right = 0;
+  let left = 0;
+  /** The sum at μ, and the slopes of the pieces to its right (terms that can still rise) and to its left (terms that can still fall). */
+  const at = (mu: number): void => {
+    value = 0;
+    right = 0;
+    left = 0;
+    for (let i = 0; i < n; i++) {
+      const s = slope[i];
+      if (!(s > 0)) {
+        value += Math.min(hi[i], Math.max(lo[i], -offset[i]));
+        continue;
+      }
+      const v = mu * s - offset[i];
+      if (v < lo[i]) value += lo[i];
+      else if (v > hi[i]) value += hi[i];
+      else {
+        value += v;
+        if (v < hi[i]) right += s;
+        if (v > lo[i]) left += s;
+      }
     }
-    if (stop < Infinity) (at[m] = Math.max(stop, 0)), (dSlope[m] = -s), (dConst[m++] = hi[i] + offset[i]);
-  }
-  const order = new Uint32Array(m);
-  for (let e = 0; e < m; e++) order[e] = e;
-  order.sort((x, y) => at[x] - at[y] || x - y);
+  };
+  const tolerance = 1e-12 * Math.max(1, Math.abs(target));
+  let a = 0;
+  at(a);
   let mu = 0;
-  for (let q = 0; q < m; q++) {
-    const e = order[q];
-    if (constant + rate * at[e] >= target) break; // the answer lies before this breakpoint
-    mu = at[e];
-    constant += dConst[e];
-    rate += dSlope[e];
+  if (value < target - tolerance) {
+    let fa = value;
+    let ra = right;
+    // An upper end of the bracket: where the sum would reach the target if no cap held (Σ(μsᵢ − oᵢ) ≥ target with every
+    // offset and floor paid), doubled while caps keep it short.
+    let sumSlope = 0;
+    let extra = 0;
+    for (let i = 0; i < n; i++) if (slope[i] > 0) (sumSlope += slope[i]), (extra += Math.max(0, offset[i]) + Math.max(0, lo[i]));
+    let b = sumSlope > 0 ? Math.max((Math.max(0, target) + extra) / sumSlope, 1e-300) : 1;
+    for (at(b); value < target - tolerance && b < 1e300; at(b)) b *= 2;
+    let fb = value;
+    let lb = left;
+    mu = b;
+    for (let pass = 0; pass < 200 && fb > target + tolerance; pass++) {
+      const fromA = ra > 0 ? a + (target - fa) / ra : Infinity;
+      const fromB = lb > 0 ? b - (fb - target) / lb : -Infinity;
+      const steps = [fromA, fromB].filter((x) => x > a && x < b);
+      if (!steps.length) steps.push(a + (b - a) / 2);
+      let done = false;
+      for (const x of steps) {
+        if (!(x > a && x < b)) continue;
+        at(x);
+        if (Math.abs(value - target) <= tolerance) {
+          mu = x;
+          done = true;
+          break;
+        }
+        if (value < target) (a = x), (fa = value), (ra = right);
+        else (b = x), (fb = value), (lb = left), (mu = b);
+      }
+      if (done || b - a <= 1e-15 * b) break;
+    }
   }
-  if (rate > 0) mu = Math.max(mu, (target - constant) / rate);
   const out = new Float64Array(n);
   for (let i = 0; i < n; i++) out[i] = Math.min(hi[i], Math.max(lo[i], mu * slope[i] - offset[i]));
   return { values: out, mu };
@@ -218,8 +251,10 @@ function boundsOf(input: AllocationInput, options: AllocationOptions, unit: numb
   const n = input.ids.length;
   const lo = new Float64Array(n);
   const hi = new Float64Array(n).fill(Infinity);
+  const named = options.bounds && Object.keys(options.bounds).length ? options.bounds : null; // no per-area lookups when none are named
+  const none: AreaBound = {};
   for (let i = 0; i < n; i++) {
-    const own = options.bounds?.[input.ids[i]] ?? {};
+    const own = (named && named[input.ids[i]]) || none;
     const f = own.floor ?? options.floor ?? 0;
     const c = own.cap ?? options.cap ?? Infinity;
     if (!(f >= 0) || !(c >= 0)) throw new AllocationError(`the floor and cap for ${input.ids[i]} must be 0 or more; got ${f} and ${c}`);
@@ -321,30 +356,35 @@ export function allocate(input: AllocationInput, options: AllocationOptions): Al
   if (options.gap) {
     if (dot(options.gap.current) === 0) notes.push("No provision is funded yet, so there is no gap to close: the need shares stand.");
     else {
-      const share = raw.map((x) => (target > 0 ? x / target : 0));
+      const share = new Float64Array(n);
+      if (target > 0) for (let i = 0; i < n; i++) share[i] = raw[i] / target;
       raw = gapLed(share, options.gap.current, options.gap.pace, target);
     }
   }
   const { lo, hi } = boundsOf(input, options, unit, target, raw);
   const { values: exact, mu } = solveClamped(raw, new Float64Array(n), lo, hi, target);
   const amount = largestRemainder(exact, unit, target, hi);
-  const realCaps = input.ids.map((id) => options.bounds?.[id]?.cap ?? options.cap ?? Infinity);
-  placeLeftover(amount, leftover, realCaps, input.ids, notes);
+  if (leftover !== 0) {
+    const realCaps = input.ids.map((id) => options.bounds?.[id]?.cap ?? options.cap ?? Infinity);
+    placeLeftover(amount, leftover, realCaps, input.ids, notes);
+  }
+  // The breakdown, in plain loops (a weight change recomputes it for every area).
+  const share = new Float64Array(n);
+  const gapAdjustment = new Float64Array(n);
+  const boundAdjustment = new Float64Array(n);
+  const rounding = new Float64Array(n);
+  const bound = new Int8Array(n);
+  for (let i = 0; i < n; i++) {
+    share[i] = options.pot > 0 ? amount[i] / options.pot : 0;
+    gapAdjustment[i] = raw[i] - pu.perHead[i] - pu.needPart[i];
+    boundAdjustment[i] = exact[i] - raw[i];
+    rounding[i] = amount[i] - exact[i];
+    const m = mu * raw[i];
+    bound[i] = m < lo[i] ? -1 : m > hi[i] ? 1 : 0;
+  }
   const result: AllocationResult = {
-    ids: input.ids,
-    pot: options.pot,
-    unit,
-    amount,
-    exact,
-    share: amount.map((a) => (options.pot > 0 ? a / options.pot : 0)),
-    perHead: pu.perHead,
-    needPart: pu.needPart,
-    gapAdjustment: raw.map((r, i) => r - pu.perHead[i] - pu.needPart[i]),
-    boundAdjustment: exact.map((e, i) => e - raw[i]),
-    rounding: amount.map((a, i) => a - exact[i]),
-    bound: Int8Array.from(raw, (r, i) => (mu * r < lo[i] ? -1 : mu * r > hi[i] ? 1 : 0)),
-    themes: [],
-    notes,
+    ids: input.ids, pot: options.pot, unit, amount, exact, share, perHead: pu.perHead, needPart: pu.needPart,
+    gapAdjustment, boundAdjustment, rounding, bound, themes: [], notes,
   };
   if (input.themes?.length) {
     const split = byTheme(amount, pu.themeParts);

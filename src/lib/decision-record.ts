@@ -2,7 +2,9 @@
 import { csvCell } from "./csv.js";
 
 export const RECORD_KIND = "chest-atlas/decision-record";
-export const RECORD_VERSION = 1;
+/** 2: weights are the need stage's components (50 = as configured) and themes; 1 (still read by `chest ingest decisions`): the seven IoD domains and stand-in themes. */
+export const RECORD_VERSION = 2;
+export const RECORD_VERSIONS_READ = [1, 2] as const;
 
 export interface RecordAllocationRow {
   area_code: string;
@@ -32,7 +34,7 @@ export interface RecordEquity {
 
 export interface DecisionRecord {
   kind: typeof RECORD_KIND;
-  version: typeof RECORD_VERSION;
+  version: (typeof RECORD_VERSIONS_READ)[number];
   /** When the record was exported (ISO 8601) and the workshop's date (yyyy-mm-dd). */
   exported_at: string;
   date: string;
@@ -46,6 +48,8 @@ export interface DecisionRecord {
     unit: number;
     layer: string;
     standardisation: string;
+    /** Whether the pot was split between the themes in play (absent in version 1 records). */
+    theme_split?: boolean;
     group_method: "median" | "mean";
     pace_of_change: number | null;
     floor: number | null;

@@ -1,49 +1,44 @@
 // Each area's reasons in words, and the decision record built from a computed scenario (pure, browser-safe).
-import { COMPONENTS, matrixOf, weightLabel, type AreaLayer, type ScenarioResult, type WorkshopData } from "./workshop-model.js";
+import { weightLabel, type ScenarioResult, type WorkshopData } from "./workshop-model.js";
 import { RECORD_KIND, RECORD_VERSION, type DecisionRecord, type RecordEquity } from "./decision-record.js";
 import type { Scenario } from "./workshop-scenario.js";
 import type { EquityPreview } from "./workshop-model.js";
 
 const pounds = (x: number): string => `${x < 0 ? "−" : ""}£${Math.round(Math.abs(x)).toLocaleString("en-GB")}`;
 
-/** Population-weighted mean of each standardised component per area (areas × components), for the reasons. */
-export function areaComponents(data: WorkshopData, area: AreaLayer, method: Scenario["method"]): Float64Array {
-  const k = COMPONENTS.length;
-  const m = matrixOf(data, method);
-  const sum = new Float64Array(area.codes.length * k);
-  const pop = new Float64Array(area.codes.length * k);
-  for (let i = 0; i < data.n; i++) {
-    const a = area.lsoaArea[i];
+/** The component that adds most to an area's need under the group's weights, across the themes in play (−1: none). */
+export function drivingComponent(result: ScenarioResult, a: number): number {
+  const contribution = new Map<number, number>();
+  const shareTotal = result.themes.reduce((s, t) => s + t.share, 0);
+  for (const t of result.themes) {
+    const k = t.cols.length;
+    let present = 0;
+    for (let j = 0; j < k; j++) if (t.weights[j] > 0 && t.matrix[a * k + j] === t.matrix[a * k + j]) present += t.weights[j];
+    if (!(present > 0)) continue;
     for (let j = 0; j < k; j++) {
-      const v = m[i * k + j];
-      if (v !== v) continue;
-      sum[a * k + j] += v * data.population[i];
-      pop[a * k + j] += data.population[i];
+      const v = t.matrix[a * k + j];
+      if (!(t.weights[j] > 0) || v !== v) continue;
+      contribution.set(t.cols[j], (contribution.get(t.cols[j]) ?? 0) + ((t.share / shareTotal) * t.weights[j] * v) / present);
     }
   }
-  return sum.map((s, x) => (pop[x] > 0 ? s / pop[x] : NaN));
+  let best = -1;
+  let bestValue = 0;
+  for (const [c, v] of contribution) if (v > bestValue || (v === bestValue && best >= 0 && c < best)) (best = c), (bestValue = v);
+  return best;
 }
 
-/** "Need rank 3 of 218 (1 = most need), driven most by Income; £1,200 per-head share + £3,400 for need; +£500 towards its need target; held at its cap." */
-export function areaReasons(result: ScenarioResult, components: Float64Array, a: number): string {
-  const k = COMPONENTS.length;
+/** "Need rank 3 of 218 (1 = most need), driven most by Income deprivation; £1,200 per-head share + £3,400 for need; +£500 towards its need target; held at its cap." */
+export function areaReasons(data: WorkshopData, result: ScenarioResult, a: number): string {
   const al = result.allocation;
-  let best = -1;
-  let bestValue = -Infinity;
-  COMPONENTS.forEach((c, j) => {
-    const v = components[a * k + j] * (result.group[c.key] ?? 0);
-    if (v > bestValue) {
-      bestValue = v;
-      best = j;
-    }
-  });
+  const best = drivingComponent(result, a);
   const n = result.area.codes.length;
   const parts = [
-    result.rank[a] > 0 ? `need rank ${result.rank[a]} of ${n} (1 = most need)${best >= 0 && bestValue > 0 ? `, driven most by ${weightLabel(COMPONENTS[best].key)}` : ""}` : "no need score",
+    result.rank[a] > 0 && result.need[a] > 0 ? `need rank ${result.rank[a]} of ${n} (1 = most need)${best >= 0 ? `, driven most by ${data.components[best].label.toLowerCase()}` : ""}` : "no need score",
     `${pounds(al.perHead[a])} per-head share + ${pounds(al.needPart[a])} for need`,
   ];
   const gap = al.gapAdjustment[a];
-  if (Math.abs(gap) >= 0.5) parts.push(gap > 0 ? `+${pounds(gap)} towards its need target (already ${pounds(result.area.current[a])} of chest money here)` : `${pounds(gap)}: already ${pounds(result.area.current[a])} of chest money here, nearer its target`);
+  const held = result.provision ? ` (provision already there counted as ${pounds(result.provision.current[a])})` : "";
+  if (Math.abs(gap) >= 0.5) parts.push(gap > 0 ? `+${pounds(gap)} towards its need target${held}` : `${pounds(gap)}: better provided already${held}, nearer its target`);
   if (al.bound[a] === -1) parts.push("raised to its floor");
   if (al.bound[a] === 1) parts.push("held at its cap");
   const text = parts.join("; ");
@@ -74,7 +69,6 @@ export interface RecordContext {
 
 /** The decision record for a computed scenario: everything `chest ingest decisions` reads back. */
 export function buildRecord(data: WorkshopData, scenario: Scenario, result: ScenarioResult, ctx: RecordContext): DecisionRecord {
-  const comps = areaComponents(data, result.area, scenario.method);
   const al = result.allocation;
   const themeKeys = al.themes.map((t) => t.key);
   return {
@@ -92,6 +86,7 @@ export function buildRecord(data: WorkshopData, scenario: Scenario, result: Scen
       unit: scenario.unit,
       layer: scenario.layer,
       standardisation: scenario.method,
+      theme_split: scenario.split,
       group_method: scenario.group,
       pace_of_change: scenario.pace,
       floor: scenario.floor,
@@ -101,7 +96,7 @@ export function buildRecord(data: WorkshopData, scenario: Scenario, result: Scen
     },
     weights: {
       keys: result.keys,
-      labels: result.keys.map(weightLabel),
+      labels: result.keys.map((k) => weightLabel(data, k)),
       group: result.keys.map((k) => result.group[k] ?? 0),
       partners: scenario.partners.map((p) => ({ label: p.label, weights: [...p.weights] })),
     },
@@ -117,7 +112,7 @@ export function buildRecord(data: WorkshopData, scenario: Scenario, result: Scen
       need_part: Math.round(al.needPart[a] * 100) / 100,
       gap_adjustment: Math.round(al.gapAdjustment[a] * 100) / 100,
       bound: al.bound[a] === -1 ? "floor" : al.bound[a] === 1 ? "cap" : null,
-      reasons: areaReasons(result, comps, a),
+      reasons: areaReasons(data, result, a),
       ...(themeKeys.length ? { themes: Object.fromEntries(al.themes.map((t) => [t.key, t.amount[a]])) } : {}),
     })),
     equity: { proposal: recordEquity(result.equity), last_round: ctx.lastRound ? { round: ctx.lastRound.round, ...recordEquity(ctx.lastRound) } : null },

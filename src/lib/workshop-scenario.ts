@@ -1,9 +1,10 @@
 // The Workshop's whole state (one or two scenarios, every partner's weights) as a compact, versioned URL fragment, so a scenario can be bookmarked, shared and reopened exactly (pure, browser-safe).
 
-export type Layer = "lsoa" | "msoa" | "ward" | "lad" | "partnership";
-export const LAYERS: readonly Layer[] = ["lsoa", "msoa", "ward", "lad", "partnership"];
+export type Layer = "lsoa" | "msoa" | "ward" | "pcn" | "lad" | "partnership" | "neighbourhood";
+export const LAYERS: readonly Layer[] = ["lsoa", "msoa", "ward", "pcn", "lad", "partnership", "neighbourhood"];
 export const UNITS: readonly number[] = [1, 100, 1000];
-export const METHODS = ["exponential", "national_rank", "place_rank", "minmax"] as const;
+/** "gaps": each component on its own scale, as the need stage and the Gaps page; the others put every component on one scale. */
+export const METHODS = ["gaps", "exponential", "place_rank", "minmax"] as const;
 export type Method = (typeof METHODS)[number];
 
 export interface ScenarioPartner {
@@ -23,6 +24,8 @@ export interface Scenario {
   method: Method;
   group: "median" | "mean";
   partners: ScenarioPartner[];
+  /** Split the pot between the themes in play by their weights (each theme's money follows its own need); false = one need, the themes blended. */
+  split: boolean;
   /** Pace of change towards the need target given current provision, 0–1; null = no gap-led adjustment. */
   pace: number | null;
   floor: number | null;
@@ -33,12 +36,13 @@ export interface Scenario {
 }
 
 export interface WorkshopState {
-  /** Weight keys (need components, then themes as "theme:<key>"), in slider order. */
+  /** Weight keys (need components, then themes as "theme:<key>"), in slider order: the need stage's own keys. */
   keys: string[];
   scenarios: Scenario[];
 }
 
-export const STATE_VERSION = 1;
+/** 2: the need stage's components and themes (version 1 had the seven IoD domains and six stand-in themes, and is refused). */
+export const STATE_VERSION = 2;
 const PREFIX = `w${STATE_VERSION}.`;
 
 /** A link that cannot be read back: the message says why. */
@@ -82,6 +86,7 @@ export function encodeState(state: WorkshopState): string {
       s.cap,
       Object.entries(s.bounds).map(([id, b]) => [id, b.floor ?? null, b.cap ?? null]),
       s.rationale,
+      s.split ? 1 : 0,
     ]),
   ];
   return PREFIX + toBase64Url(JSON.stringify(compact));
@@ -99,8 +104,8 @@ const optMoney = (x: unknown, what: string): number | null => {
 };
 
 function decodeScenario(raw: unknown, nKeys: number, at: number): Scenario {
-  need(Array.isArray(raw) && raw.length === 13, `scenario ${at + 1} has the wrong shape`, raw);
-  const [name, pot, alpha, unit, layer, method, group, partners, pace, floor, cap, bounds, rationale] = raw as unknown[];
+  need(Array.isArray(raw) && raw.length === 14, `scenario ${at + 1} has the wrong shape`, raw);
+  const [name, pot, alpha, unit, layer, method, group, partners, pace, floor, cap, bounds, rationale, split] = raw as unknown[];
   need(isStr(name) && name.length <= 80, "a scenario name must be text", name);
   need(isNum(pot) && Number.isInteger(pot) && pot >= 0, "the pot must be a whole number of pounds", pot);
   need(isNum(alpha) && alpha >= 0 && alpha <= 1, "α must be between 0 and 1", alpha);
@@ -127,6 +132,7 @@ function decodeScenario(raw: unknown, nKeys: number, at: number): Scenario {
     bs[b[0] as string] = { ...(f === null ? {} : { floor: f }), ...(c === null ? {} : { cap: c }) };
   }
   need(isStr(rationale) && rationale.length <= 20_000, "the rationale must be text", rationale);
+  need(split === 0 || split === 1, "the theme split must be on or off", split);
   return {
     name: name as string,
     pot: pot as number,
@@ -136,6 +142,7 @@ function decodeScenario(raw: unknown, nKeys: number, at: number): Scenario {
     method: method as Method,
     group: group === 1 ? "mean" : "median",
     partners: ps,
+    split: split === 1,
     pace: pace === -1 ? null : (pace as number),
     floor: optMoney(floor, "the common floor"),
     cap: optMoney(cap, "the common cap"),
@@ -149,6 +156,11 @@ export function decodeState(fragment: string): WorkshopState {
   const text = fragment.replace(/^#/, "");
   const version = /^w(\d+)\./.exec(text);
   if (!version) throw new ScenarioError("This link holds no workshop scenario.");
+  if (Number(version[1]) === 1) {
+    throw new ScenarioError(
+      "This link was made by an earlier Workshop page (version 1), whose weights were the seven IoD domains and six stand-in themes. The page now weighs the need index's own components and themes, as on the Gaps page, so those weights cannot be carried over: set them again (the decision record exported then still holds them).",
+    );
+  }
   if (Number(version[1]) !== STATE_VERSION) {
     throw new ScenarioError(`This link was made by version ${version[1]} of the Workshop page; this page reads version ${STATE_VERSION}.`);
   }

@@ -9,38 +9,29 @@ import { decisionTables } from "../../pipelines/decisions/tables.ts";
 import { InputError } from "../../pipelines/errors.ts";
 import { recordToCsv, type DecisionRecord } from "../../src/lib/decision-record.ts";
 import { buildRecord } from "../../src/lib/workshop-report.ts";
-import { computeScenario, prepareData, weightKeys, DEFAULT_WEIGHTS, COMPONENTS, type LsoaRow } from "../../src/lib/workshop-model.ts";
+import { computeScenario, defaultWeight, prepareData, weightKeys } from "../../src/lib/workshop-model.ts";
 import type { Scenario } from "../../src/lib/workshop-scenario.ts";
-import { mulberry32 } from "../../src/lib/random.ts";
 import { tempDir } from "../support/pipeline.ts";
+import { workshopFixture } from "../lib/workshop-fixture.ts";
 
-/** Forty seeded LSOAs in four MSOAs and two boroughs. */
-function lsoas(): LsoaRow[] {
-  const rnd = mulberry32(7);
-  return Array.from({ length: 40 }, (_, i) => {
-    const row: LsoaRow = {
-      code: `E0100${String(i).padStart(4, "0")}`, name: `Area ${i}`, msoa: `E0200000${i % 4}`, msoa_name: `MSOA ${i % 4}`, ward: `E0500000${i % 5}`, ward_name: `Ward ${i % 5}`,
-      lad: i < 20 ? "E09000002" : "E09000025", lad_name: i < 20 ? "Barking and Dagenham" : "Newham", partnership: i < 20 ? "B&D" : "Newham",
-      population: 1200 + Math.floor(rnd() * 1500), imd_decile: 1 + (i % 10), spend_last: 0, spend_all: Math.floor(rnd() * 3000),
-    };
-    for (const c of COMPONENTS) row[`${c.key}_rank`] = 1 + Math.floor(rnd() * 33755);
-    return row;
-  });
-}
-
-const keys = weightKeys();
+/** Twenty seeded LSOAs in four MSOAs. */
+const fixture = workshopFixture(20, 7);
+const data = prepareData(fixture.rows, fixture.themeRows, fixture.config);
+const keys = weightKeys(data);
 const scenario: Scenario = {
-  name: "Round 3 split", pot: 120_001, alpha: 0.25, unit: 100, layer: "msoa", method: "exponential", group: "median",
-  partners: ["GP lead", "Council, public health", "Residents' panel"].map((label, p) => ({ label, weights: keys.map((k, j) => (k.startsWith("theme:") ? 10 + ((j + p) % 3) * 10 : DEFAULT_WEIGHTS[k] + p * 5)) })),
+  name: "Round 3 split", pot: 120_001, alpha: 0.25, unit: 100, layer: "msoa", method: "gaps", group: "median", split: true,
+  partners: ["GP lead", "Council, public health", "Residents' panel"].map((label, p) => ({
+    label,
+    weights: keys.map((k, j) => (k === "theme:loneliness" || k === "theme:cost_of_living" ? 10 + ((j + p) % 3) * 10 : defaultWeight(k) + (k.startsWith("theme:") ? 0 : p * 5))),
+  })),
   pace: 0.4, floor: 1000, cap: null, bounds: { E02000001: { cap: 40_000 } }, rationale: "Agreed, with \"quotes\", commas, and\na second line.",
 };
 
 function record(): DecisionRecord {
-  const data = prepareData(lsoas(), 33755);
   const result = computeScenario(data, scenario, keys);
   return buildRecord(data, scenario, result, {
     place: { id: "north-east-london", name: "North East London" }, synthetic: true, iod: "English Indices of Deprivation 2025", referralPeriod: "2023-04 to 2025-03",
-    ledgerFiles: ["ledger.csv"], lastRound: null, date: "2026-12-01", exportedAt: "2026-12-01T10:00:00.000Z", urlState: "w1.x",
+    ledgerFiles: ["ledger.csv"], lastRound: null, date: "2026-12-01", exportedAt: "2026-12-01T10:00:00.000Z", urlState: "w2.x",
   });
 }
 
@@ -55,7 +46,10 @@ describe("decision record", () => {
     expect(read.allocation.reduce((s, a) => s + a.amount, 0)).toBe(120_001);
     expect(read.allocation.find((a) => a.area_code === "E02000001")!.amount).toBeLessThanOrEqual(40_000);
     for (const a of read.allocation) expect(a.reasons).toMatch(/^Need rank \d of 4 \(1 = most need\).*per-head share/);
-    expect(Object.keys(read.allocation[0].themes ?? {}).length).toBeGreaterThan(0);
+    expect(Object.keys(read.allocation[0].themes ?? {}).sort()).toEqual(["all", "cost_of_living", "loneliness"]);
+    expect(read.version).toBe(2);
+    expect(read.scenario.theme_split).toBe(true);
+    expect(read.weights.labels).toContain("Theme: Loneliness and isolation");
     expect(read.weights.partners.map((p) => p.label)).toEqual(["GP lead", "Council, public health", "Residents' panel"]);
   });
 

@@ -31,10 +31,10 @@ const ready = async (page: Page) => {
   await expect.poll(() => page.locator("#ws-summary").count(), { timeout: 30_000 }).toBe(1);
 };
 
-/** Pick a partner and push one of their sliders to the top with the keyboard. */
-async function raise(page: Page, partner: number, slider: number) {
+/** Pick a partner and push one of their sliders (by its label) to the top with the keyboard. */
+async function raise(page: Page, partner: number, label: string) {
   await page.locator('input[name="ws-partner"]').nth(partner).check();
-  const input = page.locator(`#ws-w-${slider}`);
+  const input = page.locator("#ws-weights").getByLabel(label, { exact: true });
   await input.focus();
   await page.keyboard.press("End");
   await expect.poll(() => input.inputValue()).toBe("100");
@@ -50,23 +50,44 @@ describe("workshop page", () => {
       expect(await text(page, "p.synthetic")).toMatch(/SYNTHETIC DEMO DATA/);
       const summaryBefore = await text(page, "#ws-summary");
       expect(summaryBefore).toMatch(/^Scenario A: £250,000 over 218 MSOAs, 30% per head and the rest by need, with the group's median weights of 3 partners\. Core20 neighbourhoods .* would get \d+% of the pot; they are home to 27% of residents\. In Community Chest round 2 \(demo\), 40% of actual spend reached them\./);
-      expect(await groupRow(page, "Income")).toMatch(/^Income 45\.0 45 45 45 /);
+      // The need stage's themes and components, as on the Gaps page: all needs in play, every component at 50 (= as configured).
+      expect(await groupRow(page, "Theme: All needs")).toMatch(/^Theme: All needs 100\.0 100 100 100 /);
+      expect(await groupRow(page, "Theme: Loneliness and isolation")).toBe(""); // themes no partner weighs are not listed
+      expect(await groupRow(page, "Unmet referrals per 1,000")).toMatch(/^Unmet referrals per 1,000 50\.0 50 50 50 /);
+      expect(await page.locator("#ws-map").getAttribute("data-areas")).toBe("218"); // MSOA outlines, not LSOAs
       const tableBefore = await text(page, "#ws-allocation");
       const equityBefore = await text(page, "#ws-equity");
       expect(new URL(page.url()).hash).toBe("");
 
-      // Two of three partners push Crime (slider 4) to 100: the group's median follows, and everything else with it.
-      await raise(page, 1, 4);
-      await raise(page, 2, 4);
-      await expect.poll(() => groupRow(page, "Crime")).toMatch(/^Crime 100\.0 19 100 100 9% – 35%$/);
+      // Two of three partners push unmet referrals to 100: the group's median follows, and everything else with it.
+      await raise(page, 1, "Unmet referrals per 1,000");
+      await raise(page, 2, "Unmet referrals per 1,000");
+      await expect.poll(() => groupRow(page, "Unmet referrals per 1,000")).toMatch(/^Unmet referrals per 1,000 100\.0 50 100 100 /);
       await expect.poll(() => text(page, "#ws-allocation")).not.toBe(tableBefore);
       await expect.poll(() => text(page, "#ws-equity")).not.toBe(equityBefore);
-      expect(await text(page, "#ws-disagree")).toBe("Partners disagree most on Crime: from 9% of their weight (Partner 1) to 35% (Partner 2, Partner 3).");
+      expect(await text(page, "#ws-disagree")).toMatch(/^Partners disagree most on Unmet referrals per 1,000: from \d+% of their weight \(Partner 1\) to \d+% \(Partner 2, Partner 3\)\.$/);
+      // The partners' swing follows once the weights are still.
+      await expect.poll(() => page.locator("#ws-swing table").count(), { timeout: 30_000 }).toBe(1);
+      expect(await text(page, "#ws-swing-status")).toMatch(/^Each partner's own split worked out in [\d.]+ ms\.$/);
       const hash = new URL(page.url()).hash;
-      expect(hash).toMatch(/^#w1\.[A-Za-z0-9_-]+$/);
+      expect(hash).toMatch(/^#w2\.[A-Za-z0-9_-]+$/);
+
+      // Loneliness comes into play for two partners, and the pot is split by theme.
+      await raise(page, 1, "Theme: Loneliness and isolation");
+      await raise(page, 2, "Theme: Loneliness and isolation");
+      await expect.poll(() => groupRow(page, "Theme: Loneliness and isolation")).toMatch(/^Theme: Loneliness and isolation 100\.0 0 100 100 /);
+      await page.locator("#ws-split").check();
+
+      // Boroughs: the map draws the borough outlines themselves.
+      await page.getByLabel("Share between", { exact: true }).selectOption("lad");
+      await expect.poll(() => page.locator("#ws-map").getAttribute("data-layer")).toBe("lad");
+      expect(await page.locator("#ws-map").getAttribute("data-areas")).toBe("8");
+      expect(await text(page, "#ws-summary")).toMatch(/over 8 boroughs/);
+      await page.getByLabel("Share between", { exact: true }).selectOption("msoa");
+      await expect.poll(() => page.locator("#ws-map").getAttribute("data-areas")).toBe("218");
 
       // A rationale and a floor go into the URL too.
-      await page.locator("#ws-rationale").fill("Crime weighted up: community safety is this round's priority.");
+      await page.locator("#ws-rationale").fill("Unmet referrals weighted up; loneliness gets its own share this round.");
       await page.locator("#ws-gap").check();
       await expect.poll(() => text(page, "#ws-summary")).not.toBe(summaryBefore);
       const agreed = {
@@ -89,12 +110,15 @@ describe("workshop page", () => {
       expect(jsonDownload.suggestedFilename()).toMatch(/^north-east-london-decision-\d{4}-\d{2}-\d{2}\.json$/);
       const record = JSON.parse(readFileSync(recordPath, "utf8"));
       expect(record.kind).toBe("chest-atlas/decision-record");
-      expect(record.rationale).toBe("Crime weighted up: community safety is this round's priority.");
+      expect(record.rationale).toBe("Unmet referrals weighted up; loneliness gets its own share this round.");
       expect(record.weights.partners.map((p: { label: string }) => p.label)).toEqual(["Partner 1", "Partner 2", "Partner 3"]);
       expect(record.allocation).toHaveLength(218);
       expect(record.allocation.reduce((s: number, a: { amount: number }) => s + a.amount, 0)).toBe(250_000);
       expect(record.scenario.pace_of_change).toBe(0.5);
       expect(record.equity.last_round.round).toBe("Community Chest round 2 (demo)");
+      expect(record.version).toBe(2);
+      expect(record.scenario.theme_split).toBe(true);
+      expect(Object.keys(record.allocation[0].themes).sort()).toEqual(["all", "loneliness"]);
       const [csvDownload] = await Promise.all([page.waitForEvent("download"), page.locator("#ws-export-csv").click()]);
       const csv = readFileSync(await csvDownload.path(), "utf8").split("\r\n");
       expect(csv[1]).toMatch(/^area_code,area_name,population,need_score,need_rank,amount,share/);
@@ -117,10 +141,20 @@ describe("workshop page", () => {
         expect((await text(again.page, "#ws-summary")).replace(/Recomputed in .*$/, "")).toBe(agreed.summary);
         expect(await text(again.page, "#ws-allocation")).toBe(agreed.table);
         expect(await text(again.page, "#ws-equity")).toBe(agreed.equity);
-        expect(await again.page.locator("#ws-rationale").inputValue()).toBe("Crime weighted up: community safety is this round's priority.");
+        expect(await again.page.locator("#ws-rationale").inputValue()).toBe("Unmet referrals weighted up; loneliness gets its own share this round.");
         expect(again.consoleErrors).toEqual([]);
       } finally {
         await again.close();
+      }
+
+      // A link made by the earlier page (version 1: the seven IoD domains) is refused in words and a fresh scenario shown.
+      const old = await openPage(`${url}#w1.WyJpbmNvbWUiXQ`, { browser, viewport: { width: 1400, height: 1000 } });
+      try {
+        await ready(old.page);
+        expect(await text(old.page, ".ws-error")).toMatch(/^This link was made by an earlier Workshop page \(version 1\), whose weights were the seven IoD domains and six stand-in themes\..* A fresh scenario is shown instead\.$/);
+        expect(await groupRow(old.page, "Theme: All needs")).toMatch(/^Theme: All needs 100\.0 /);
+      } finally {
+        await old.close();
       }
 
       // Ingest the record into a copy of the test database.
@@ -136,10 +170,11 @@ describe("workshop page", () => {
       const conn = await openDb(db, { readOnly: true });
       try {
         expect(await conn.all(`SELECT pot::INTEGER AS pot, layer, partners, rationale FROM decision`)).toEqual([
-          { pot: 250000, layer: "msoa", partners: 3, rationale: "Crime weighted up: community safety is this round's priority." },
+          { pot: 250000, layer: "msoa", partners: 3, rationale: "Unmet referrals weighted up; loneliness gets its own share this round." },
         ]);
         expect(await conn.all(`SELECT count(*)::INTEGER AS n, sum(amount)::INTEGER AS total FROM decision_allocation`)).toEqual([{ n: 218, total: 250000 }]);
-        expect(await conn.all(`SELECT weight FROM decision_weight WHERE partner = '(group)' AND weight_key = 'crime'`)).toEqual([{ weight: 100 }]);
+        expect(await conn.all(`SELECT weight FROM decision_weight WHERE partner = '(group)' AND weight_key = 'unmet_per_1000'`)).toEqual([{ weight: 100 }]);
+        expect(await conn.all(`SELECT weight FROM decision_weight WHERE partner = '(group)' AND weight_key = 'theme:loneliness'`)).toEqual([{ weight: 100 }]);
         expect(await conn.all(`SELECT count(*)::INTEGER AS n FROM decision_equity`)).toEqual([{ n: 20 }]);
       } finally {
         conn.close();
