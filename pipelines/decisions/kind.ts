@@ -2,6 +2,7 @@
 import type { InputKindDecl } from "../kit/kind.ts";
 import { countedStage } from "../kit/counted.ts";
 import { decisionsStage } from "./stage.ts";
+import { generateDemoDecisions } from "../applications/demo-files.ts";
 
 export const decisionsKind: InputKindDecl = {
   name: "decisions",
@@ -9,4 +10,5 @@ export const decisionsKind: InputKindDecl = {
   stage: (files, ctx) =>
     countedStage("decisions", files, ctx, decisionsStage, `
       SELECT count(*)::INTEGER AS read, count(*)::INTEGER AS accepted, 0 AS rejected FROM decision`),
+  demo: generateDemoDecisions, // synthetic records for the demo rounds (pipelines/applications/demo-files.ts)
 };
