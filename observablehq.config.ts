@@ -32,6 +32,7 @@ const config: SiteConfig = {
     { name: "Equity", path: "/equity" },
     { name: "Outcomes", path: "/outcomes" },
     { name: "Workshop", path: "/workshop" },
+    { name: "Awarding", path: "/awarding" },
     { name: "Data & methods", path: "/data" },
   ],
   globalStylesheets: [],

@@ -22,6 +22,8 @@ export interface DemoRoundOptions {
   /** Requests add up to about this many times the pot (default 3). */
   oversubscription?: number;
   panelMembers?: number;
+  /** Need category keys to draw themes from (default: every category but "other"). */
+  themes?: readonly string[];
 }
 
 export interface DemoRound {
@@ -36,7 +38,7 @@ export interface DemoRound {
   votes: PbVote[];
 }
 
-const THEMES = NEED_CATEGORIES.filter((c) => c.key !== "other").map((c) => c.key);
+const ALL_THEMES = NEED_CATEGORIES.filter((c) => c.key !== "other").map((c) => c.key);
 const NOUNS = ["Club", "Circle", "Collective", "Project", "Network", "Hub", "Group", "Trust", "Association", "Café"];
 const ADJECTIVES = ["Riverside", "Northfield", "Greenway", "Oak Tree", "Harbour", "Meadow", "Station Road", "Parkside", "Elm", "Lantern", "Bridge", "Willow"];
 const BANDS = ["micro", "micro", "micro", "small", "small", "small", "small", "medium", "medium", "large"];
@@ -54,6 +56,7 @@ function pick(rand: () => number, weights: readonly number[]): number {
 export function demoRound(options: DemoRoundOptions): DemoRound {
   const rand = mulberry32(options.seed);
   const { areas, pot, round } = options;
+  const THEMES = options.themes?.length ? [...options.themes] : ALL_THEMES;
   if (areas.length === 0) throw new RangeError("the demo round needs at least one area");
   const target = Math.round(pot * (options.oversubscription ?? 3));
   const areaWeights = areas.map((a) => 0.2 + (a.need ?? 50) / 100);

@@ -40,6 +40,55 @@ function refuseIdentifiers(titles: readonly string[], r: RowInput, rejects: Reje
   return found.length === 0;
 }
 
+/** What one file shape's own check of a row is given: the cell for a column, and a way to reject the row on a column. */
+interface RowCheck<K extends string> {
+  get: (k: K) => string;
+  bad: (k: K, reason: string) => void;
+}
+
+interface FileShape<K extends string, T> {
+  what: string;
+  specs: readonly Spec<K>[];
+  /** The columns that together may appear once (the first occurrence is named when a later row repeats it). */
+  once: { keys: readonly K[]; column: K; reason: (line: number) => string; fold?: (k: K, v: string) => string };
+  /** The shape's own checks of a row; returns the record to keep (used only when the row has no problems). */
+  check: (row: RowCheck<K>) => T;
+}
+
+/**
+ * The one row loop both files share: header layout (refusing people's-details columns), blank rows skipped, rows
+ * holding an identifier refused whole, the application checked against the round, the shape's own checks, and a
+ * repeat of what may appear once rejected naming the line that came first.
+ */
+function validateRows<K extends "application" | string, T>(
+  titles: readonly string[],
+  rows: readonly RowInput[],
+  applications: ReadonlySet<string>,
+  shape: FileShape<K, T>,
+  columns: Partial<Record<K, number>> = layoutOf(titles, shape.specs, shape.what),
+): { accepted: T[]; rejects: Reject[] } {
+  const accepted: T[] = [];
+  const rejects: Reject[] = [];
+  const seen = new Map<string, number>();
+  for (const r of rows) {
+    if (r.fields.every((c) => c.trim() === "") || !refuseIdentifiers(titles, r, rejects)) continue;
+    const get = (k: K) => (columns[k] === undefined ? "" : (r.fields[columns[k]!] ?? "").trim());
+    const bad = (k: K, reason: string) => rejects.push({ line: r.row, column: titles[columns[k]!].trim(), value: get(k).slice(0, 80), reason });
+    const before = rejects.length;
+    const app = "application" as K;
+    for (const s of shape.specs) if (s.required && s.key !== app && get(s.key) === "") bad(s.key, `${s.key} is required`);
+    if (get(app) === "") bad(app, "application is required");
+    else if (!applications.has(get(app))) bad(app, "not an application in this round");
+    const record = shape.check({ get, bad });
+    const fold = shape.once.fold ?? ((_k: K, v: string) => v);
+    const key = shape.once.keys.map((k) => fold(k, get(k))).join("\u0000");
+    if (seen.has(key)) bad(shape.once.column, shape.once.reason(seen.get(key)!));
+    else seen.set(key, r.row);
+    if (rejects.length === before) accepted.push(record);
+  }
+  return { accepted, rejects };
+}
+
 const PANEL: Spec<"member" | "application" | "criterion" | "score">[] = [
   { key: "member", titles: ["member", "panel_member", "assessor"], required: true },
   { key: "application", titles: ["application", "identifier", "application_id"], required: true },
@@ -47,32 +96,31 @@ const PANEL: Spec<"member" | "application" | "criterion" | "score">[] = [
   { key: "score", titles: ["score", "mark"], required: true },
 ];
 
+/** The panel's scale when a file does not say otherwise. */
+export const PANEL_SCALE = Object.freeze({ min: 1, max: 5 });
+
 /** Panel scores: each on the scale, each member once per application and criterion, for applications in the round. */
 export function validatePanelScores(
   titles: readonly string[],
   rows: readonly RowInput[],
   applications: ReadonlySet<string>,
-  scale: { min: number; max: number },
+  scale: { min: number; max: number } = PANEL_SCALE,
 ): { accepted: PanelScore[]; rejects: Reject[] } {
-  const col = layoutOf(titles, PANEL, "panel scores file");
-  const accepted: PanelScore[] = [];
-  const rejects: Reject[] = [];
-  const seen = new Map<string, number>();
-  for (const r of rows) {
-    if (r.fields.every((c) => c.trim() === "") || !refuseIdentifiers(titles, r, rejects)) continue;
-    const get = (k: keyof typeof col) => (r.fields[col[k]!] ?? "").trim();
-    const bad = (k: keyof typeof col, reason: string) => rejects.push({ line: r.row, column: titles[col[k]!].trim(), value: get(k).slice(0, 80), reason });
-    const before = rejects.length;
-    for (const k of ["member", "application", "criterion"] as const) if (get(k) === "") bad(k, `${k} is required`);
-    if (get("application") !== "" && !applications.has(get("application"))) bad("application", "not an application in this round");
-    const score = Number(get("score"));
-    if (get("score") === "" || !Number.isFinite(score) || score < scale.min || score > scale.max) bad("score", `not a score from ${scale.min} to ${scale.max}`);
-    const key = [get("member"), get("application"), get("criterion").toLowerCase()].join("\u0000");
-    if (seen.has(key)) bad("member", `this member already scored this application on this criterion on line ${seen.get(key)}`);
-    else seen.set(key, r.row);
-    if (rejects.length === before) accepted.push({ member: get("member"), application: get("application"), criterion: get("criterion"), score });
-  }
-  return { accepted, rejects };
+  return validateRows(titles, rows, applications, {
+    what: "panel scores file",
+    specs: PANEL,
+    once: {
+      keys: ["member", "application", "criterion"],
+      column: "member",
+      fold: (k, v) => (k === "criterion" ? v.toLowerCase() : v),
+      reason: (line) => `this member already scored this application on this criterion on line ${line}`,
+    },
+    check: ({ get, bad }) => {
+      const score = Number(get("score"));
+      if (get("score") === "" || !Number.isFinite(score) || score < scale.min || score > scale.max) bad("score", `not a score from ${scale.min} to ${scale.max}`);
+      return { member: get("member"), application: get("application"), criterion: get("criterion"), score };
+    },
+  });
 }
 
 const VOTES: Spec<"voter" | "application" | "points" | "approval">[] = [
@@ -87,36 +135,34 @@ const NO = new Set(["0", "no", "n", "false", ""]);
 
 /** Votes: points (0 or more) or approval (yes/no); one vote per voter and application; applications in the round only. */
 export function validateVotes(titles: readonly string[], rows: readonly RowInput[], applications: ReadonlySet<string>): { accepted: PbVote[]; rejects: Reject[]; kind: "points" | "approval" } {
-  const col = layoutOf(titles, VOTES, "votes file");
-  if ((col.points === undefined) === (col.approval === undefined)) throw new HeaderProblem(`the votes file needs exactly one of the columns points or approval`);
-  const kind = col.points !== undefined ? "points" : "approval";
-  const accepted: PbVote[] = [];
-  const rejects: Reject[] = [];
-  const seen = new Map<string, number>();
-  for (const r of rows) {
-    if (r.fields.every((c) => c.trim() === "") || !refuseIdentifiers(titles, r, rejects)) continue;
-    const get = (k: keyof typeof col) => (r.fields[col[k]!] ?? "").trim();
-    const bad = (k: keyof typeof col, reason: string) => rejects.push({ line: r.row, column: titles[col[k]!].trim(), value: get(k).slice(0, 80), reason });
-    const before = rejects.length;
-    if (get("voter") === "") bad("voter", "voter is required");
-    if (get("application") === "") bad("application", "application is required");
-    else if (!applications.has(get("application"))) bad("application", "not an application in this round");
-    let points = 0;
-    if (kind === "points") {
-      points = Number(get("points"));
-      if (get("points") === "" || !Number.isFinite(points) || points < 0) bad("points", "not a number of points, 0 or more");
-    } else {
-      const v = get("approval").toLowerCase();
-      if (YES.has(v)) points = 1;
-      else if (!NO.has(v)) bad("approval", "not an approval: write 1 or 0, yes or no");
-    }
-    // Applicants voting on each other's pitches are named by their own application's Identifier: never their own.
-    if (get("voter") !== "" && get("voter") === get("application")) bad("voter", "an applicant cannot vote for its own application");
-    const key = `${get("voter")}\u0000${get("application")}`;
-    if (seen.has(key)) bad("voter", `this voter already voted for this application on line ${seen.get(key)}`);
-    else seen.set(key, r.row);
-    // A vote of 0 is kept: the voter still counts among those the pot is shared between under Equal Shares.
-    if (rejects.length === before) accepted.push(kind === "points" || points === 0 ? { voter: get("voter"), project: get("application"), points } : { voter: get("voter"), project: get("application") });
-  }
-  return { accepted, rejects, kind };
+  const columns = layoutOf(titles, VOTES, "votes file");
+  if ((columns.points === undefined) === (columns.approval === undefined)) throw new HeaderProblem(`the votes file needs exactly one of the columns points or approval`);
+  const kind = columns.points !== undefined ? "points" : "approval";
+  const result = validateRows(
+    titles,
+    rows,
+    applications,
+    {
+      what: "votes file",
+      specs: VOTES,
+      once: { keys: ["voter", "application"], column: "voter", reason: (line) => `this voter already voted for this application on line ${line}` },
+      check: ({ get, bad }): PbVote => {
+        let points = 0;
+        if (kind === "points") {
+          points = Number(get("points"));
+          if (get("points") === "" || !Number.isFinite(points) || points < 0) bad("points", "not a number of points, 0 or more");
+        } else {
+          const v = get("approval").toLowerCase();
+          if (YES.has(v)) points = 1;
+          else if (!NO.has(v)) bad("approval", "not an approval: write 1 or 0, yes or no");
+        }
+        // Applicants voting on each other's pitches are named by their own application's Identifier: never their own.
+        if (get("voter") !== "" && get("voter") === get("application")) bad("voter", "an applicant cannot vote for its own application");
+        // A vote of 0 is kept: the voter still counts among those the pot is shared between under Equal Shares.
+        return kind === "points" || points === 0 ? { voter: get("voter"), project: get("application"), points } : { voter: get("voter"), project: get("application") };
+      },
+    },
+    columns,
+  );
+  return { ...result, kind };
 }

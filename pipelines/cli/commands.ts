@@ -68,10 +68,10 @@ export const commands: CommandSpec[] = [
   },
   {
     name: "ingest",
-    summary: "validate and load your own files (grants, referrals, services, outcomes, neighbourhoods or workshop decision records) into the database; rejected rows go to a report",
-    usage: "chest ingest <grants|referrals|services|outcomes|neighbourhoods|decisions> FILE... [--db FILE] [--place FILE]",
+    summary: "validate and load your own files (grants, referrals, services, outcomes, neighbourhoods, workshop decision records, or applications with panel scores and votes) into the database; rejected rows go to a report",
+    usage: "chest ingest <grants|referrals|services|outcomes|neighbourhoods|decisions|applications> FILE... [--db FILE] [--place FILE]",
     options: [db, place, raw, inputs, postcodes, quiet],
-    positional: { name: "KIND FILE...", description: "what the files hold (grants, referrals, services, outcomes, neighbourhoods or decisions), then one or more files", required: true, variadic: true },
+    positional: { name: "KIND FILE...", description: "what the files hold (grants, referrals, services, outcomes, neighbourhoods, decisions or applications: applications, panel scores or votes), then one or more files", required: true, variadic: true },
   },
   {
     name: "inputs",
@@ -82,7 +82,7 @@ export const commands: CommandSpec[] = [
   },
   {
     name: "demo",
-    summary: "generate the seeded synthetic demo inputs (grants, monitoring returns, services, referrals) for the place and ingest them",
+    summary: "generate the seeded synthetic demo inputs (grants, monitoring returns, services, referrals, decision records, a round of applications with panel scores and votes) for the place and ingest them",
     usage: "chest demo [--db FILE] [--place FILE] [--seed N]",
     options: [db, place, raw, { name: "seed", type: "string", value: "N", description: "random seed", default: "20251" }, inputs, quiet],
   },

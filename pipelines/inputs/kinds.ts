@@ -6,12 +6,14 @@ import { referralsKind } from "../referrals/kind.ts";
 import { outcomesKind } from "../outcomes/kind.ts";
 import { neighbourhoodsKind } from "../neighbourhoods/kind.ts";
 import { decisionsKind } from "../decisions/kind.ts";
+import { applicationsKind } from "../applications/kind.ts";
 
 /**
  * Services link to grants (chest-funded services) and monitoring returns are about grants, so grants come first;
- * neighbourhoods come before the need stage that reads them; decision records stand alone.
+ * neighbourhoods come before the need stage that reads them; decision records stand alone; applications (with panel scores
+ * and votes) come after the decision records their demo round is split by.
  */
-export const inputKindList: readonly InputKindDecl[] = [grantsKind, outcomesKind, servicesKind, referralsKind, neighbourhoodsKind, decisionsKind];
+export const inputKindList: readonly InputKindDecl[] = [grantsKind, outcomesKind, servicesKind, referralsKind, neighbourhoodsKind, decisionsKind, applicationsKind];
 
 export const inputKindNames = inputKindList.map((k) => k.name);
 

@@ -9,8 +9,11 @@ import { printResult, type IngestResult } from "../kit/result.ts";
 import { inputKindList } from "./kinds.ts";
 import { scanInputs } from "./registry.ts";
 import { needStage } from "../need/stage.ts";
+import { assessmentStage } from "../applications/assessment-stage.ts";
 
 const NEED_INPUTS = ["grants", "services", "referrals", "neighbourhoods"];
+/** The applications' assessment reads need, the decision records and the grants already in a round. */
+const ASSESSMENT_INPUTS = [...NEED_INPUTS, "decisions", "applications"];
 
 export type { InputContext };
 
@@ -55,6 +58,7 @@ export function inputStages(inputs: InputFile[] | string, ctx: InputContext, kin
   for (const kind of chosen) list.push(...(kind.derived?.(ctx) ?? []));
   // Need, provision and the gap read grants, services, published referrals and custom neighbourhoods, so they follow any of them.
   if (chosen.some((k) => NEED_INPUTS.includes(k.name))) list.push(needStage(ctx.place, ctx.log));
+  if (chosen.some((k) => ASSESSMENT_INPUTS.includes(k.name))) list.push(assessmentStage(ctx.place, ctx.log));
   const chosenNames = chosen.map((k) => k.name);
   list.push({ name: "the list of inputs", run: (db) => writeInputList(db, files.filter((f) => chosenNames.includes(f.kind)), chosenNames, results) });
   return list;

@@ -4,7 +4,11 @@
 // link to the round's funders), Funding Org is the chest's accountable body, Recipient Org:Identifier follows
 // the 360Giving identifier guidance (GB-CHC / GB-SC / GB-NIC for registered charities, GB-COH for companies,
 // otherwise a 360G- identifier made from the organisation's name), and each area served is a Beneficiary
-// Location with its GSS code and 360Giving geocode type. Amounts are whole pence written as pounds.
+// Location with its GSS code and 360Giving geocode type, and each theme a Classification (code = need key, title =
+// its label), so the awards keep their themes and can be compared with the agreed split by theme. Amounts are whole
+// pence written as pounds.
+
+import { needLabel } from "./needs.js";
 
 export interface DraftAward {
   /** The application's Identifier. */
@@ -18,6 +22,8 @@ export interface DraftAward {
   /** GSS codes of the areas it serves. */
   areas: readonly string[];
   durationMonths?: number | null;
+  /** Need category keys (src/lib/needs.ts): written as Classifications, so the grants keep the application's themes. */
+  themes?: readonly string[];
 }
 
 export interface DraftLedgerOptions {
@@ -32,6 +38,8 @@ export interface DraftLedgerOptions {
 }
 
 const MAX_LOCATIONS = 10;
+/** The vocabulary the themes are written under (Classifications:N:Vocabulary). */
+export const THEME_VOCABULARY = "Chest Atlas need categories";
 
 /** 360Giving geocode type for an English GSS code, or null when it is not one this ledger writes. */
 export function geoCodeType(code: string): string | null {
@@ -63,11 +71,13 @@ export function recipientOrgId(award: Pick<DraftAward, "orgName" | "charityNumbe
 export function draftLedger(awards: readonly DraftAward[], options: DraftLedgerOptions): { header: string[]; rows: string[][] } {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(options.awardDate)) throw new RangeError(`award date must be YYYY-MM-DD (got ${options.awardDate})`);
   const locations = Math.min(MAX_LOCATIONS, Math.max(1, ...awards.map((a) => a.areas.length)));
+  const classifications = Math.min(MAX_LOCATIONS, Math.max(0, ...awards.map((a) => a.themes?.length ?? 0)));
   const header = [
     "Identifier", "Title", "Description", "Currency", "Amount Awarded", "Award Date", "Planned Dates:Duration (months)",
     "Recipient Org:Identifier", "Recipient Org:Name", "Recipient Org:Charity Number", "Recipient Org:Company Number",
     ...Array.from({ length: locations }, (_, k) => [`Beneficiary Location:${k}:Country Code`, `Beneficiary Location:${k}:Geographic Code`, `Beneficiary Location:${k}:Geographic Code Type`]).flat(),
     "Funding Org:0:Identifier", "Funding Org:0:Name", "Grant Programme:0:Code", "Grant Programme:0:Title",
+    ...Array.from({ length: classifications }, (_, k) => [`Classifications:${k}:Vocabulary`, `Classifications:${k}:Code`, `Classifications:${k}:Title`]).flat(),
   ];
   const prefix = options.grantPrefix ?? "360G-CHESTATLAS-DRAFT";
   const rows = awards.map((a) => {
@@ -78,6 +88,7 @@ export function draftLedger(awards: readonly DraftAward[], options: DraftLedgerO
       recipientOrgId(a), a.orgName, a.charityNumber ?? "", a.companyNumber ?? "",
       ...location,
       options.funder.id, options.funder.name, options.roundCode ?? options.round, options.round,
+      ...Array.from({ length: classifications }, (_, k) => (a.themes?.[k] ? [THEME_VOCABULARY, a.themes[k], needLabel(a.themes[k])] : ["", "", ""])).flat(),
     ];
   });
   return { header, rows };

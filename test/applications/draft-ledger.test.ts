@@ -12,7 +12,7 @@ const dir = mkdtempSync(join(tmpdir(), "awards-ledger-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const awards: DraftAward[] = [
-  { id: "A-001", title: "Friday lunch club", amountPence: 450000, orgName: "Northfield Community Kitchen", charityNumber: "1123456", areas: ["E01000027", "E02000002"], durationMonths: 12 },
+  { id: "A-001", title: "Friday lunch club", amountPence: 450000, orgName: "Northfield Community Kitchen", charityNumber: "1123456", areas: ["E01000027", "E02000002"], durationMonths: 12, themes: ["food", "loneliness"] },
   { id: "A-011", title: 'Ünïcode café, "quoted"', description: "Crafts", amountPence: 99999, orgName: 'Café "Ümlaut" Ltd', companyNumber: "1234567", areas: ["E09000002"] },
   { id: "A-012", title: "Walk and talk", amountPence: 120000, orgName: "Walkers of St. Mary's", areas: ["E05014053"] },
 ];
@@ -40,6 +40,8 @@ describe("draftLedger", () => {
     const g0 = grants[0]!.grant as Record<string, any>;
     expect(g0.beneficiaryLocation.map((l: { geoCode: string; geoCodeType: string }) => [l.geoCode, l.geoCodeType])).toEqual([["E01000027", "LSOA"], ["E02000002", "MSOA"]]);
     expect(g0.grantProgramme[0].title).toBe("2026 round 2");
+    expect(g0.classifications.map((c: { code: string; title: string }) => [c.code, c.title])).toEqual([["food", "Food"], ["loneliness", "Loneliness and isolation"]]);
+    expect((grants[1]!.grant as Record<string, any>).classifications ?? []).toEqual([]);
     expect((grants[1]!.grant as Record<string, any>).title).toBe('Ünïcode café, "quoted"');
   });
 

@@ -1,0 +1,63 @@
+// Reading one file of the applications kind (CSV in any encoding and delimiter through the kit, or the first sheet of an XLSX) into a header and text rows, and telling which of the three shapes it is: applications, panel scores or votes.
+import readXlsxFile from "read-excel-file/node";
+import { InputError } from "../errors.ts";
+import { checkXlsx, readBounded } from "../kit/bounds.ts";
+import { headerKey, readDelimited } from "../kit/delimited.ts";
+import type { RowInput } from "./validate.ts";
+
+/** Applications files are small (a round has tens to hundreds of rows): read whole, at most this many bytes. */
+export const MAX_APPLICATION_FILE_BYTES = 64 * 1024 * 1024;
+
+export type FileShape = "applications" | "scores" | "votes";
+
+export interface ReadFile {
+  titles: string[];
+  rows: RowInput[];
+  /** What the kit noticed about how the file was written (encoding, delimiter), as warnings. */
+  notes: string[];
+}
+
+type Cell = string | number | boolean | Date | null | undefined;
+
+function cellText(c: Cell): string {
+  if (c === null || c === undefined) return "";
+  if (c instanceof Date) return c.toISOString().slice(0, 10);
+  return String(c);
+}
+
+async function readXlsx(bytes: Buffer, label: string): Promise<ReadFile> {
+  checkXlsx(bytes, label);
+  let sheets: { sheet: string; data: Cell[][] }[];
+  try {
+    sheets = (await readXlsxFile(bytes)) as unknown as { sheet: string; data: Cell[][] }[];
+  } catch (e) {
+    throw new InputError(label, `not a readable .xlsx workbook (${(e as Error).message})`);
+  }
+  const first = sheets.find((s) => s.data.some((r) => r.some((c) => cellText(c).trim() !== "")));
+  if (!first) throw new InputError(label, "the workbook is empty");
+  const notes = sheets.length > 1 ? [`read the first sheet with data ("${first.sheet}"); the other sheets were not read`] : [];
+  return { titles: (first.data[0] ?? []).map(cellText), rows: first.data.slice(1).map((cells, i) => ({ fields: cells.map(cellText), row: i + 2 })), notes };
+}
+
+/** The file's header and rows (row numbers as a spreadsheet shows them: the header is row 1). */
+export async function readApplicationFile(path: string, label: string): Promise<ReadFile> {
+  const bytes = readBounded(path, label, MAX_APPLICATION_FILE_BYTES);
+  if (/\.xls$/i.test(label)) throw new InputError(label, "old Excel .xls workbooks are not read: save it as .xlsx or CSV");
+  const isZip = bytes.length > 4 && bytes[0] === 0x50 && bytes[1] === 0x4b;
+  if (isZip || /\.xlsx$/i.test(label)) return readXlsx(bytes, label);
+  const read = readDelimited(bytes, label);
+  const [head, ...body] = read.records;
+  if (!head) throw new InputError(label, "the file is empty");
+  const notes: string[] = [];
+  if (read.encoding === "windows-1252") notes.push("the file is not valid UTF-8; it was read as Windows-1252 (the encoding Excel uses for CSV on Windows)");
+  if (read.delimiter !== ",") notes.push(`the columns are separated by ${read.delimiter === "\t" ? "tabs" : `"${read.delimiter}"`}, not commas; read that way`);
+  return { titles: head.fields, rows: body.map((r) => ({ fields: r.fields, row: r.row })), notes };
+}
+
+/** Which shape a header is: votes (voter …), panel scores (member/assessor … criterion …) or applications (anything else, checked against the template). */
+export function shapeOf(titles: readonly string[]): FileShape {
+  const keys = new Set(titles.map(headerKey));
+  if (["voter", "voter_id", "ballot"].some((k) => keys.has(k))) return "votes";
+  if (["member", "panel_member", "assessor"].some((k) => keys.has(k)) && ["criterion", "criteria", "question"].some((k) => keys.has(k))) return "scores";
+  return "applications";
+}
