@@ -15,22 +15,11 @@ import { linesFromSplit } from "../../src/lib/awards.ts";
 import { parseIncomeBand } from "../../src/lib/income-bands.ts";
 import { needLookup, resolveNeed, splitNeeds } from "../../src/lib/needs.ts";
 import type { Place } from "../place/schema.ts";
+import { hasTable } from "../db/catalog.ts";
+import { layerAreasSql, layerAvailable } from "../place/layers.ts";
 import { applicationUnitTable, assessmentTable, roundDecisionTable } from "./tables.ts";
 
-/** The lsoa table's column for each layer a decision record can split by. */
-export const LAYER_COLUMN: Readonly<Record<string, string>> = {
-  lsoa: "lsoa21cd",
-  msoa: "msoa21cd",
-  ward: "ward_code",
-  lad: "lad_code",
-  partnership: "coalesce(partnership, lad_name)",
-};
-const LAYER_NAME: Readonly<Record<string, string>> = { lsoa: "lsoa21nm", msoa: "coalesce(msoa_name, msoa21nm)", ward: "ward_name", lad: "lad_name", partnership: "coalesce(partnership, lad_name)" };
 export const DEFAULT_LAYER = "ward";
-
-async function has(db: Db, table: string): Promise<boolean> {
-  return (await db.all(`SELECT 1 FROM duckdb_tables() WHERE table_name = $t AND NOT temporary`, { t: table })).length > 0;
-}
 
 interface RoundRow {
   round: string;
@@ -54,15 +43,15 @@ export function linkDecision(round: string, decisions: readonly DecisionRow[]): 
 
 /** Each application's share of work over the layer's areas (population-weighted within each area it names; equal across those). */
 async function writeUnits(db: Db, round: string, layer: string): Promise<void> {
-  const unit = LAYER_COLUMN[layer];
   await db.run(`
     INSERT INTO application_unit
     WITH served AS (
       SELECT a.application_id, a.code, a.area_type, count(*) OVER (PARTITION BY a.application_id) AS n
       FROM application_area a JOIN application p USING (application_id) WHERE p.round = $round
     ), parts AS (
-      SELECT s.application_id, s.code, ${unit} AS unit, sum(greatest(l.population, 1)) AS pop, any_value(s.n) AS n
+      SELECT s.application_id, s.code, u.code AS unit, sum(greatest(l.population, 1)) AS pop, any_value(s.n) AS n
       FROM served s JOIN lsoa l ON s.code = CASE s.area_type WHEN 'lsoa' THEN l.lsoa21cd WHEN 'msoa' THEN l.msoa21cd WHEN 'ward' THEN l.ward_code ELSE l.lad_code END
+      JOIN (${layerAreasSql(layer)}) u ON u.lsoa21cd = l.lsoa21cd
       GROUP BY ALL
     ), shared AS (
       SELECT application_id, unit, pop / sum(pop) OVER (PARTITION BY application_id, code) / n AS share FROM parts
@@ -84,10 +73,10 @@ async function allocationLines(db: Db, decisionId: string): Promise<AllocationLi
 
 /** Grants already in the round (Grant Programme title or code is the round) by layer area and theme; a grant's money is shared equally over its themes. */
 export async function roundSpend(db: Db, round: string, layer: string, needSynonyms: Readonly<Record<string, string>> = {}): Promise<MoneyRow[]> {
-  if (!(await has(db, "grants")) || !(await has(db, "grant_lsoa"))) return [];
+  if (!(await hasTable(db, "grants")) || !(await hasTable(db, "grant_lsoa"))) return [];
   const rows = await db.all<{ area: string; themes: string | null; amount: number }>(`
-    SELECT ${LAYER_COLUMN[layer]} AS area, g.themes, sum(gl.amount_pence)::DOUBLE / 100 AS amount
-    FROM grants g JOIN grant_lsoa gl USING (grant_id) JOIN lsoa l USING (lsoa21cd)
+    SELECT u.code AS area, g.themes, sum(gl.amount_pence)::DOUBLE / 100 AS amount
+    FROM grants g JOIN grant_lsoa gl USING (grant_id) JOIN (${layerAreasSql(layer)}) u USING (lsoa21cd)
     WHERE lower(trim(g.programme_title)) = lower(trim($round)) OR lower(trim(g.programme_code)) = lower(trim($round))
     GROUP BY ALL`, { round });
   const lookup = needLookup(needSynonyms);
@@ -99,7 +88,8 @@ export async function roundSpend(db: Db, round: string, layer: string, needSynon
 
 async function assessRound(db: Db, r: RoundRow, decisions: DecisionRow[], place: Place): Promise<number> {
   const { decision, linkedBy } = linkDecision(r.round, decisions);
-  const layer = decision?.layer ?? DEFAULT_LAYER;
+  // A record split by custom neighbourhoods that have since been removed is read at the default layer.
+  const layer = decision && (await layerAvailable(db, decision.layer)) ? decision.layer : DEFAULT_LAYER;
   await appendRows(db, roundDecisionTable, [[r.round, decision?.decision_id ?? null, linkedBy, decision ? Math.round(decision.pot * 100) : null, layer, r.applications, r.requested, r.synthetic]]);
   await writeUnits(db, r.round, layer);
   const units = await db.all<{ application_id: string; code: string; share: number }>(
@@ -108,7 +98,7 @@ async function assessRound(db: Db, r: RoundRow, decisions: DecisionRow[], place:
   const evidence = await db.all<AreaThemeEvidence>(`
     SELECT code AS area, theme, least(100, greatest(0, need_score)) AS need, (gap + 100) / 2 AS gap, least(100, greatest(0, provision_score)) AS provision
     FROM need_area WHERE layer = $layer AND list_contains($codes, code) AND need_score IS NOT NULL AND provision_score IS NOT NULL`, { layer, codes });
-  const names = await db.all<{ code: string; name: string }>(`SELECT DISTINCT ${LAYER_COLUMN[layer]} AS code, ${LAYER_NAME[layer]} AS name FROM lsoa WHERE list_contains($codes, ${LAYER_COLUMN[layer]})`, { codes });
+  const names = await db.all<{ code: string; name: string }>(`SELECT DISTINCT code, name FROM (${layerAreasSql(layer)}) WHERE list_contains($codes, code)`, { codes });
   const apps = await db.all<{ application_id: string; title: string; amount: number; themes: string; income_band: string | null }>(
     `SELECT application_id, title, amount_pence::DOUBLE / 100 AS amount, themes, income_band FROM application WHERE round = $round ORDER BY application_id`, { round: r.round });
   const byApp = new Map<string, typeof units>();
@@ -142,10 +132,10 @@ export function assessmentStage(place: Place, log: Logger): Stage {
     name: "application assessment",
     run: async (db) => {
       for (const t of [roundDecisionTable, applicationUnitTable, assessmentTable]) await createTable(db, t);
-      if (!(await has(db, "application")) || !(await has(db, "need_area"))) return;
+      if (!(await hasTable(db, "application")) || !(await hasTable(db, "need_area"))) return;
       const rounds = await db.all<RoundRow>(
         `SELECT round, count(*)::INTEGER AS applications, sum(amount_pence)::BIGINT::VARCHAR AS requested, bool_or(synthetic) AS synthetic FROM application GROUP BY round ORDER BY round`);
-      const decisions = (await has(db, "decision"))
+      const decisions = (await hasTable(db, "decision"))
         ? await db.all<DecisionRow>(`SELECT decision_id, title, pot::DOUBLE AS pot, layer FROM decision ORDER BY workshop_date DESC, exported_at DESC, decision_id`)
         : [];
       let n = 0;

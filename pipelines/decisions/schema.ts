@@ -1,6 +1,7 @@
 // The decision record's shape as the Workshop page writes it, validated with zod when `chest ingest decisions` reads it back.
 import { z } from "zod";
 import { RECORD_KIND, RECORD_VERSION, RECORD_VERSIONS_READ } from "../../src/lib/decision-record.ts";
+import { RECORD_LAYERS } from "../place/layers.ts";
 
 const money = z.number().finite().nonnegative();
 const share = z.number().finite().min(0).max(1);
@@ -46,7 +47,7 @@ export const decisionRecordSchema = z
       pot: z.number().int().nonnegative(),
       alpha: share,
       unit: z.number().int().positive(),
-      layer: z.enum(["lsoa", "msoa", "ward", "pcn", "lad", "partnership", "neighbourhood"]),
+      layer: z.enum(RECORD_LAYERS),
       standardisation: z.string().min(1),
       theme_split: z.boolean().optional(),
       group_method: z.enum(["median", "mean"]),

@@ -10,18 +10,7 @@ import { appendRows, createTable, type TableDecl } from "../kit/table.ts";
 import { decodeText } from "../kit/text.ts";
 import { decisionRecordSchema, describeIssues, type ValidDecisionRecord } from "./schema.ts";
 import { createDecisionTables, tableSpec } from "./tables.ts";
-import { hasTable } from "../publish/database.ts";
-
-/** The area codes of each layer a record can name (PCNs by nearest practice and custom neighbourhoods from their own tables). */
-const layerCodes: Record<ValidDecisionRecord["scenario"]["layer"], string> = {
-  lsoa: "SELECT DISTINCT lsoa21cd AS code FROM lsoa",
-  msoa: "SELECT DISTINCT msoa21cd AS code FROM lsoa",
-  ward: "SELECT DISTINCT ward_code AS code FROM lsoa",
-  pcn: "SELECT DISTINCT pcn_code AS code FROM need_lsoa_pcn",
-  lad: "SELECT DISTINCT lad_code AS code FROM lsoa",
-  partnership: "SELECT DISTINCT coalesce(partnership, lad_name) AS code FROM lsoa",
-  neighbourhood: "SELECT DISTINCT neighbourhood_code AS code FROM neighbourhood_lsoa",
-};
+import { layerAreasSql, layerAvailable } from "../place/layers.ts";
 
 /** Parse and validate one file (any text encoding the kit decodes; size and JSON depth bounded); throws InputError naming the file and every problem (path, message, value). */
 export function readDecisionRecord(path: string, name = storedName(path)): ValidDecisionRecord {
@@ -50,8 +39,8 @@ function readRecord(path: string, name: string): { record: ValidDecisionRecord; 
 
 /** Area codes in the record that are not areas of the place at the record's layer. */
 async function unknownAreas(db: Db, record: ValidDecisionRecord): Promise<string[]> {
-  const table = { pcn: "need_lsoa_pcn", neighbourhood: "neighbourhood_lsoa" }[record.scenario.layer as string];
-  const rows = table && !(await hasTable(db, table)) ? [] : await db.all<{ code: string }>(layerCodes[record.scenario.layer]);
+  const layer = record.scenario.layer;
+  const rows = (await layerAvailable(db, layer)) ? await db.all<{ code: string }>(`SELECT DISTINCT code FROM (${layerAreasSql(layer, { names: false })})`) : [];
   const known = new Set(rows.map((r) => r.code));
   return record.allocation.map((a) => a.area_code).filter((c) => !known.has(c));
 }

@@ -22,8 +22,4 @@ export async function withDatabaseAt<T>(path: string, fn: (db: Db) => Promise<T>
   }
 }
 
-/** Whether a table exists (inputs such as grants may not have been ingested). */
-export async function hasTable(db: Db, name: string): Promise<boolean> {
-  const rows = await db.all(`SELECT 1 FROM information_schema.tables WHERE table_name = $name`, { name });
-  return rows.length > 0;
-}
+export { hasTable } from "../db/catalog.ts";

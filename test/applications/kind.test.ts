@@ -111,6 +111,29 @@ describe("chest ingest applications", () => {
     expect(await db.all(`SELECT round, decision_id, linked_by FROM application_round`)).toEqual([{ round: ROUND, decision_id: "d-9", linked_by: "title names the round" }]);
   });
 
+  it("assesses against a record split by custom neighbourhoods, and at the default layer once they are gone", async () => {
+    await db.run(`CREATE TABLE neighbourhood_lsoa AS SELECT * FROM (VALUES
+      ('E01000001', 'N-1', 'North'), ('E01000002', 'N-1', 'North'), ('E01000003', 'N-1', 'North'), ('E01000004', 'N-2', 'South')
+    ) t(lsoa21cd, neighbourhood_code, neighbourhood_name)`);
+    await db.run(`INSERT INTO need_area VALUES ('neighbourhood', 'N-1', 'loneliness', 50.0, 10.0, 20.0), ('neighbourhood', 'N-2', 'loneliness', 90.0, 0.0, 80.0)`);
+    await db.run(`INSERT INTO decision (decision_id, title, workshop_date, exported_at, pot, layer) VALUES ('d-10', 'Round 9: by neighbourhood', '2026-02-01', '2026-02-01T00:00:00Z', 10000, 'neighbourhood')`);
+    await db.run(`INSERT INTO decision_allocation (decision_id, area_code, area_name, amount, themes_json) VALUES ('d-10', 'N-1', 'North', 5000, NULL), ('d-10', 'N-2', 'South', 5000, NULL)`);
+    await assessmentStage(place, silentLogger).run(db);
+    const rows = await db.all<Record<string, number | string>>(`SELECT application_id, decision_id, layer, need, gap FROM application_assessment ORDER BY 1`);
+    // Borough A (A-1) and B-1's two LSOAs all lie in North: need 50, gap (20 + 100) / 2 = 60.
+    expect(rows).toEqual([
+      { application_id: "A-1", decision_id: "d-10", layer: "neighbourhood", need: 50, gap: 60 },
+      { application_id: "B-1", decision_id: "d-10", layer: "neighbourhood", need: 50, gap: 60 },
+    ]);
+    const reasons = (await db.all<{ reasons: string }>(`SELECT reasons FROM application_assessment WHERE application_id = 'B-1'`))[0].reasons;
+    expect(reasons).toMatch(/North for loneliness and isolation 50/);
+    expect(await db.all(`SELECT DISTINCT layer, code FROM application_unit ORDER BY code`)).toEqual([{ layer: "neighbourhood", code: "N-1" }]);
+
+    await db.run(`DROP TABLE neighbourhood_lsoa`);
+    await assessmentStage(place, silentLogger).run(db);
+    expect(await db.all(`SELECT DISTINCT layer FROM application_assessment`)).toEqual([{ layer: "ward" }]);
+  });
+
   it("links a round to the newest record when no title names it", () => {
     const d = [{ decision_id: "new", title: "Spring split", pot: 1, layer: "lad" }, { decision_id: "old", title: "Autumn", pot: 1, layer: "lad" }];
     expect(linkDecision("Round 9", d)).toEqual({ decision: d[0], linkedBy: "newest record" });
