@@ -1,8 +1,8 @@
 // Reading one file of the applications kind (CSV in any encoding and delimiter through the kit, or the first sheet of an XLSX) into a header and text rows, and telling which of the three shapes it is: applications, panel scores or votes.
-import readXlsxFile from "read-excel-file/node";
 import { InputError } from "../errors.ts";
-import { checkXlsx, readBounded } from "../kit/bounds.ts";
+import { readBounded } from "../kit/bounds.ts";
 import { headerKey, readDelimited } from "../kit/delimited.ts";
+import { readWorkbook, type Cell } from "../kit/workbook.ts";
 import type { RowInput } from "./validate.ts";
 
 /** Applications files are small (a round has tens to hundreds of rows): read whole, at most this many bytes. */
@@ -17,8 +17,6 @@ export interface ReadFile {
   notes: string[];
 }
 
-type Cell = string | number | boolean | Date | null | undefined;
-
 function cellText(c: Cell): string {
   if (c === null || c === undefined) return "";
   if (c instanceof Date) return c.toISOString().slice(0, 10);
@@ -26,13 +24,7 @@ function cellText(c: Cell): string {
 }
 
 async function readXlsx(bytes: Buffer, label: string): Promise<ReadFile> {
-  checkXlsx(bytes, label);
-  let sheets: { sheet: string; data: Cell[][] }[];
-  try {
-    sheets = (await readXlsxFile(bytes)) as unknown as { sheet: string; data: Cell[][] }[];
-  } catch (e) {
-    throw new InputError(label, `not a readable .xlsx workbook (${(e as Error).message})`);
-  }
+  const sheets = await readWorkbook(bytes, label);
   const first = sheets.find((s) => s.data.some((r) => r.some((c) => cellText(c).trim() !== "")));
   if (!first) throw new InputError(label, "the workbook is empty");
   const notes = sheets.length > 1 ? [`read the first sheet with data ("${first.sheet}"); the other sheets were not read`] : [];

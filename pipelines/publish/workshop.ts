@@ -154,24 +154,3 @@ export async function workshopMeta(db: Db): Promise<string> {
     syntheticLabel: SYNTHETIC_LABEL,
   });
 }
-
-/**
- * Custom neighbourhood outlines (chest ingest neighbourhoods) merged from the stored LSOA shapes along shared edges, as
- * GeoJSON with properties code and name; an empty collection when the place has none. Other layers' outlines are the
- * boundary table's, published by the boundaries-*.json loaders.
- */
-export async function workshopNeighbourhoodBoundaries(db: Db): Promise<string> {
-  const empty = JSON.stringify({ type: "FeatureCollection", features: [] });
-  if (!(await hasTable(db, "neighbourhood_lsoa")) || !(await hasTable(db, "boundary"))) return empty;
-  const [stored] = await db.all<{ geojson: string }>(`SELECT geojson FROM boundary WHERE layer = 'lsoa'`);
-  if (!stored) return empty;
-  const rows = await db.all<{ lsoa: string; code: string; name: string }>(
-    `SELECT lsoa21cd AS lsoa, neighbourhood_code AS code, coalesce(neighbourhood_name, neighbourhood_code) AS name FROM neighbourhood_lsoa ORDER BY lsoa21cd`,
-  );
-  const { mergeLsoas } = await import("../../geo/merge.ts");
-  const { collection } = mergeLsoas(JSON.parse(stored.geojson), new Map(rows.map((r) => [r.lsoa, r.code])), new Map(rows.map((r) => [r.code, r.name])));
-  return JSON.stringify({
-    type: "FeatureCollection",
-    features: collection.features.map((f) => ({ type: "Feature", properties: { code: f.properties.code, name: f.properties.name }, geometry: f.geometry })),
-  });
-}

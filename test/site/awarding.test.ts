@@ -64,6 +64,7 @@ describe("awarding page", () => {
       await expect.poll(() => page.locator("#aw-applications tbody tr").count(), { timeout: 60_000 }).toBeGreaterThan(200);
       expect(await text(page, "#synthetic-banner")).toMatch(/SYNTHETIC DEMO DATA/);
       expect(await text(page, "#aw-totals-summary")).toBe("Nothing is chosen yet.");
+      expect(await page.locator("main").textContent()).toMatch(/is awarded against the decision record “[^”]+” of 15 Sep 2026 \(/);
 
       // Tick the two top-scored applications with the keyboard: the total is their requests, the preview follows.
       const rows = page.locator("#aw-applications tbody tr");

@@ -83,6 +83,11 @@ describe("workshop page", () => {
       await expect.poll(() => page.locator("#ws-map").getAttribute("data-layer")).toBe("lad");
       expect(await page.locator("#ws-map").getAttribute("data-areas")).toBe("8");
       expect(await text(page, "#ws-summary")).toMatch(/over 8 boroughs/);
+      // The demo's 40 custom neighbourhoods (INT footprints): the build's own merged outlines, one shape each.
+      await page.getByLabel("Share between", { exact: true }).selectOption("neighbourhood");
+      await expect.poll(() => page.locator("#ws-map").getAttribute("data-layer")).toBe("neighbourhood");
+      expect(await page.locator("#ws-map").getAttribute("data-areas")).toBe("40");
+      expect(await text(page, "#ws-summary")).toMatch(/over 40 custom neighbourhoods/);
       await page.getByLabel("Share between", { exact: true }).selectOption("msoa");
       await expect.poll(() => page.locator("#ws-map").getAttribute("data-areas")).toBe("218");
 
