@@ -36,12 +36,16 @@ const methodSuffix = (kind: string) =>
  * `weight` (whole numbers ≥ 0; all zero → equal split), ties to the smaller `tiebreak`. Adds column `amount`.
  * Products that fit in BIGINT (|total| and the group's weight sum below 3·10⁹, the usual case) are computed in
  * BIGINT; larger ones in HUGEINT (exact either way; HUGEINT division is several times slower). One window
- * (partition and order) gives both the leftover pence and each row's rank.
+ * (partition and order) gives both the leftover pence and each row's rank. `sums` names columns of `source` that already
+ * hold each group's weight sum and row count (saves a window when they are known per group, as per code of an area).
  */
-export function apportionSql(source: string, key: string, total: string, weight: string, tiebreak: string): string {
+export function apportionSql(source: string, key: string, total: string, weight: string, tiebreak: string, sums?: { weight: string; count: string }): string {
+  const groupSums = sums
+    ? `SELECT *, ${sums.weight} AS _wsum, ${sums.count} AS _n FROM (${source})`
+    : `SELECT *, sum(${weight}) OVER (PARTITION BY ${key}) AS _wsum, count(*) OVER (PARTITION BY ${key}) AS _n FROM (${source})`;
   return `
     WITH w AS (
-      SELECT *, sum(${weight}) OVER (PARTITION BY ${key}) AS _wsum, count(*) OVER (PARTITION BY ${key}) AS _n FROM (${source})
+      ${groupSums}
     ), b AS (
       SELECT *,
         CASE WHEN _wsum = 0 THEN ${total}::BIGINT // _n
@@ -99,7 +103,7 @@ export async function locateGrants(db: Db, options: LocateOptions): Promise<void
       WHERE k.lsoa11cd NOT IN (SELECT lsoa21cd FROM g_lookup11) AND k.lsoa11cd NOT IN (SELECT lsoa21cd FROM lsoa)`,
     { icb: place.icb?.code ?? "" },
   );
-  await db.run(`CREATE OR REPLACE TEMP TABLE g_target_code AS SELECT code, first(kind) AS kind, first(lad_code) AS lad_code, count(*) AS lsoas FROM g_target GROUP BY code`);
+  await db.run(`CREATE OR REPLACE TEMP TABLE g_target_code AS SELECT code, first(kind) AS kind, first(lad_code) AS lad_code, count(*) AS lsoas, sum(population) AS population FROM g_target GROUP BY code`);
   // Codes recognised anywhere (England and Wales), with their district; place codes first.
   await db.run(`CREATE OR REPLACE TEMP TABLE g_known AS
     SELECT code, first(kind ORDER BY prio) AS kind, first(lad_code ORDER BY prio) AS lad_code FROM (
@@ -231,10 +235,10 @@ export async function locateGrants(db: Db, options: LocateOptions): Promise<void
       SELECT g.gk, f.grant_id, -1, f.amount_pence, f.fallback_code, CASE f.fallback WHEN 'postcode' THEN 'recipient_postcode' ELSE 'recipient_district' END
       FROM g_fallback f JOIN grants_stg_grant g USING (grant_id) WHERE f.in_place
     ), expanded AS (
-      SELECT x.gk, x.grant_id, x.part, x.total, x.method, t.lsoa21cd, t.population
-      FROM targets x JOIN g_target t ON t.code = x.code
+      SELECT x.gk, x.grant_id, x.part, x.total, x.method, t.lsoa21cd, t.population, c.population AS code_population, c.lsoas AS code_lsoas
+      FROM targets x JOIN g_target t ON t.code = x.code JOIN g_target_code c ON c.code = x.code
     ), split AS (
-      ${apportionSql("SELECT * FROM expanded", "gk, part", "total", "population", "lsoa21cd")}
+      ${apportionSql("SELECT * FROM expanded", "gk, part", "total", "population", "lsoa21cd", { weight: "code_population", count: "code_lsoas" })}
     )
     SELECT grant_id, lsoa21cd, sum(amount)::BIGINT AS amount_pence, method
     FROM split GROUP BY grant_id, lsoa21cd, method HAVING sum(amount) > 0
