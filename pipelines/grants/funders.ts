@@ -6,6 +6,8 @@ import { apportionSql } from "./locate.ts";
 import { createDocumentedTable, tableDoc } from "./tables.ts";
 
 const roundsSpec = tableDoc("grant_rounds");
+/** Where the appender finds a temporary table. */
+const temp = { schema: "main", catalog: "temp" };
 
 /**
  * grant_rounds from the place configuration; grants_round (grant → round) for the grants table; grant_funder_type.
@@ -23,19 +25,20 @@ export async function attributeFunders(db: Db, place: Place): Promise<void> {
       r.contributions.map((c, ci) => [r.id, r.name, r.programme, r.synthetic, ri, ci, c.funder, c.funderId ?? null, c.type, Math.round(c.amount * 100)]),
     ),
   );
-  await db.run(`CREATE OR REPLACE TABLE grants_round AS
+  await db.run(`CREATE OR REPLACE TEMP TABLE grants_round AS
     SELECT p.grant_id, first(r.round_id ORDER BY r.round_seq, p.seq) AS round_id
     FROM grants_stg_programme p
     JOIN (SELECT DISTINCT round_id, programme, round_seq FROM grant_rounds) r
       ON lower(trim(r.programme)) = lower(trim(p.code)) OR lower(trim(r.programme)) = lower(trim(p.title))
     GROUP BY p.grant_id`);
 
-  await db.run(`CREATE OR REPLACE TABLE g_fdir (funder VARCHAR, funder_id VARCHAR, funder_type VARCHAR, prio INTEGER)`);
+  await db.run(`CREATE OR REPLACE TEMP TABLE g_fdir (funder VARCHAR, funder_id VARCHAR, funder_type VARCHAR, prio INTEGER)`);
   await db.run(`INSERT INTO g_fdir SELECT funder, funder_id, funder_type, round_seq * 1000 + seq FROM grant_rounds`);
   await appendRows(
     db,
     { name: "g_fdir", columns: [["funder", "VARCHAR"], ["funder_id", "VARCHAR"], ["funder_type", "VARCHAR"], ["prio", "INTEGER"]] },
     place.funders.map((f, i) => [f.name, f.id ?? null, f.type, 1_000_000 + i]),
+    temp,
   );
   await db.run(`CREATE OR REPLACE TEMP TABLE g_named AS
     SELECT o.grant_id, d.funder, first(d.funder_type ORDER BY d.prio) AS funder_type
@@ -51,17 +54,19 @@ export async function attributeFunders(db: Db, place: Place): Promise<void> {
       SELECT r.round_id, lower(trim(s.funder)) AS funder, sum(s.amount) AS used
       FROM g_named_split s JOIN grants_round r USING (grant_id) GROUP BY 1, 2
     ) u ON u.round_id = c.round_id AND u.funder = lower(trim(c.funder))`);
+  await db.run(`CREATE OR REPLACE TEMP TABLE g_weight AS
+    SELECT *, CASE WHEN sum(remaining) OVER (PARTITION BY round_id) > 0 THEN remaining ELSE contribution_pence END AS w FROM g_remaining`);
 
   await createDocumentedTable(db, "grant_funder_type");
   await db.run(`INSERT INTO grant_funder_type
-    SELECT s.grant_id, r.round_id, s.funder, s.funder_type, s.amount, 'named funder'
+    SELECT * FROM (
+    SELECT s.grant_id, r.round_id, s.funder, s.funder_type, s.amount AS amount_pence, 'named funder' AS basis
     FROM g_named_split s LEFT JOIN grants_round r USING (grant_id)
     UNION ALL
     SELECT grant_id, round_id, funder, funder_type, amount, 'round pro rata' FROM (
       ${apportionSql(
-        `SELECT g.grant_id, r.round_id, c.seq, c.funder, c.funder_type, g.amount_pence,
-           CASE WHEN sum(c.remaining) OVER (PARTITION BY g.grant_id) > 0 THEN c.remaining ELSE c.contribution_pence END AS w
-         FROM grants_stg_grant g JOIN grants_round r USING (grant_id) JOIN g_remaining c USING (round_id)
+        `SELECT g.grant_id, r.round_id, c.seq, c.funder, c.funder_type, g.amount_pence, c.w
+         FROM grants_stg_grant g JOIN grants_round r USING (grant_id) JOIN g_weight c USING (round_id)
          WHERE g.grant_id NOT IN (SELECT grant_id FROM g_named)`,
         "grant_id",
         "amount_pence",
@@ -72,7 +77,7 @@ export async function attributeFunders(db: Db, place: Place): Promise<void> {
     UNION ALL
     SELECT g.grant_id, NULL, coalesce(g.funding_org_name, g.funding_org_id), 'not declared', g.amount_pence, 'not declared'
     FROM grants_stg_grant g
-    WHERE g.grant_id NOT IN (SELECT grant_id FROM g_named) AND g.grant_id NOT IN (SELECT grant_id FROM grants_round)`);
-  await db.run(`CREATE OR REPLACE TABLE grant_funder_type AS SELECT * FROM grant_funder_type ORDER BY grant_id, basis, funder`);
-  for (const t of ["g_fdir", "g_named", "g_named_split", "g_remaining"]) await db.run(`DROP TABLE IF EXISTS ${t}`);
+    WHERE g.grant_id NOT IN (SELECT grant_id FROM g_named) AND g.grant_id NOT IN (SELECT grant_id FROM grants_round)
+    ) ORDER BY grant_id, basis, funder`);
+  for (const t of ["g_fdir", "g_named", "g_named_split", "g_remaining", "g_weight"]) await db.run(`DROP TABLE IF EXISTS ${t}`);
 }

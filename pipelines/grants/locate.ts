@@ -34,20 +34,31 @@ const methodSuffix = (kind: string) =>
 /**
  * Largest-remainder apportionment in SQL: split `total` of each `key` group over its rows in proportion to
  * `weight` (whole numbers ≥ 0; all zero → equal split), ties to the smaller `tiebreak`. Adds column `amount`.
+ * Products that fit in BIGINT (|total| and the group's weight sum below 3·10⁹, the usual case) are computed in
+ * BIGINT; larger ones in HUGEINT (exact either way; HUGEINT division is several times slower). One window
+ * (partition and order) gives both the leftover pence and each row's rank. `sums` names columns of `source` that already
+ * hold each group's weight sum and row count (saves a window when they are known per group, as per code of an area).
  */
-export function apportionSql(source: string, key: string, total: string, weight: string, tiebreak: string): string {
+export function apportionSql(source: string, key: string, total: string, weight: string, tiebreak: string, sums?: { weight: string; count: string }): string {
+  const groupSums = sums
+    ? `SELECT *, ${sums.weight} AS _wsum, ${sums.count} AS _n FROM (${source})`
+    : `SELECT *, sum(${weight}) OVER (PARTITION BY ${key}) AS _wsum, count(*) OVER (PARTITION BY ${key}) AS _n FROM (${source})`;
   return `
     WITH w AS (
-      SELECT *, sum(${weight}) OVER (PARTITION BY ${key}) AS _wsum, count(*) OVER (PARTITION BY ${key}) AS _n FROM (${source})
+      ${groupSums}
     ), b AS (
       SELECT *,
-        CASE WHEN _wsum > 0 THEN (${total}::HUGEINT * ${weight}) // _wsum ELSE ${total}::HUGEINT // _n END AS _base,
-        CASE WHEN _wsum > 0 THEN (${total}::HUGEINT * ${weight}) % _wsum ELSE ${total}::HUGEINT % _n END AS _rem
+        CASE WHEN _wsum = 0 THEN ${total}::BIGINT // _n
+          WHEN abs(${total}) < 3000000000 AND _wsum < 3000000000 THEN (${total}::BIGINT * ${weight}::BIGINT) // _wsum::BIGINT
+          ELSE ((${total}::HUGEINT * ${weight}) // _wsum)::BIGINT END AS _base,
+        CASE WHEN _wsum = 0 THEN ${total}::BIGINT % _n
+          WHEN abs(${total}) < 3000000000 AND _wsum < 3000000000 THEN (${total}::BIGINT * ${weight}::BIGINT) % _wsum::BIGINT
+          ELSE ((${total}::HUGEINT * ${weight}) % _wsum)::BIGINT END AS _rem
       FROM w
     ), r AS (
-      SELECT *, ${total} - sum(_base) OVER (PARTITION BY ${key}) AS _left,
-        row_number() OVER (PARTITION BY ${key} ORDER BY _rem DESC, ${tiebreak}) AS _rank
+      SELECT *, ${total} - sum(_base) OVER _g AS _left, row_number() OVER _g AS _rank
       FROM b
+      WINDOW _g AS (PARTITION BY ${key} ORDER BY _rem DESC, ${tiebreak} ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
     )
     SELECT * EXCLUDE (_wsum, _n, _base, _rem, _left, _rank), (_base + CASE WHEN _rank <= _left THEN 1 ELSE 0 END)::BIGINT AS amount FROM r`;
 }
@@ -92,7 +103,7 @@ export async function locateGrants(db: Db, options: LocateOptions): Promise<void
       WHERE k.lsoa11cd NOT IN (SELECT lsoa21cd FROM g_lookup11) AND k.lsoa11cd NOT IN (SELECT lsoa21cd FROM lsoa)`,
     { icb: place.icb?.code ?? "" },
   );
-  await db.run(`CREATE OR REPLACE TEMP TABLE g_target_code AS SELECT code, first(kind) AS kind, first(lad_code) AS lad_code, count(*) AS lsoas FROM g_target GROUP BY code`);
+  await db.run(`CREATE OR REPLACE TEMP TABLE g_target_code AS SELECT code, first(kind) AS kind, first(lad_code) AS lad_code, count(*) AS lsoas, sum(population) AS population FROM g_target GROUP BY code`);
   // Codes recognised anywhere (England and Wales), with their district; place codes first.
   await db.run(`CREATE OR REPLACE TEMP TABLE g_known AS
     SELECT code, first(kind ORDER BY prio) AS kind, first(lad_code ORDER BY prio) AS lad_code FROM (
@@ -146,13 +157,17 @@ export async function locateGrants(db: Db, options: LocateOptions): Promise<void
       "seq",
     )}`);
 
+  // What each LSOA 2011 code in use became (once per code, not once per grant).
+  await db.run(`CREATE OR REPLACE TEMP TABLE g_lsoa11_codes AS
+    SELECT t.code, string_agg(t.lsoa21cd, '; ' ORDER BY t.lsoa21cd) AS lsoa21_codes FROM g_target t
+    WHERE t.code IN (SELECT code FROM g_loc WHERE code_kind = 'LSOA11') GROUP BY t.code`);
+
   await createDocumentedTable(db, "grant_beneficiary_locations");
   await db.run(`INSERT INTO grant_beneficiary_locations
     SELECT l.grant_id, l.seq, l.name, l.geo_code, l.geo_code_type, l.country_code, l.code, l.code_kind, l.resolution,
-      CASE WHEN l.code_kind = 'LSOA11' AND l.resolution = 'in place'
-        THEN (SELECT string_agg(t.lsoa21cd, '; ' ORDER BY t.lsoa21cd) FROM g_target t WHERE t.code = l.code) END,
+      CASE WHEN l.code_kind = 'LSOA11' AND l.resolution = 'in place' THEN c.lsoa21_codes END,
       s.amount, l.source_column
-    FROM g_loc l LEFT JOIN g_share s USING (gk, seq)
+    FROM g_loc l LEFT JOIN g_share s USING (gk, seq) LEFT JOIN g_lsoa11_codes c ON c.code = l.code
     ORDER BY l.grant_id, l.seq`);
 
   // The recipient: its postcode (through a directory the user supplies) and its location codes.
@@ -220,16 +235,16 @@ export async function locateGrants(db: Db, options: LocateOptions): Promise<void
       SELECT g.gk, f.grant_id, -1, f.amount_pence, f.fallback_code, CASE f.fallback WHEN 'postcode' THEN 'recipient_postcode' ELSE 'recipient_district' END
       FROM g_fallback f JOIN grants_stg_grant g USING (grant_id) WHERE f.in_place
     ), expanded AS (
-      SELECT x.gk, x.grant_id, x.part, x.total, x.method, t.lsoa21cd, t.population
-      FROM targets x JOIN g_target t ON t.code = x.code
+      SELECT x.gk, x.grant_id, x.part, x.total, x.method, t.lsoa21cd, t.population, c.population AS code_population, c.lsoas AS code_lsoas
+      FROM targets x JOIN g_target t ON t.code = x.code JOIN g_target_code c ON c.code = x.code
     ), split AS (
-      ${apportionSql("SELECT * FROM expanded", "gk, part", "total", "population", "lsoa21cd")}
+      ${apportionSql("SELECT * FROM expanded", "gk, part", "total", "population", "lsoa21cd", { weight: "code_population", count: "code_lsoas" })}
     )
     SELECT grant_id, lsoa21cd, sum(amount)::BIGINT AS amount_pence, method
     FROM split GROUP BY grant_id, lsoa21cd, method HAVING sum(amount) > 0
     ORDER BY grant_id, lsoa21cd, method`);
 
-  await db.run(`CREATE OR REPLACE TABLE grants_placed AS
+  await db.run(`CREATE OR REPLACE TEMP TABLE grants_placed AS
     SELECT g.grant_id,
       CASE
         WHEN g.n_in > 0 THEN g.b_method
@@ -245,7 +260,7 @@ export async function locateGrants(db: Db, options: LocateOptions): Promise<void
     FROM g_grant g LEFT JOIN g_fallback f USING (grant_id)`);
 
   // Where each recipient organisation is based (for "where grantees are based" against "where the money is spent").
-  await db.run(`CREATE OR REPLACE TABLE grants_recipient_base AS
+  await db.run(`CREATE OR REPLACE TEMP TABLE grants_recipient_base AS
     SELECT r.grant_id,
       CASE
         WHEN r.pc_kind = 'LSOA21' OR (r.pc_in_place AND r.pc_kind = 'LSOA11') THEN coalesce((SELECT min(t.lsoa21cd) FROM g_target t WHERE t.code = r.pc_code), r.pc_code)
@@ -272,8 +287,8 @@ export async function locateGrants(db: Db, options: LocateOptions): Promise<void
       SELECT grant_id, 1, seq, source_column, geo_code, 'an LSOA name was given where the code belongs; read as ' || from_name FROM g_loc WHERE from_name IS NOT NULL
       UNION ALL
       SELECT l.grant_id, 2, l.seq, l.source_column, l.geo_code,
-        'LSOA 2011 code: converted to LSOA 2021 ' || (SELECT string_agg(t.lsoa21cd, ', ' ORDER BY t.lsoa21cd) FROM g_target t WHERE t.code = l.code) || ' through the ONS best-fit lookup'
-      FROM g_loc l WHERE l.code_kind = 'LSOA11' AND l.resolution = 'in place'
+        'LSOA 2011 code: converted to LSOA 2021 ' || replace(c.lsoa21_codes, '; ', ', ') || ' through the ONS best-fit lookup'
+      FROM g_loc l JOIN g_lsoa11_codes c ON c.code = l.code WHERE l.code_kind = 'LSOA11' AND l.resolution = 'in place'
       UNION ALL
       SELECT r.grant_id, 3, 0, CASE WHEN f.format = 'json' THEN 'recipientOrganization/0/postalCode' ELSE 'Recipient Org:Postal Code' END, r.recipient_postcode,
         'recipient postcode not found in the postcode directory; the money is placed by other means if it can be'
@@ -282,7 +297,7 @@ export async function locateGrants(db: Db, options: LocateOptions): Promise<void
     ) x JOIN grants_stg_grant g USING (grant_id)`,
     { first: options.nextIssue, havePostcodes: Boolean(postcodes) },
   );
-  for (const t of ["g_share", "g_loc", "g_grant", "g_fallback", "g_recipient", "g_pc", "g_names", "g_known", "g_target_code", "g_target", "g_msoa", "g_lookup_ward", "g_lookup11"])
+  for (const t of ["g_lsoa11_codes", "g_share", "g_loc", "g_grant", "g_fallback", "g_recipient", "g_pc", "g_names", "g_known", "g_target_code", "g_target", "g_msoa", "g_lookup_ward", "g_lookup11"])
     await db.run(`DROP TABLE IF EXISTS ${t}`);
 }
 

@@ -1,9 +1,9 @@
 // Reading one 360Giving file (CSV, XLSX or JSON package) into grant objects that remember their row and column titles; a file that cannot be read is one InputError.
-import readXlsxFile from "read-excel-file/node";
 import { InputError } from "../errors.ts";
 import { readDelimited } from "../kit/delimited.ts";
 import { decodeText } from "../kit/text.ts";
-import { checkJsonDepth, checkXlsx, readBounded } from "../kit/bounds.ts";
+import { checkJsonDepth, readBounded } from "../kit/bounds.ts";
+import { readWorkbook, type Cell } from "../kit/workbook.ts";
 import { columnFor, compactArrays, setPath, titleFor, type Column, type PathPart } from "./titles.ts";
 import type { Severity } from "./validate.ts";
 
@@ -44,8 +44,6 @@ export interface ReadResult {
   records: SourceRecord[];
   issues: ReadIssue[];
 }
-
-type Cell = string | number | boolean | Date | null | undefined;
 
 function isBlank(v: Cell): boolean {
   return v === null || v === undefined || (typeof v === "string" && v.trim() === "");
@@ -212,13 +210,7 @@ function readCsv(bytes: Buffer, file: string): ReadResult {
 // ---------------------------------------------------------------- XLSX
 
 async function readXlsx(bytes: Buffer, file: string): Promise<ReadResult> {
-  checkXlsx(bytes, file);
-  let sheets: { sheet: string; data: Cell[][] }[];
-  try {
-    sheets = (await readXlsxFile(bytes)) as unknown as { sheet: string; data: Cell[][] }[];
-  } catch (e) {
-    throw new InputError(file, `not a readable .xlsx workbook (${(e as Error).message})`);
-  }
+  const sheets = await readWorkbook(bytes, file);
   const headerOf = (s: { data: Cell[][] }) => (s.data[0] ?? []).map((c) => (c === null || c === undefined ? "" : String(c).trim().toLowerCase()));
   const looksLikeGrants = (s: { data: Cell[][] }) => headerOf(s).includes("identifier") && headerOf(s).some((h) => h === "amount awarded" || h === "amountawarded");
   const main = sheets.find((s) => s.sheet.trim().toLowerCase() === "grants" && looksLikeGrants(s)) ?? sheets.find(looksLikeGrants) ?? sheets.find((s) => s.sheet.trim().toLowerCase() === "grants");

@@ -164,6 +164,8 @@ const changePairsSpec: TableDecl = {
   columns: [["identifier", "VARCHAR"], ["old_json", "VARCHAR"], ["new_json", "VARCHAR"], ["old_file", "VARCHAR"], ["new_file", "VARCHAR"], ["rule", "VARCHAR"]],
 };
 const fundingOrgSpec = tableDoc("grant_funding_orgs");
+/** Where the appender finds a temporary table. */
+const temp = { schema: "main", catalog: "temp" };
 
 function showValue(value: unknown): string | null {
   if (value === null || value === undefined) return null;
@@ -360,14 +362,15 @@ export async function ingestGrants(db: Db, files: readonly (string | InputFile)[
   lap(`validated ${grantRows.length} grant(s)`);
 
   // 3. Load. Every table is dropped and rebuilt, so the result depends only on the files.
-  for (const spec of [stgGrant, stgLocation, stgRecipientCode, stgProgramme, stgFile]) await createTable(db, spec);
+  // Staging tables are temporary (in memory): only the final tables are written to the database file.
+  for (const spec of [stgGrant, stgLocation, stgRecipientCode, stgProgramme, stgFile]) await createTable(db, spec, { temp: true });
   await createTable(db, rejectsSpec);
   await createTable(db, fundingOrgSpec);
-  await appendRows(db, stgGrant, grantRows);
-  await appendRows(db, stgLocation, locationRows);
-  await appendRows(db, stgRecipientCode, recipientCodeRows);
-  await appendRows(db, stgProgramme, programmeRows);
-  await appendRows(db, stgFile, fileRows);
+  await appendRows(db, stgGrant, grantRows, temp);
+  await appendRows(db, stgLocation, locationRows, temp);
+  await appendRows(db, stgRecipientCode, recipientCodeRows, temp);
+  await appendRows(db, stgProgramme, programmeRows, temp);
+  await appendRows(db, stgFile, fileRows, temp);
   await appendRows(db, rejectsSpec, rejects);
   await appendRows(db, fundingOrgSpec, funderRows);
 
@@ -393,8 +396,8 @@ export async function ingestGrants(db: Db, files: readonly (string | InputFile)[
     options.reportsDir,
     ["sheet", "grant_id"],
   );
-  await createTable(db, changePairsSpec);
-  await appendRows(db, changePairsSpec, changePairs);
+  await createTable(db, changePairsSpec, { temp: true });
+  await appendRows(db, changePairsSpec, changePairs, temp);
   const changes = await recordChanges(db, "grants", `SELECT identifier, old_json::JSON AS old_json, new_json::JSON AS new_json, old_file, new_file, rule FROM grants_change_pairs`, options.reportsDir);
   await db.run(`DROP TABLE grants_change_pairs`);
   const summary = await summarise(db, issues.report);

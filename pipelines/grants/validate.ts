@@ -281,9 +281,17 @@ function cleanLeaf(c: Cleaner, field: Field, raw: unknown, path: PathPart[], par
 
 const coreLeaves = new Set(["id", "amountAwarded", "awardDate", "currency"]);
 
+/** The field names of a field list, made once per list (cleanObject runs for every object of every grant). */
+const knownSets = new WeakMap<Field[], Set<string>>();
+function knownNames(fields: Field[]): Set<string> {
+  let known = knownSets.get(fields);
+  if (!known) knownSets.set(fields, (known = new Set(fields.map((f) => f.name))));
+  return known;
+}
+
 function cleanObject(c: Cleaner, raw: Record<string, unknown>, fields: Field[], path: PathPart[], parent: string | undefined, topLevel: boolean): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  const known = new Set(fields.map((f) => f.name));
+  const known = knownNames(fields);
   for (const [key, value] of Object.entries(raw)) {
     if (known.has(key) || isEmpty(value)) continue;
     if (topLevel) c.extras[key] = value;
