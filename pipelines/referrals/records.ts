@@ -135,7 +135,7 @@ async function check(input: RecordFileInput): Promise<void> {
   await db.run(`
     CREATE OR REPLACE TEMP VIEW rf_parsed AS
     SELECT *,
-           upper(regexp_replace(postcode_raw, '\\\\s+', '', 'g')) AS pc,
+           upper(regexp_replace(postcode_raw, '\\s+', '', 'g')) AS pc,
            try_cast(lon_raw AS DOUBLE) AS lon,
            try_cast(lat_raw AS DOUBLE) AS lat
     FROM (
