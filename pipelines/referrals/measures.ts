@@ -77,17 +77,24 @@ export async function buildMeasures(db: Db, placeCode: string, placeName: string
     { place: placeCode },
   );
   // Medians (a holistic aggregate, the slow part) for years and the whole span; months get counts, sums and means.
-  // Two passes over the facts: every layer's months in one (counts, sums), every layer's years and whole span in the
-  // other (with medians, the holistic and slow part), as grouping sets; the layer is the area column that is grouped.
+  // Two passes over the facts: every layer's months in one (counts and sums per LSOA and per PCN first, the larger
+  // areas summed from the LSOAs'), every layer's years and whole span in the other (with medians, the holistic and
+  // slow part, from the facts themselves), as grouping sets; the layer is the area column that is grouped.
   const layerColumns = `CASE ${measureLayers.map(({ layer, column }) => `WHEN grouping(${ident(column)}) = 0 THEN '${layer}'`).join(" ")} END AS layer,
      CASE ${measureLayers.map(({ column }) => `WHEN grouping(${ident(column)}) = 0 THEN ${ident(column)}`).join(" ")} END AS area_code`;
   const notNull = measureLayers.map(({ column }) => `(${ident(column)} IS NOT NULL OR grouping(${ident(column)}) = 1)`).join(" AND ");
   const fromRecords = [
     `
       SELECT ${layerColumns}, month AS period, 'month' AS period_type, need,
-             count(*)::INTEGER AS referrals, sum(unmet)::INTEGER AS unmet,
-             count(days_waited)::INTEGER AS waits_n, sum(days_waited)::BIGINT AS wait_sum, NULL::DOUBLE AS wait_median
-      FROM rm_fact
+             sum(referrals)::INTEGER AS referrals, sum(unmet)::INTEGER AS unmet,
+             sum(waits_n)::INTEGER AS waits_n, sum(wait_sum)::BIGINT AS wait_sum, NULL::DOUBLE AS wait_median
+      FROM (
+        SELECT lsoa21cd, msoa21cd, ward_code, lad_code, NULL::INTEGER AS pcn_code, place_code, month, need,
+               count(*) AS referrals, sum(unmet) AS unmet, count(days_waited) AS waits_n, sum(days_waited) AS wait_sum
+        FROM rm_fact GROUP BY lsoa21cd, msoa21cd, ward_code, lad_code, place_code, month, need
+        UNION ALL
+        SELECT NULL, NULL, NULL, NULL, pcn_code, NULL, month, need, count(*), sum(unmet), count(days_waited), sum(days_waited)
+        FROM rm_fact GROUP BY pcn_code, month, need)
       GROUP BY GROUPING SETS (${measureLayers.map(({ column }) => `(${ident(column)}, month, need)`).join(", ")})
       HAVING ${notNull}`,
     `
