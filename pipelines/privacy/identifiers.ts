@@ -107,13 +107,13 @@ export function hasIdentifierSql(value: string, options: { allowPostcode?: boole
 }
 
 /**
- * One RE2 pattern that matches whenever any check could (a superset: an NHS-number-shaped run matches even when its
- * check digit fails), so a whole row is scanned once instead of once per pattern. A row filter only: the exact
+ * One RE2 pattern that matches whenever any check could (a superset: a 10-digit run matches even when its check
+ * digit fails, so it is no NHS number), so a whole row is scanned once instead of once per pattern. A row filter only: the exact
  * reasons come from identifierReasonsSql on the rows it lets through. `postcodes` adds the postcode-in-text check.
  */
 export function identifierCandidatePattern(options: { postcodes?: boolean } = {}): string {
   const group = (p: string) => (p.startsWith("(?i)") ? `(?i:${p.slice(4)})` : `(?:${p})`);
-  const patterns = [NHS_CANDIDATE, ...identifierChecks.filter((c) => c.key !== "postcode" || options.postcodes).map((c) => c.pattern)];
+  const patterns = [NHS_EXTRACT, ...identifierChecks.filter((c) => c.key !== "postcode" || options.postcodes).map((c) => c.pattern)];
   return patterns.map(group).join("|");
 }
 
