@@ -106,6 +106,17 @@ export function hasIdentifierSql(value: string, options: { allowPostcode?: boole
   return `(chest_has_nhs(${value}) OR ${checks.map((c) => `regexp_matches(${value}, '${c.pattern}')`).join(" OR ")})`;
 }
 
+/**
+ * One RE2 pattern that matches whenever any check could (a superset: a 10-digit run matches even when its check
+ * digit fails, so it is no NHS number), so a whole row is scanned once instead of once per pattern. A row filter only: the exact
+ * reasons come from identifierReasonsSql on the rows it lets through. `postcodes` adds the postcode-in-text check.
+ */
+export function identifierCandidatePattern(options: { postcodes?: boolean } = {}): string {
+  const group = (p: string) => (p.startsWith("(?i)") ? `(?i:${p.slice(4)})` : `(?:${p})`);
+  const patterns = [NHS_EXTRACT, ...identifierChecks.filter((c) => c.key !== "postcode" || options.postcodes).map((c) => c.pattern)];
+  return patterns.map(group).join("|");
+}
+
 /** Temporary macros the SQL checks use: chest_nhs_valid(digits), chest_has_nhs(text). */
 export async function createIdentifierMacros(db: Db): Promise<void> {
   const weighted = Array.from({ length: 9 }, (_, i) => `substr(d, ${i + 1}, 1)::INTEGER * ${10 - i}`).join(" + ");

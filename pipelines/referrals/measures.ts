@@ -33,13 +33,29 @@ const periodColumns = `
  */
 export async function buildMeasures(db: Db, placeCode: string, placeName: string): Promise<void> {
   await db.run(`DROP TABLE IF EXISTS referral_measures`);
-  // The facts (one row per referral and need, and one under "all") are a view: each pass below reads it once.
+  // Every area, need and PCN as a small integer (rm_code: layer, code, id): the passes below group integers, not text.
   await db.run(
-    `CREATE OR REPLACE TEMP VIEW rm_fact AS
-     SELECT r.lsoa21cd, l.msoa21cd, l.ward_code, l.lad_code, r.pcn_code, ${literal(placeCode)} AS place_code, r.month, r.financial_year,
-            unnest(list_append(r.needs, 'all')) AS need,
-            (r.outcome = '${UNMET_OUTCOME}')::INTEGER AS unmet, r.days_waited
-     FROM referral r JOIN lsoa l USING (lsoa21cd)`,
+    `CREATE OR REPLACE TEMP TABLE rm_code AS
+     ${measureLayers
+       .filter(({ layer }) => layer !== "pcn" && layer !== "place")
+       .map(({ layer, column }) => `SELECT '${layer}' AS layer, code, row_number() OVER (ORDER BY code)::INTEGER AS id FROM (SELECT DISTINCT ${ident(column)} AS code FROM lsoa WHERE ${ident(column)} IS NOT NULL)`)
+       .join("\n     UNION ALL ")}
+     UNION ALL SELECT 'pcn', code, row_number() OVER (ORDER BY code)::INTEGER FROM (SELECT DISTINCT pcn_code AS code FROM referral WHERE pcn_code IS NOT NULL)
+     UNION ALL SELECT 'place', ${literal(placeCode)}, 1
+     UNION ALL SELECT 'need', need, row_number() OVER (ORDER BY need)::INTEGER FROM (SELECT DISTINCT unnest(needs) AS need FROM referral UNION SELECT 'all')`,
+  );
+  const code = (alias: string, layer: string, on: string) => `LEFT JOIN rm_code ${alias} ON ${alias}.layer = '${layer}' AND ${alias}.code = ${on}`;
+  // The facts: one row per referral and need, and one under "all", every key an integer (months as yyyymm, years as the April year).
+  await db.run(
+    `CREATE OR REPLACE TEMP TABLE rm_fact AS
+     SELECT li.id AS lsoa21cd, mi.id AS msoa21cd, wi.id AS ward_code, di.id AS lad_code, pi.id AS pcn_code, 1 AS place_code,
+            (year(r.referral_date) * 100 + month(r.referral_date))::INTEGER AS month,
+            (year(r.referral_date) - (month(r.referral_date) < 4)::INTEGER)::INTEGER AS financial_year,
+            ni.id AS need, (r.outcome = '${UNMET_OUTCOME}')::INTEGER AS unmet, r.days_waited
+     FROM (SELECT lsoa21cd, pcn_code, referral_date, outcome, days_waited, unnest(list_append(needs, 'all')) AS need FROM referral) r
+     JOIN lsoa l USING (lsoa21cd)
+     ${code("li", "lsoa", "l.lsoa21cd")} ${code("mi", "msoa", "l.msoa21cd")} ${code("wi", "ward", "l.ward_code")} ${code("di", "lad", "l.lad_code")}
+     ${code("pi", "pcn", "r.pcn_code")} ${code("ni", "need", "r.need")}`,
   );
   // Aggregate rows, repeated for each layer that contains their area.
   await db.run(
@@ -61,22 +77,29 @@ export async function buildMeasures(db: Db, placeCode: string, placeName: string
     { place: placeCode },
   );
   // Medians (a holistic aggregate, the slow part) for years and the whole span; months get counts, sums and means.
-  // Two passes over the facts: every layer's months in one (counts, sums), every layer's years and whole span in the
-  // other (with medians, the holistic and slow part), as grouping sets; the layer is the area column that is grouped.
+  // Two passes over the facts: every layer's months in one (counts and sums per LSOA and per PCN first, the larger
+  // areas summed from the LSOAs'), every layer's years and whole span in the other (with medians, the holistic and
+  // slow part, from the facts themselves), as grouping sets; the layer is the area column that is grouped.
   const layerColumns = `CASE ${measureLayers.map(({ layer, column }) => `WHEN grouping(${ident(column)}) = 0 THEN '${layer}'`).join(" ")} END AS layer,
      CASE ${measureLayers.map(({ column }) => `WHEN grouping(${ident(column)}) = 0 THEN ${ident(column)}`).join(" ")} END AS area_code`;
   const notNull = measureLayers.map(({ column }) => `(${ident(column)} IS NOT NULL OR grouping(${ident(column)}) = 1)`).join(" AND ");
   const fromRecords = [
     `
       SELECT ${layerColumns}, month AS period, 'month' AS period_type, need,
-             count(*)::INTEGER AS referrals, sum(unmet)::INTEGER AS unmet,
-             count(days_waited)::INTEGER AS waits_n, sum(days_waited)::BIGINT AS wait_sum, NULL::DOUBLE AS wait_median
-      FROM rm_fact
+             sum(referrals)::INTEGER AS referrals, sum(unmet)::INTEGER AS unmet,
+             sum(waits_n)::INTEGER AS waits_n, sum(wait_sum)::BIGINT AS wait_sum, NULL::DOUBLE AS wait_median
+      FROM (
+        SELECT lsoa21cd, msoa21cd, ward_code, lad_code, NULL::INTEGER AS pcn_code, place_code, month, need,
+               count(*) AS referrals, sum(unmet) AS unmet, count(days_waited) AS waits_n, sum(days_waited) AS wait_sum
+        FROM rm_fact GROUP BY lsoa21cd, msoa21cd, ward_code, lad_code, place_code, month, need
+        UNION ALL
+        SELECT NULL, NULL, NULL, NULL, pcn_code, NULL, month, need, count(*), sum(unmet), count(days_waited), sum(days_waited)
+        FROM rm_fact GROUP BY pcn_code, month, need)
       GROUP BY GROUPING SETS (${measureLayers.map(({ column }) => `(${ident(column)}, month, need)`).join(", ")})
       HAVING ${notNull}`,
     `
       SELECT ${layerColumns},
-             CASE WHEN grouping(financial_year) = 0 THEN financial_year ELSE 'all' END AS period,
+             CASE WHEN grouping(financial_year) = 0 THEN financial_year END AS period,
              CASE WHEN grouping(financial_year) = 0 THEN 'year' ELSE 'all' END AS period_type, need,
              count(*)::INTEGER AS referrals, sum(unmet)::INTEGER AS unmet,
              count(days_waited)::INTEGER AS waits_n, sum(days_waited)::BIGINT AS wait_sum, median(days_waited)::DOUBLE AS wait_median
@@ -86,7 +109,13 @@ export async function buildMeasures(db: Db, placeCode: string, placeName: string
   ];
   await db.run(`
     CREATE OR REPLACE TEMP TABLE rm_counts AS
-    WITH rec AS (${fromRecords.join("\nUNION ALL")}),
+    WITH rec_ids AS (${fromRecords.join("\nUNION ALL")}),
+    rec AS (
+      SELECT r.layer, c.code AS area_code,
+             CASE r.period_type WHEN 'month' THEN printf('%04d-%02d', r.period // 100, r.period % 100)
+                                WHEN 'year' THEN printf('%d/%02d', r.period, (r.period + 1) % 100) ELSE 'all' END AS period,
+             r.period_type, n.code AS need, r.referrals, r.unmet, r.waits_n, r.wait_sum, r.wait_median
+      FROM rec_ids r JOIN rm_code c ON c.layer = r.layer AND c.id = r.area_code JOIN rm_code n ON n.layer = 'need' AND n.id = r.need),
     agg AS (
       SELECT layer, area_code, ${periodColumns}, need, sum(referrals)::INTEGER AS referrals, sum(unmet)::INTEGER AS unmet
       FROM rm_agg
@@ -118,6 +147,5 @@ export async function buildMeasures(db: Db, placeCode: string, placeName: string
      ORDER BY c.layer, c.area_code, c.period_type, c.period, c.need`,
     { place: placeCode, placeName },
   );
-  await db.run(`DROP VIEW IF EXISTS rm_fact`);
-  for (const t of ["rm_agg", "rm_counts"]) await db.run(`DROP TABLE IF EXISTS ${t}`);
+  for (const t of ["rm_fact", "rm_code", "rm_agg", "rm_counts"]) await db.run(`DROP TABLE IF EXISTS ${t}`);
 }

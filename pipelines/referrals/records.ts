@@ -1,5 +1,5 @@
 // Record-level referral files: read as text in DuckDB, checked set-based (reject rows with file, line, column, value, reason), located, stored.
-import { createIdentifierMacros, hasIdentifierSql, identifierIn, identifierReasonsSql, isNhsNumber, POSTCODE_FULL, POSTCODE_IN_TEXT } from "../privacy/identifiers.ts";
+import { createIdentifierMacros, identifierCandidatePattern, identifierIn, identifierReasonsSql, isNhsNumber, POSTCODE_FULL, POSTCODE_IN_TEXT } from "../privacy/identifiers.ts";
 import type { SpatialIndex } from "../../geo/spatial-index.ts";
 import { describePointProblem } from "../../geo/point-checks.ts";
 import type { Db } from "../db/connection.ts";
@@ -7,6 +7,7 @@ import { ident, literal } from "../db/sql.ts";
 import { InputError } from "../errors.ts";
 import { bulkCsv, MAX_RECORD_CHARS } from "../kit/delimited.ts";
 import type { RecordLayout } from "./format.ts";
+import { financialYearSql } from "./measures.ts";
 import { needNormaliseSql, normaliseWordSql, outcomes, referralSources, type RecordColumn } from "./vocabulary.ts";
 
 export interface RecordFileInput {
@@ -85,19 +86,21 @@ export { readRaw as readRawCsv };
 
 /** Rows with direct identifiers anywhere (rf_identifier: line, col, reason). Cheap row filter first, exact per-column reasons on the few flagged rows. */
 async function findIdentifiers(db: Db, layout: RecordLayout): Promise<void> {
-  const all = layout.names.map((n) => ident(n));
   const notPostcode = layout.names.filter((n) => n !== "postcode").map((n) => ident(n));
   const postcode = layout.columns.postcode !== undefined ? ident("postcode") : null;
   const postcodeAddress = postcode
     ? `(${postcode} IS NOT NULL AND NOT regexp_full_match(upper(regexp_replace(trim(${postcode}), '\\s+', '', 'g')), '${POSTCODE_FULL}') AND regexp_matches(${postcode}, '${POSTCODE_IN_TEXT}'))`
     : "false";
+  // One scan of each row with one combined pattern (a superset of the checks); exact reasons below for the rows it flags.
+  const filter = postcode
+    ? `regexp_matches(otherv, '${identifierCandidatePattern({ postcodes: true })}') OR regexp_matches(coalesce(${postcode}, ''), '${identifierCandidatePattern()}') OR ${postcodeAddress}`
+    : `regexp_matches(otherv, '${identifierCandidatePattern({ postcodes: true })}')`;
   await db.run(`
     CREATE OR REPLACE TEMP TABLE rf_flagged AS
-    SELECT * EXCLUDE (allv, otherv) FROM (
-      SELECT (rowid + 2)::INTEGER AS line, *, concat_ws(chr(31), ${all.join(", ")}) AS allv,
-             ${notPostcode.length ? `concat_ws(chr(31), ${notPostcode.join(", ")})` : "''"} AS otherv
+    SELECT * EXCLUDE (otherv) FROM (
+      SELECT (rowid + 2)::INTEGER AS line, *, ${notPostcode.length ? `concat_ws(chr(31), ${notPostcode.join(", ")})` : "''"} AS otherv
       FROM rf_raw)
-    WHERE ${hasIdentifierSql("allv", { allowPostcode: true })} OR regexp_matches(otherv, '${POSTCODE_IN_TEXT}') OR ${postcodeAddress}`);
+    WHERE ${filter}`);
   const [{ n }] = await db.all<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM rf_flagged`);
   if (n === 0) {
     await db.run(`CREATE OR REPLACE TEMP TABLE rf_identifier (line INTEGER, col VARCHAR, reason VARCHAR)`);
@@ -118,76 +121,135 @@ async function findIdentifiers(db: Db, layout: RecordLayout): Promise<void> {
     ORDER BY line, col`);
 }
 
-/** Every check, set-based, for one file already in rf_raw. Leaves rf_checked (parsed rows + problems), rf_token_problem, rf_needs. */
+/**
+ * Every check, set-based, for one file already in rf_raw. Leaves rf_checked (parsed rows + problems). Columns whose
+ * values repeat (dates, practice and PCN codes, LSOA codes, vocabularies, need lists, days) are tidied and checked
+ * once per distinct text in small lookups (rf_*_value, keyed by the text as read), then one pass joins them to the
+ * rows; a row's problem list is only built when one of its checks failed.
+ */
 async function check(input: RecordFileInput): Promise<void> {
   const { db, layout, today } = input;
-  const col = (c: RecordColumn) => (layout.columns[c] !== undefined ? `nullif(trim(${ident(c)}), '')` : "NULL::VARCHAR");
+  const raw = (c: RecordColumn) => (layout.columns[c] !== undefined ? ident(c) : "NULL::VARCHAR");
+  const clean = (c: RecordColumn) => (layout.columns[c] !== undefined ? `nullif(trim(${ident(c)}), '')` : "NULL::VARCHAR");
+  // Per row: the few columns that do not repeat; the *_key columns are the text as read, for the lookups.
   await db.run(`
     CREATE OR REPLACE TEMP VIEW rf_parsed AS
     SELECT *,
-           CASE WHEN regexp_full_match(date_raw, '${ISO_DATE}') THEN try_strptime(left(date_raw, 10), '%Y-%m-%d')::DATE END AS referral_date,
            upper(regexp_replace(postcode_raw, '\\s+', '', 'g')) AS pc,
            try_cast(lon_raw AS DOUBLE) AS lon,
            try_cast(lat_raw AS DOUBLE) AS lat
     FROM (
       SELECT (rowid + 2)::INTEGER AS line,
-             ${col("referral_id")} AS referral_id,
-             ${col("referral_date")} AS date_raw,
-             upper(${col("practice_code")}) AS practice_raw,
-             upper(${col("pcn_code")}) AS pcn_raw,
-             upper(${col("lsoa_code")}) AS lsoa_raw,
-             ${col("postcode")} AS postcode_raw,
-             ${col("longitude")} AS lon_raw,
-             ${col("latitude")} AS lat_raw,
-             ${col("age_band")} AS age_raw,
-             ${col("needs")} AS needs_raw,
-             ${col("source")} AS source_raw,
-             ${col("outcome")} AS outcome_raw,
-             ${col("activity_id")} AS activity_raw,
-             ${col("days_waited")} AS days_raw
+             ${clean("referral_id")} AS referral_id,
+             ${raw("referral_date")} AS date_key,
+             ${raw("practice_code")} AS practice_key,
+             ${raw("pcn_code")} AS pcn_key,
+             ${raw("lsoa_code")} AS lsoa_key,
+             ${clean("postcode")} AS postcode_raw,
+             ${clean("longitude")} AS lon_raw,
+             ${clean("latitude")} AS lat_raw,
+             ${raw("age_band")} AS age_key,
+             ${raw("needs")} AS needs_key,
+             ${raw("source")} AS source_key,
+             ${raw("outcome")} AS outcome_key,
+             ${clean("activity_id")} AS activity_raw,
+             ${raw("days_waited")} AS days_key
       FROM rf_raw)`);
+  const tidy = (key: string) => `nullif(trim(${key}), '')`;
+  const distinct = (...keys: string[]) => `(SELECT DISTINCT ${keys.join(", ")} FROM rf_parsed)`;
+
+  // LSOA codes (2021, or 2011 converted with the best-fit lookup), once per distinct text.
+  await db.run(`
+    CREATE OR REPLACE TEMP TABLE rf_lsoa_value AS
+    SELECT d.lsoa_key, d.lsoa_raw, coalesce(pl.lsoa21cd, pl11.lsoa21cd) AS lsoa21cd,
+           CASE WHEN pl.lsoa21cd IS NOT NULL THEN 'lsoa21' ELSE 'lsoa11' END AS location_method,
+           CASE WHEN NOT regexp_full_match(d.lsoa_raw, '[EW]01[0-9]{6}') THEN 'not an LSOA code (E01 and six digits)'
+                WHEN pl.lsoa21cd IS NOT NULL THEN NULL
+                WHEN e21.code IS NOT NULL THEN 'LSOA ' || d.lsoa_raw || ' is in ' || coalesce(e21.lad_name, 'another area') || ', outside the place'
+                WHEN pl11.lsoa21cd IS NOT NULL THEN NULL
+                WHEN e11.code11 IS NOT NULL THEN '2011 LSOA ' || d.lsoa_raw || ' (2021: ' || e11.code21 || ', ' || coalesce(e11lad.lad_name, 'another area') || ') is outside the place'
+                ELSE 'not a known LSOA code (neither 2021 nor 2011)' END AS reason
+    FROM (SELECT lsoa_key, upper(${tidy("lsoa_key")}) AS lsoa_raw FROM ${distinct("lsoa_key")}) d
+    LEFT JOIN lsoa pl ON pl.lsoa21cd = d.lsoa_raw
+    LEFT JOIN rf_lsoa21 e21 ON e21.code = d.lsoa_raw
+    LEFT JOIN rf_lsoa11 e11 ON e11.code11 = d.lsoa_raw
+    LEFT JOIN lsoa pl11 ON pl11.lsoa21cd = CASE WHEN e21.code IS NULL THEN e11.code21 END
+    LEFT JOIN rf_lsoa21 e11lad ON e11lad.code = e11.code21`);
 
   await locatePoints(input);
   if (!input.hasPostcodes) await db.run(`CREATE OR REPLACE TEMP TABLE rf_postcode (pc VARCHAR, lsoa21cd VARCHAR)`);
 
-  const problems = [
-    `{'col': 'referral_id', 'value': left(p.referral_id, 80), 'reason':
-       CASE WHEN p.referral_id IS NULL THEN 'missing referral id'
-            WHEN length(p.referral_id) > 64 THEN 'referral id longer than 64 characters' END}`,
-    `{'col': 'referral_date', 'value': left(p.date_raw, 80), 'reason':
-       CASE WHEN p.date_raw IS NULL THEN 'missing referral date'
-            WHEN regexp_full_match(p.date_raw, '[0-9]{1,2}[/.][0-9]{1,2}[/.][0-9]{2,4}')
-              THEN 'dd/mm/yyyy dates are ambiguous (some exports write mm/dd/yyyy): write the date as yyyy-mm-dd, e.g. 2024-03-07'
-            WHEN NOT regexp_full_match(p.date_raw, '${ISO_DATE}') THEN 'not a date in yyyy-mm-dd form'
-            WHEN p.referral_date IS NULL THEN 'not a real calendar date'
-            WHEN p.referral_date > DATE ${literal(today)} THEN 'in the future (after ${today})'
-            WHEN p.referral_date < DATE '2010-01-01' THEN 'before 2010: check the date' END}`,
-    `{'col': 'practice_code', 'value': left(p.practice_raw, 80), 'reason':
-       CASE WHEN p.practice_raw IS NULL AND p.pcn_raw IS NULL THEN 'no practice or PCN code'
-            WHEN p.practice_raw IS NULL THEN NULL
-            WHEN NOT regexp_full_match(p.practice_raw, '[A-Z][0-9]{5}') THEN 'not an ODS practice code (a letter and five digits, e.g. F84003)'
-            WHEN pr.code IS NULL THEN 'unknown practice code: not in the NHS ODS list of GP practices (epraccur)' END}`,
-    `{'col': 'pcn_code', 'value': left(p.pcn_raw, 80), 'reason':
-       CASE WHEN p.pcn_raw IS NULL THEN NULL
-            WHEN NOT regexp_full_match(p.pcn_raw, 'U[0-9]{5}') THEN 'not an ODS PCN code (U and five digits, e.g. U00367)'
-            WHEN pn.code IS NULL THEN 'unknown PCN code: not in the NHS ODS list of primary care networks (ePCN)'
-            WHEN pr.pcn_code IS NOT NULL AND pr.pcn_code <> p.pcn_raw
-              THEN 'practice ' || p.practice_raw || ' belongs to PCN ' || pr.pcn_code || ' in the NHS ePCN list, not ' || p.pcn_raw END}`,
-    `{'col': CASE WHEN p.lsoa_raw IS NOT NULL THEN 'lsoa_code' WHEN p.postcode_raw IS NOT NULL THEN 'postcode'
-                  WHEN p.lon_raw IS NOT NULL OR p.lat_raw IS NOT NULL THEN 'longitude' ELSE 'lsoa_code' END,
-      'value': CASE WHEN p.lsoa_raw IS NOT NULL THEN left(p.lsoa_raw, 80)
-                    WHEN p.postcode_raw IS NOT NULL THEN '${WITHHELD}'
-                    WHEN p.lon IS NOT NULL AND p.lat IS NOT NULL AND isfinite(p.lon) AND isfinite(p.lat)
-                      THEN printf('%.2f, %.2f (rounded)', p.lon, p.lat)
-                    ELSE left(coalesce(p.lon_raw, '') || ', ' || coalesce(p.lat_raw, ''), 80) END,
-      'reason':
-       CASE WHEN p.lsoa_raw IS NOT NULL THEN
-              CASE WHEN NOT regexp_full_match(p.lsoa_raw, '[EW]01[0-9]{6}') THEN 'not an LSOA code (E01 and six digits)'
-                   WHEN pl.lsoa21cd IS NOT NULL THEN NULL
-                   WHEN e21.code IS NOT NULL THEN 'LSOA ' || p.lsoa_raw || ' is in ' || coalesce(e21.lad_name, 'another area') || ', outside the place'
-                   WHEN pl11.lsoa21cd IS NOT NULL THEN NULL
-                   WHEN e11.code11 IS NOT NULL THEN '2011 LSOA ' || p.lsoa_raw || ' (2021: ' || e11.code21 || ', ' || coalesce(e11lad.lad_name, 'another area') || ') is outside the place'
-                   ELSE 'not a known LSOA code (neither 2021 nor 2011)' END
+  // Dates: the parsed date and what is wrong with it, once per distinct text.
+  await db.run(`
+    CREATE OR REPLACE TEMP TABLE rf_date_value AS
+    SELECT date_key, date_raw, referral_date, strftime(referral_date, '%Y-%m') AS month, ${financialYearSql("referral_date")} AS financial_year,
+           CASE WHEN date_raw IS NULL THEN 'missing referral date'
+                WHEN regexp_full_match(date_raw, '[0-9]{1,2}[/.][0-9]{1,2}[/.][0-9]{2,4}')
+                  THEN 'dd/mm/yyyy dates are ambiguous (some exports write mm/dd/yyyy): write the date as yyyy-mm-dd, e.g. 2024-03-07'
+                WHEN NOT regexp_full_match(date_raw, '${ISO_DATE}') THEN 'not a date in yyyy-mm-dd form'
+                WHEN referral_date IS NULL THEN 'not a real calendar date'
+                WHEN referral_date > DATE ${literal(today)} THEN 'in the future (after ${today})'
+                WHEN referral_date < DATE '2010-01-01' THEN 'before 2010: check the date' END AS reason
+    FROM (SELECT date_key, date_raw, CASE WHEN regexp_full_match(date_raw, '${ISO_DATE}') THEN try_strptime(left(date_raw, 10), '%Y-%m-%d')::DATE END AS referral_date
+          FROM (SELECT date_key, ${tidy("date_key")} AS date_raw FROM ${distinct("date_key")}))`);
+
+  // Practice and PCN codes, once per distinct pair: the PCN stored and what is wrong with either code.
+  await db.run(`
+    CREATE OR REPLACE TEMP TABLE rf_practice_value AS
+    SELECT d.practice_key, d.pcn_key, d.practice_raw, d.pcn_raw,
+           CASE WHEN d.pcn_raw IS NOT NULL THEN d.pcn_raw ELSE pr.pcn_code END AS pcn_code,
+           CASE WHEN d.practice_raw IS NULL AND d.pcn_raw IS NULL THEN 'no practice or PCN code'
+                WHEN d.practice_raw IS NULL THEN NULL
+                WHEN NOT regexp_full_match(d.practice_raw, '[A-Z][0-9]{5}') THEN 'not an ODS practice code (a letter and five digits, e.g. F84003)'
+                WHEN pr.code IS NULL THEN 'unknown practice code: not in the NHS ODS list of GP practices (epraccur)' END AS practice_reason,
+           CASE WHEN d.pcn_raw IS NULL THEN NULL
+                WHEN NOT regexp_full_match(d.pcn_raw, 'U[0-9]{5}') THEN 'not an ODS PCN code (U and five digits, e.g. U00367)'
+                WHEN pn.code IS NULL THEN 'unknown PCN code: not in the NHS ODS list of primary care networks (ePCN)'
+                WHEN pr.pcn_code IS NOT NULL AND pr.pcn_code <> d.pcn_raw
+                  THEN 'practice ' || d.practice_raw || ' belongs to PCN ' || pr.pcn_code || ' in the NHS ePCN list, not ' || d.pcn_raw END AS pcn_reason
+    FROM (SELECT practice_key, pcn_key, upper(${tidy("practice_key")}) AS practice_raw, upper(${tidy("pcn_key")}) AS pcn_raw FROM ${distinct("practice_key", "pcn_key")}) d
+    LEFT JOIN practice pr ON pr.code = d.practice_raw
+    LEFT JOIN pcn pn ON pn.code = d.pcn_raw`);
+
+  // Age band, source and outcome words, once per distinct text.
+  const words = (kind: string, key: string) => `
+    CREATE OR REPLACE TEMP TABLE rf_${kind}_value AS
+    SELECT d.${key}, d.text, v.value FROM (SELECT ${key}, ${tidy(key)} AS text FROM ${distinct(key)}) d
+    LEFT JOIN rf_vocab v ON v.kind = '${kind}' AND v.word = ${normaliseWordSql("d.text")}`;
+  await db.run(words("age_band", "age_key"));
+  await db.run(words("source", "source_key"));
+  await db.run(words("outcome", "outcome_key"));
+
+  // Need lists, once per distinct text: the categories (sorted, distinct), the tokens that are no category, and whether any token was given.
+  await db.run(`
+    CREATE OR REPLACE TEMP TABLE rf_need_value AS
+    SELECT t.needs_key, any_value(t.needs_raw) AS needs_raw,
+           list_sort(list_distinct(list(s.need) FILTER (WHERE s.need IS NOT NULL))) AS needs,
+           coalesce(list(left(t.token, 80)) FILTER (WHERE t.norm <> '' AND s.need IS NULL), []) AS unknown,
+           any_value(t.needs_raw) IS NOT NULL AND count(*) FILTER (WHERE t.norm <> '') = 0 AS none_given
+    FROM (SELECT needs_key, needs_raw, trim(t) AS token, ${needNormaliseSql("t")} AS norm
+          FROM (SELECT needs_key, needs_raw, unnest(coalesce(string_split(needs_raw, ';'), [NULL])) AS t
+                FROM (SELECT needs_key, ${tidy("needs_key")} AS needs_raw FROM ${distinct("needs_key")}))) t
+    LEFT JOIN rf_need_synonym s ON s.label = t.norm
+    GROUP BY t.needs_key`);
+
+  // Days waited, once per distinct text: the number and what is wrong with it (the check against the date is per row).
+  await db.run(`
+    CREATE OR REPLACE TEMP TABLE rf_days_value AS
+    SELECT days_key, days_raw, CASE WHEN regexp_full_match(days_raw, '[0-9]{1,9}') THEN try_cast(days_raw AS INTEGER) END AS days_waited,
+           try_cast(days_raw AS INTEGER) AS days,
+           CASE WHEN NOT regexp_full_match(days_raw, '-?[0-9]{1,9}') THEN 'not a whole number of days'
+                WHEN try_cast(days_raw AS INTEGER) < 0 THEN 'negative number of days'
+                WHEN try_cast(days_raw AS INTEGER) > 1000 THEN 'more than 1,000 days: check the value' END AS reason
+    FROM (SELECT days_key, ${tidy("days_key")} AS days_raw FROM ${distinct("days_key")})`);
+
+  // Each column's problem (NULL when none), per row from the lookups.
+  const reasons: Record<string, string> = {
+    referral_id: `CASE WHEN p.referral_id IS NULL THEN 'missing referral id' WHEN length(p.referral_id) > 64 THEN 'referral id longer than 64 characters' END`,
+    referral_date: `dv.reason`,
+    practice_code: `pv.practice_reason`,
+    pcn_code: `pv.pcn_reason`,
+    location: `CASE WHEN lv.lsoa_raw IS NOT NULL THEN lv.reason
             WHEN p.postcode_raw IS NOT NULL THEN
               CASE WHEN NOT ${input.hasPostcodes} THEN 'a postcode is given but no postcode directory is set up: set CHEST_POSTCODES to an ONSPD or NSPL CSV file, or give lsoa_code'
                    WHEN NOT regexp_full_match(p.pc, '${POSTCODE_FULL}') THEN 'not a UK postcode'
@@ -198,83 +260,84 @@ async function check(input: RecordFileInput): Promise<void> {
                    WHEN p.lon IS NULL OR p.lat IS NULL OR NOT isfinite(p.lon) OR NOT isfinite(p.lat)
                      THEN 'longitude and latitude must be numbers in decimal degrees (WGS84)'
                    ELSE pt.problem END
-            ELSE 'no location: give lsoa_code, postcode, or longitude and latitude' END}`,
-    `{'col': 'age_band', 'value': left(p.age_raw, 80), 'reason':
-       CASE WHEN p.age_raw IS NOT NULL AND av.value IS NULL THEN 'unknown age band (use 0-15, 16-24, 25-34, 35-49, 50-64, 65+ or unknown)' END}`,
-    `{'col': 'needs', 'value': left(p.needs_raw, 80), 'reason': CASE WHEN p.needs_raw IS NULL THEN 'no need category given' END}`,
-    `{'col': 'source', 'value': left(p.source_raw, 80), 'reason':
-       CASE WHEN p.source_raw IS NOT NULL AND sv.value IS NULL THEN 'unknown referral source (use ${referralSources.join(", ")})' END}`,
-    `{'col': 'outcome', 'value': left(p.outcome_raw, 80), 'reason':
-       CASE WHEN p.outcome_raw IS NULL THEN 'missing outcome'
-            WHEN ov.value IS NULL THEN 'unknown outcome (use ${outcomes.join(", ")})' END}`,
-    `{'col': 'activity_id', 'value': left(p.activity_raw, 80), 'reason':
-       CASE WHEN length(p.activity_raw) > 64 THEN 'activity id longer than 64 characters' END}`,
-    `{'col': 'days_waited', 'value': left(p.days_raw, 80), 'reason':
-       CASE WHEN p.days_raw IS NULL THEN NULL
-            WHEN NOT regexp_full_match(p.days_raw, '-?[0-9]{1,9}') THEN 'not a whole number of days'
-            WHEN try_cast(p.days_raw AS INTEGER) < 0 THEN 'negative number of days'
-            WHEN try_cast(p.days_raw AS INTEGER) > 1000 THEN 'more than 1,000 days: check the value'
-            WHEN p.referral_date IS NOT NULL AND p.referral_date <= DATE ${literal(today)}
-                 AND try_cast(p.days_raw AS INTEGER) > date_diff('day', p.referral_date, DATE ${literal(today)})
-              THEN 'more days than have passed since the referral date' END}`,
+            ELSE 'no location: give lsoa_code, postcode, or longitude and latitude' END`,
+    age_band: `CASE WHEN av.text IS NOT NULL AND av.value IS NULL THEN 'unknown age band (use 0-15, 16-24, 25-34, 35-49, 50-64, 65+ or unknown)' END`,
+    needs: `CASE WHEN nv.needs_raw IS NULL THEN 'no need category given' END`,
+    source: `CASE WHEN sv.text IS NOT NULL AND sv.value IS NULL THEN 'unknown referral source (use ${referralSources.join(", ")})' END`,
+    outcome: `CASE WHEN ov.text IS NULL THEN 'missing outcome' WHEN ov.value IS NULL THEN 'unknown outcome (use ${outcomes.join(", ")})' END`,
+    activity_id: `CASE WHEN length(p.activity_raw) > 64 THEN 'activity id longer than 64 characters' END`,
+    days_waited: `CASE WHEN dw.days_raw IS NULL THEN NULL
+            WHEN dw.reason IS NOT NULL THEN dw.reason
+            WHEN dv.referral_date <= DATE ${literal(today)} AND dw.days > date_diff('day', dv.referral_date, DATE ${literal(today)})
+              THEN 'more days than have passed since the referral date' END`,
+  };
+  // The problems as the rejects report shows them (column, value, reason), built only for rows with one.
+  const problems = [
+    `{'col': 'referral_id', 'value': left(referral_id, 80), 'reason': r_referral_id}`,
+    `{'col': 'referral_date', 'value': left(date_raw, 80), 'reason': r_referral_date}`,
+    `{'col': 'practice_code', 'value': left(practice_raw, 80), 'reason': r_practice_code}`,
+    `{'col': 'pcn_code', 'value': left(pcn_raw, 80), 'reason': r_pcn_code}`,
+    `{'col': CASE WHEN lsoa_raw IS NOT NULL THEN 'lsoa_code' WHEN postcode_raw IS NOT NULL THEN 'postcode'
+                  WHEN lon_raw IS NOT NULL OR lat_raw IS NOT NULL THEN 'longitude' ELSE 'lsoa_code' END,
+      'value': CASE WHEN lsoa_raw IS NOT NULL THEN left(lsoa_raw, 80)
+                    WHEN postcode_raw IS NOT NULL THEN '${WITHHELD}'
+                    WHEN lon IS NOT NULL AND lat IS NOT NULL AND isfinite(lon) AND isfinite(lat)
+                      THEN printf('%.2f, %.2f (rounded)', lon, lat)
+                    ELSE left(coalesce(lon_raw, '') || ', ' || coalesce(lat_raw, ''), 80) END,
+      'reason': r_location}`,
+    `{'col': 'age_band', 'value': left(age_raw, 80), 'reason': r_age_band}`,
+    `{'col': 'needs', 'value': left(needs_raw, 80), 'reason': r_needs}`,
+    `{'col': 'source', 'value': left(source_raw, 80), 'reason': r_source}`,
+    `{'col': 'outcome', 'value': left(outcome_raw, 80), 'reason': r_outcome}`,
+    `{'col': 'activity_id', 'value': left(activity_raw, 80), 'reason': r_activity_id}`,
+    `{'col': 'days_waited', 'value': left(days_raw, 80), 'reason': r_days_waited}`,
   ];
-
+  const unknownNeed = "unknown need category (the value): not in the need taxonomy or the place''s needSynonyms; map it to a category in the place file, it is never guessed";
+  const names = Object.keys(reasons);
+  const on = (alias: string, key: string) => `${alias}.${key} IS NOT DISTINCT FROM p.${key}`;
   await db.run(`
     CREATE OR REPLACE TEMP TABLE rf_checked AS
-    SELECT p.line, p.referral_id, p.referral_date, p.practice_raw AS practice_code,
-           CASE WHEN p.pcn_raw IS NOT NULL THEN p.pcn_raw ELSE pr.pcn_code END AS pcn_code,
-           CASE WHEN p.lsoa_raw IS NOT NULL THEN coalesce(pl.lsoa21cd, pl11.lsoa21cd)
-                WHEN p.postcode_raw IS NOT NULL THEN ppl.lsoa21cd
-                ELSE pt.lsoa21cd END AS lsoa21cd,
-           CASE WHEN p.lsoa_raw IS NOT NULL THEN CASE WHEN pl.lsoa21cd IS NOT NULL THEN 'lsoa21' ELSE 'lsoa11' END
-                WHEN p.postcode_raw IS NOT NULL THEN 'postcode' ELSE 'coordinates' END AS location_method,
-           coalesce(av.value, 'unknown') AS age_band, sv.value AS source, ov.value AS outcome,
-           p.activity_raw AS activity_id,
-           CASE WHEN regexp_full_match(p.days_raw, '[0-9]{1,9}') THEN try_cast(p.days_raw AS INTEGER) END AS days_waited,
-           list_filter([${problems.join(",\n")}], lambda x: x.reason IS NOT NULL) AS problems
-    FROM rf_parsed p
-    LEFT JOIN lsoa pl ON pl.lsoa21cd = p.lsoa_raw
-    LEFT JOIN rf_lsoa21 e21 ON e21.code = p.lsoa_raw
-    LEFT JOIN rf_lsoa11 e11 ON e11.code11 = p.lsoa_raw
-    LEFT JOIN lsoa pl11 ON pl11.lsoa21cd = CASE WHEN e21.code IS NULL THEN e11.code21 END
-    LEFT JOIN rf_lsoa21 e11lad ON e11lad.code = e11.code21
-    LEFT JOIN rf_postcode pcd ON pcd.pc = CASE WHEN p.lsoa_raw IS NULL THEN p.pc END
-    LEFT JOIN lsoa ppl ON ppl.lsoa21cd = pcd.lsoa21cd
-    LEFT JOIN rf_lsoa21 pclad ON pclad.code = pcd.lsoa21cd
-    LEFT JOIN rf_point pt ON pt.lon = CASE WHEN p.lsoa_raw IS NULL AND p.postcode_raw IS NULL THEN p.lon END AND pt.lat = p.lat
-    LEFT JOIN practice pr ON pr.code = p.practice_raw
-    LEFT JOIN pcn pn ON pn.code = p.pcn_raw
-    LEFT JOIN rf_vocab av ON av.kind = 'age_band' AND av.word = ${normaliseWordSql("p.age_raw")}
-    LEFT JOIN rf_vocab sv ON sv.kind = 'source' AND sv.word = ${normaliseWordSql("p.source_raw")}
-    LEFT JOIN rf_vocab ov ON ov.kind = 'outcome' AND ov.word = ${normaliseWordSql("p.outcome_raw")}`);
-
-  await db.run(`
-    CREATE OR REPLACE TEMP TABLE rf_token AS
-    SELECT line, trim(t) AS token, ${needNormaliseSql("t")} AS norm
-    FROM (SELECT line, unnest(string_split(needs_raw, ';')) AS t FROM rf_parsed WHERE needs_raw IS NOT NULL)`);
-  await db.run(`
-    CREATE OR REPLACE TEMP TABLE rf_needs AS
-    SELECT t.line, list_sort(list_distinct(list(s.need))) AS needs
-    FROM rf_token t JOIN rf_need_synonym s ON s.label = t.norm GROUP BY t.line`);
-  await db.run(`
-    CREATE OR REPLACE TEMP TABLE rf_token_problem AS
-    SELECT t.line, 'needs' AS col, left(t.token, 80) AS value,
-           'unknown need category (the value): not in the need taxonomy or the place''s needSynonyms; map it to a category in the place file, it is never guessed' AS reason
-    FROM rf_token t LEFT JOIN rf_need_synonym s ON s.label = t.norm
-    WHERE t.norm <> '' AND s.need IS NULL
-    UNION ALL
-    SELECT p.line, 'needs', left(p.needs_raw, 80), 'no need category given'
-    FROM rf_parsed p
-    WHERE p.needs_raw IS NOT NULL AND NOT EXISTS (SELECT 1 FROM rf_token t WHERE t.line = p.line AND t.norm <> '')`);
+    SELECT line, referral_id, referral_date, month, financial_year, practice_raw AS practice_code, pcn_code, lsoa21cd, location_method,
+           age_band, source, outcome, activity_raw AS activity_id, days_waited, needs,
+           CASE WHEN ${names.map((n) => `r_${n} IS NOT NULL`).join(" OR ")} OR len(unknown_needs) > 0 OR none_given THEN list_concat(
+             list_filter([${problems.join(",\n")}], lambda x: x.reason IS NOT NULL),
+             list_transform(unknown_needs, lambda u: {'col': 'needs', 'value': u, 'reason': '${unknownNeed}'}),
+             CASE WHEN none_given THEN [{'col': 'needs', 'value': left(needs_raw, 80), 'reason': 'no need category given'}] ELSE [] END) END AS problems
+    FROM (
+      SELECT p.line, p.referral_id, p.postcode_raw, p.lon_raw, p.lat_raw, p.lon, p.lat, p.activity_raw,
+             dv.date_raw, dv.referral_date, dv.month, dv.financial_year, pv.practice_raw, pv.pcn_raw, pv.pcn_code, lv.lsoa_raw,
+             av.text AS age_raw, sv.text AS source_raw, ov.text AS outcome_raw, nv.needs_raw, dw.days_raw,
+             ${names.map((n) => `${reasons[n]} AS r_${n}`).join(",\n             ")},
+             CASE WHEN lv.lsoa_raw IS NOT NULL THEN lv.lsoa21cd WHEN p.postcode_raw IS NOT NULL THEN ppl.lsoa21cd ELSE pt.lsoa21cd END AS lsoa21cd,
+             CASE WHEN lv.lsoa_raw IS NOT NULL THEN lv.location_method WHEN p.postcode_raw IS NOT NULL THEN 'postcode' ELSE 'coordinates' END AS location_method,
+             coalesce(av.value, 'unknown') AS age_band, sv.value AS source, ov.value AS outcome, dw.days_waited,
+             nv.needs, nv.unknown AS unknown_needs, nv.none_given
+      FROM rf_parsed p
+      LEFT JOIN rf_date_value dv ON ${on("dv", "date_key")}
+      LEFT JOIN rf_practice_value pv ON ${on("pv", "practice_key")} AND ${on("pv", "pcn_key")}
+      LEFT JOIN rf_lsoa_value lv ON ${on("lv", "lsoa_key")}
+      LEFT JOIN rf_age_band_value av ON ${on("av", "age_key")}
+      LEFT JOIN rf_source_value sv ON ${on("sv", "source_key")}
+      LEFT JOIN rf_outcome_value ov ON ${on("ov", "outcome_key")}
+      LEFT JOIN rf_need_value nv ON ${on("nv", "needs_key")}
+      LEFT JOIN rf_days_value dw ON ${on("dw", "days_key")}
+      LEFT JOIN rf_postcode pcd ON pcd.pc = CASE WHEN lv.lsoa_raw IS NULL THEN p.pc END
+      LEFT JOIN lsoa ppl ON ppl.lsoa21cd = pcd.lsoa21cd
+      LEFT JOIN rf_lsoa21 pclad ON pclad.code = pcd.lsoa21cd
+      LEFT JOIN rf_point pt ON pt.lon = CASE WHEN lv.lsoa_raw IS NULL AND p.postcode_raw IS NULL THEN p.lon END AND pt.lat = p.lat)`);
 }
+
+/** The per-value lookups check() builds. */
+const lookupTables = ["rf_date_value", "rf_practice_value", "rf_lsoa_value", "rf_age_band_value", "rf_source_value", "rf_outcome_value", "rf_need_value", "rf_days_value"];
 
 /** Locate coordinates (rows with no LSOA code or postcode) with the spatial index: rf_point(lon, lat, lsoa21cd, problem). */
 async function locatePoints(input: RecordFileInput): Promise<void> {
   const { db } = input;
   await db.run(`CREATE OR REPLACE TEMP TABLE rf_point (lon DOUBLE, lat DOUBLE, lsoa21cd VARCHAR, problem VARCHAR)`);
   const reader = await db.conn.runAndReadAll(`
-    SELECT DISTINCT lon, lat FROM rf_parsed
-    WHERE lsoa_raw IS NULL AND postcode_raw IS NULL AND lon IS NOT NULL AND lat IS NOT NULL AND isfinite(lon) AND isfinite(lat)`);
+    SELECT DISTINCT lon, lat FROM rf_parsed p
+    WHERE lon IS NOT NULL AND lat IS NOT NULL AND isfinite(lon) AND isfinite(lat) AND postcode_raw IS NULL
+      AND NOT EXISTS (SELECT 1 FROM rf_lsoa_value v WHERE v.lsoa_key IS NOT DISTINCT FROM p.lsoa_key AND v.lsoa_raw IS NOT NULL)`);
   const [lons, lats] = reader.getColumnsJS() as [number[], number[]];
   if (!lons || lons.length === 0) return;
   const index = input.index();
@@ -317,16 +380,14 @@ export async function ingestRecordFile(input: RecordFileInput): Promise<FileStat
     headers: layout.headers,
   });
   await db.run(`CREATE OR REPLACE TEMP TABLE rf_bad AS
-    SELECT DISTINCT line FROM rf_identifier UNION SELECT DISTINCT line FROM rf_token_problem
-    UNION SELECT line FROM rf_checked WHERE len(problems) > 0`);
+    SELECT DISTINCT line FROM rf_identifier UNION SELECT line FROM rf_checked WHERE problems IS NOT NULL`);
   await db.run(
     `INSERT INTO referral_reject
      SELECT $file, r.line, coalesce(h.header, col),
             CASE WHEN i.line IS NOT NULL OR col = 'postcode' THEN '${WITHHELD}' ELSE value END,
             reason
      FROM (
-       SELECT line, x.col AS col, x.value AS value, x.reason AS reason FROM (SELECT line, unnest(problems) AS x FROM rf_checked WHERE len(problems) > 0)
-       UNION ALL SELECT line, col, value, reason FROM rf_token_problem
+       SELECT line, x.col AS col, x.value AS value, x.reason AS reason FROM (SELECT line, unnest(problems) AS x FROM rf_checked WHERE problems IS NOT NULL)
        UNION ALL SELECT line, col, NULL, reason FROM rf_identifier) r
      LEFT JOIN rf_header h ON h.name = r.col
      LEFT JOIN (SELECT DISTINCT line FROM rf_identifier) i ON i.line = r.line
@@ -335,11 +396,9 @@ export async function ingestRecordFile(input: RecordFileInput): Promise<FileStat
   );
   await db.run(
     `INSERT INTO referral
-     SELECT $file, $order::INTEGER, c.line, c.referral_id, c.referral_date, strftime(c.referral_date, '%Y-%m'),
-            printf('%d/%02d', year(c.referral_date) - (month(c.referral_date) < 4)::INTEGER, (year(c.referral_date) - (month(c.referral_date) < 4)::INTEGER + 1) % 100),
-            c.practice_code, c.pcn_code, c.lsoa21cd, c.location_method, c.age_band, c.source, c.outcome, c.activity_id, c.days_waited, n.needs
-     FROM rf_checked c JOIN rf_needs n USING (line) ANTI JOIN rf_bad b ON b.line = c.line
-     ORDER BY c.line`,
+     SELECT $file, $order::INTEGER, c.line, c.referral_id, c.referral_date, c.month, c.financial_year, c.practice_code, c.pcn_code, c.lsoa21cd, c.location_method, c.age_band, c.source, c.outcome, c.activity_id, c.days_waited, c.needs
+     FROM rf_checked c ANTI JOIN rf_bad b ON b.line = c.line
+     WHERE c.problems IS NULL`,
     { file: label, order: input.order },
   );
   const [s] = await db.all<Omit<FileStats, "file" | "format" | "ignored_columns" | "synthetic">>(
@@ -355,7 +414,7 @@ export async function ingestRecordFile(input: RecordFileInput): Promise<FileStat
     { file: label, order: input.order },
   );
   await db.run(`DROP VIEW IF EXISTS rf_parsed`);
-  for (const t of ["rf_header", "rf_raw", "rf_flagged", "rf_identifier", "rf_point", "rf_checked", "rf_token", "rf_needs", "rf_token_problem", "rf_bad"])
+  for (const t of ["rf_header", "rf_raw", "rf_flagged", "rf_identifier", "rf_point", "rf_checked", "rf_bad", ...lookupTables])
     await db.run(`DROP TABLE IF EXISTS ${ident(t)}`);
   return { file: label, format: "records", ...s, ignored_columns: layout.ignored.join("; "), synthetic: /^demo-/.test(label) };
 }

@@ -1,7 +1,7 @@
 // The shared identifier check: UK phone numbers in every written form and obfuscated emails are caught, ordinary codes and ids are not, and the JS predicate and the SQL agree.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDb, type Db } from "../../pipelines/db/connection.ts";
-import { createIdentifierMacros, hasIdentifierSql, identifierIn, identifierReasonsSql } from "../../pipelines/privacy/identifiers.ts";
+import { createIdentifierMacros, hasIdentifierSql, identifierCandidatePattern, identifierIn, identifierReasonsSql } from "../../pipelines/privacy/identifiers.ts";
 
 const identifiers: [string, RegExp][] = [
   ["+44 (0)20 7946 0018", /phone/],
@@ -53,6 +53,13 @@ describe("identifierIn (JS) and identifierReasonsSql (DuckDB)", () => {
     expect(identifierIn(value)).toBeNull();
     expect(await sqlReasons(value)).toEqual([]);
     expect(await sqlHas(value)).toBe(false);
+  });
+  it("the one-pattern row filter lets every identifier through and stops ordinary values (a 10-digit run with a bad check digit aside)", async () => {
+    const candidate = async (v: string, postcodes: boolean) =>
+      (await db.all<{ b: boolean }>(`SELECT regexp_matches($v, '${identifierCandidatePattern({ postcodes })}') AS b`, { v }))[0]!.b;
+    for (const [value] of identifiers) expect([value, await candidate(value, true)]).toEqual([value, true]);
+    for (const value of identifiers.map(([v]) => v).filter((v) => !/postcode/.test(identifierIn(v) ?? ""))) expect([value, await candidate(value, false)]).toEqual([value, true]);
+    for (const value of ordinary.filter((v) => v !== "9434765918")) expect([value, await candidate(value, true)]).toEqual([value, false]);
   });
   it("skips the postcode check for a field meant to hold one", () => {
     expect(identifierIn("E8 4AA", { allowPostcode: true })).toBeNull();
