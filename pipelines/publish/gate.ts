@@ -177,13 +177,16 @@ export function crossLayerAttack(
       nodeOf.set(`${c.layer}|${c.code}`, nodes.get(key)!);
     }
     const check = (a: Node, parts: readonly Node[], attack: string) => {
-      const removed = new Set(parts.flatMap((b) => b.lsoas));
-      const group = a.lsoas.filter((l) => !removed.has(l));
-      if (group.length === 0 || !finer(group)) return;
       const lo = Math.max(0, a.lo - parts.reduce((s, b) => s + b.hi, 0));
       const hi = a.hi - parts.reduce((s, b) => s + b.lo, 0);
       if (lo > hi) return; // figures that contradict each other under this model: nothing to learn
       const t = policy.threshold;
+      // Both rules need the range's top at most the threshold; checked first, so the group of LSOAs left over (as long
+      // as the area, and tested against every layer) is formed only for the few differences that can be small.
+      if (hi > t) return;
+      const removed = new Set(parts.flatMap((b) => b.lsoas));
+      const group = a.lsoas.filter((l) => !removed.has(l));
+      if (group.length === 0 || !finer(group)) return;
       let rule: CrossLayerViolation["rule"] | null = null;
       if (lo >= 1 && hi <= t) rule = "bounded-small";
       else if (hi <= t && truth) {
