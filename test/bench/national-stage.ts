@@ -38,7 +38,7 @@ async function run(): Promise<unknown> {
       db.close();
       const scale = Number(file ?? 1);
       const counts = { referrals: Math.round(NATIONAL.referrals * scale), grants: Math.round(NATIONAL.grants * scale), services: Math.round(NATIONAL.services * scale) };
-      return { ...counts, practices: practices.length, ...(await generateNational(dir, englishLsoas(mirror), practices, counts)) };
+      return { counts, practices: practices.length, ...(await generateNational(dir, englishLsoas(mirror), practices, counts)) };
     }
     case "floor": {
       // DuckDB reading the file into a table and doing nothing else (CSV as text, JSON as DuckDB infers it).

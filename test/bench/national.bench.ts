@@ -5,6 +5,7 @@ import { mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import type { NationalCounts, NationalFiles } from "./national-generate.ts";
 
 const args = process.argv.slice(2);
 const scale = args.includes("--scale") ? Number(args[args.indexOf("--scale") + 1]) : 1;
@@ -49,7 +50,7 @@ const fmt = (n: number, d = 1) => n.toLocaleString("en-GB", { minimumFractionDig
 const setup = stage("build");
 console.log(`built the London place database from the mirror in ${fmt(setup.seconds)} s, ${fmt(setup.cpuSeconds)} s CPU (setup, not a stage; load ${fmt(setup.load)})`);
 const gen = stage("generate", String(scale));
-const files = gen.detail as unknown as { lsoas: number; referrals: string; grants: string; services: string; practices: number } & Record<string, number>;
+const files = gen.detail as unknown as NationalFiles & { practices: number; counts: NationalCounts };
 console.log(`generated for ${files.lsoas.toLocaleString("en-GB")} English LSOAs (scale ${scale}) in ${fmt(gen.seconds)} s: ` +
   `referrals ${fmt(mb(files.referrals))} MB, grants ${fmt(mb(files.grants))} MB, services ${fmt(mb(files.services))} MB (${files.practices.toLocaleString("en-GB")} practices)`);
 
@@ -64,7 +65,7 @@ const row = (name: string, input: string, m: Omit<Measured, "detail">, floor?: M
   });
   console.log(`${name}: ${JSON.stringify(rows.at(-1))}`);
 };
-const count = (k: string) => Number((gen.detail as Record<string, number>)[k]).toLocaleString("en-GB");
+const count = (k: keyof NationalCounts) => files.counts[k].toLocaleString("en-GB");
 for (const [name, file, label] of [
   ["grants", files.grants, `${count("grants")} grants, 360Giving CSV`],
   ["referrals", files.referrals, `${count("referrals")} records, CSV`],
