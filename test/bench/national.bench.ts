@@ -30,6 +30,7 @@ function publish(): Omit<Measured, "detail"> & { loaders: number; failed: string
   const loaders = readdirSync(join(root, "src/data")).filter((f) => /\.(arrow|json)\.ts$/.test(f)).sort();
   let seconds = 0, cpuSeconds = 0, peak = 0;
   const failed: string[] = [];
+  const each: { loader: string; seconds: number; cpu: number; peakMB: number }[] = [];
   for (const loader of loaders) {
     const t = performance.now();
     const run = spawnSync("/usr/bin/time", ["-f", "peak %M cpu %U %S", process.execPath, "--import", "tsx", join(root, "src/data", loader)], {
@@ -39,8 +40,11 @@ function publish(): Omit<Measured, "detail"> & { loaders: number; failed: string
     const [, kb, user, sys] = /peak (\d+) cpu ([\d.]+) ([\d.]+)/.exec(run.stderr ?? "")?.map(Number) ?? [0, 0, 0, 0];
     cpuSeconds += user + sys;
     peak = Math.max(peak, kb / 1024);
+    each.push({ loader, seconds: (performance.now() - t) / 1000, cpu: user + sys, peakMB: kb / 1024 });
     if (run.status !== 0) failed.push(`${loader}: ${(run.stderr ?? "").split("\n").find((l) => l.includes(":")) ?? run.status}`);
   }
+  const slowest = each.sort((a, b) => b.cpu - a.cpu).slice(0, 6);
+  console.log(`publish, the loaders taking most CPU: ${slowest.map((l) => `${l.loader} ${fmt(l.cpu)} s CPU (${fmt(l.seconds)} s, ${fmt(l.peakMB, 0)} MB)`).join("; ")}`);
   return { seconds, cpuSeconds, peakRssMB: peak, load, loaders: loaders.length, failed };
 }
 
