@@ -154,6 +154,34 @@ export function crossLayerAttack(
       }),
     );
   };
+  // A layer whose areas never share an LSOA "tiles" an area when every LSOA of the area lies in one of its areas wholly
+  // inside it. Then the area minus any of that layer's areas leaves whole areas of the layer: never finer. Computed once
+  // per area and layer (not per category), so the nested case (place minus each MSOA) costs no LSOA list at all.
+  const partition = new Set(
+    layers
+      .filter((l) => {
+        const seen = new Set<string>();
+        for (const lsoas of l.areas.values()) for (const x of lsoas) if (seen.size === seen.add(x).size) return false;
+        return true;
+      })
+      .map((l) => l.layer),
+  );
+  const tiledBy = new Map<string, boolean>(); // "layer|code" of A, layer → whether that layer tiles A
+  const tiles = (a: Node, layer: string): boolean => {
+    if (!partition.has(layer)) return false;
+    const key = `${a.ids[0]}\u001f${layer}`;
+    let tiled = tiledBy.get(key);
+    if (tiled === undefined) {
+      const set = new Set(a.lsoas);
+      const l = geo.get(layer)!;
+      tiled = a.lsoas.every((lsoa) => {
+        const area = l.areas.get(areaOf.get(layer)!.get(lsoa) ?? "");
+        return area !== undefined && area.every((x) => set.has(x));
+      });
+      tiledBy.set(key, tiled);
+    }
+    return tiled;
+  };
   const byCategory = new Map<string, LayerCell[]>();
   for (const c of cells) if (geo.has(c.layer)) (byCategory.get(c.category) ?? byCategory.set(c.category, []).get(c.category)!).push(c);
   const out: CrossLayerViolation[] = [];
@@ -176,14 +204,17 @@ export function crossLayerAttack(
       nodes.get(key)!.ids.push(`${c.layer}|${c.code}`);
       nodeOf.set(`${c.layer}|${c.code}`, nodes.get(key)!);
     }
-    const check = (a: Node, parts: readonly Node[], attack: string) => {
-      const removed = new Set(parts.flatMap((b) => b.lsoas));
-      const group = a.lsoas.filter((l) => !removed.has(l));
-      if (group.length === 0 || !finer(group)) return;
+    const check = (a: Node, parts: readonly Node[], attack: string, wholeAreasLeft: boolean) => {
       const lo = Math.max(0, a.lo - parts.reduce((s, b) => s + b.hi, 0));
       const hi = a.hi - parts.reduce((s, b) => s + b.lo, 0);
       if (lo > hi) return; // figures that contradict each other under this model: nothing to learn
       const t = policy.threshold;
+      // Both rules need the range's top at most the threshold; checked first, so the group of LSOAs left over (as long
+      // as the area, and tested against every layer) is formed only for the few differences that can be small.
+      if (hi > t || wholeAreasLeft) return;
+      const removed = new Set(parts.flatMap((b) => b.lsoas));
+      const group = a.lsoas.filter((l) => !removed.has(l));
+      if (group.length === 0 || !finer(group)) return;
       let rule: CrossLayerViolation["rule"] | null = null;
       if (lo >= 1 && hi <= t) rule = "bounded-small";
       else if (hi <= t && truth) {
@@ -208,8 +239,9 @@ export function crossLayerAttack(
       }
       for (const [layer, m] of [...partsByLayer].sort((x, y) => cmp(x[0], y[0]))) {
         const parts = [...m.values()].sort((x, y) => cmp(x.key, y.key));
-        for (const b of parts) check(a, [b], `${a.names[0]} − ${b.names[0]}`);
-        if (parts.length > 1) check(a, parts, `${a.names[0]} − its ${parts.length} ${layer}s`);
+        const whole = tiles(a, layer);
+        for (const b of parts) check(a, [b], `${a.names[0]} − ${b.names[0]}`, whole);
+        if (parts.length > 1) check(a, parts, `${a.names[0]} − its ${parts.length} ${layer}s`, whole);
       }
     }
   }

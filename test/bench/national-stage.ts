@@ -1,4 +1,4 @@
-// One stage of the national benchmark in its own process (so its peak memory is its own): prints {seconds, peakRssMB, detail} as JSON.
+// One stage of the national benchmark in its own process (so its peak memory is its own): prints {seconds, cpuSeconds, peakRssMB, detail} as JSON.
 // Usage: national-stage.ts STAGE DIR [FILE]  (DIR holds chest.duckdb and raw/; stages: build, generate, floor, grants, referrals, services, need)
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
@@ -38,7 +38,7 @@ async function run(): Promise<unknown> {
       db.close();
       const scale = Number(file ?? 1);
       const counts = { referrals: Math.round(NATIONAL.referrals * scale), grants: Math.round(NATIONAL.grants * scale), services: Math.round(NATIONAL.services * scale) };
-      return { ...counts, practices: practices.length, ...(await generateNational(dir, englishLsoas(mirror), practices, counts)) };
+      return { counts, practices: practices.length, ...(await generateNational(dir, englishLsoas(mirror), practices, counts)) };
     }
     case "floor": {
       // DuckDB reading the file into a table and doing nothing else (CSV as text, JSON as DuckDB infers it).
@@ -79,5 +79,7 @@ async function run(): Promise<unknown> {
 }
 
 const t = performance.now();
+const cpu = process.cpuUsage();
 const detail = await run();
-process.stdout.write(JSON.stringify({ seconds: (performance.now() - t) / 1000, peakRssMB: process.resourceUsage().maxRSS / 1024, detail }) + "\n");
+const used = process.cpuUsage(cpu); // every thread of the process (DuckDB's too), user + system
+process.stdout.write(JSON.stringify({ seconds: (performance.now() - t) / 1000, cpuSeconds: (used.user + used.system) / 1e6, peakRssMB: process.resourceUsage().maxRSS / 1024, detail }) + "\n");

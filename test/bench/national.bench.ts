@@ -1,65 +1,75 @@
-// Benchmark at national scale: inputs for all of England (every English LSOA; 2,000,000 referrals, 100,000 grants, 50,000 service locations), each stage's time and peak memory, against DuckDB reading the same files and nothing else, in one run.
-// Run: npm run bench -- national [--scale 0.1]   (each stage runs in its own process; files go to a temporary folder, removed at the end unless --keep)
+// Benchmark at national scale: inputs for all of England (every English LSOA; 2,000,000 referrals, 100,000 grants, 50,000 service locations), each stage's time, CPU time and peak memory, against DuckDB reading the same files and nothing else, in one run.
+// Run: npm run bench -- national [--scale 0.1] [--keep]   (each stage runs in its own process; files go to a temporary folder, removed at the end unless --keep)
 import { execFileSync, spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import type { NationalCounts, NationalFiles } from "./national-generate.ts";
 
 const args = process.argv.slice(2);
 const scale = args.includes("--scale") ? Number(args[args.indexOf("--scale") + 1]) : 1;
 if (!(scale > 0 && scale <= 1)) throw new Error("--scale must be a number in (0, 1]");
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), "chest-national-"));
-const loads: number[] = [];
 
-interface Measured { seconds: number; peakRssMB: number; detail: Record<string, unknown> }
+interface Measured { seconds: number; cpuSeconds: number; peakRssMB: number; load: number; detail: Record<string, unknown> }
 
+/** One stage in its own process; `load` is the 1-minute load average at its start. */
 function stage(name: string, file?: string): Measured {
-  loads.push(loadavg()[0]);
+  const load = loadavg()[0];
   const out = execFileSync(process.execPath, ["--import", "tsx", join(root, "test/bench/national-stage.ts"), name, dir, ...(file ? [file] : [])], {
     cwd: root, encoding: "utf8", maxBuffer: 1 << 26, stdio: ["ignore", "pipe", "inherit"],
   });
-  return JSON.parse(out.trim().split("\n").pop()!) as Measured;
+  return { ...(JSON.parse(out.trim().split("\n").pop()!) as Omit<Measured, "load">), load };
 }
 
-/** Every page-data loader run as `chest site` runs it (one process each), output thrown away: total time and the largest peak. */
-function publish(): { seconds: number; peakRssMB: number; loaders: number; failed: string[] } {
+/** Every page-data loader run as `chest site` runs it (one process each), output thrown away: total time and CPU time, and the largest peak. */
+function publish(): Omit<Measured, "detail"> & { loaders: number; failed: string[] } {
+  const load = loadavg()[0];
   const loaders = readdirSync(join(root, "src/data")).filter((f) => /\.(arrow|json)\.ts$/.test(f)).sort();
-  let seconds = 0, peak = 0;
+  let seconds = 0, cpuSeconds = 0, peak = 0;
   const failed: string[] = [];
+  const each: { loader: string; seconds: number; cpu: number; peakMB: number }[] = [];
   for (const loader of loaders) {
     const t = performance.now();
-    const run = spawnSync("/usr/bin/time", ["-f", "peak %M", process.execPath, "--import", "tsx", join(root, "src/data", loader)], {
+    const run = spawnSync("/usr/bin/time", ["-f", "peak %M cpu %U %S", process.execPath, "--import", "tsx", join(root, "src/data", loader)], {
       cwd: root, env: { ...process.env, CHEST_DB: join(dir, "chest.duckdb") }, encoding: "utf8", maxBuffer: 1 << 28,
     });
     seconds += (performance.now() - t) / 1000;
-    const kb = Number(/peak (\d+)/.exec(run.stderr ?? "")?.[1] ?? 0);
+    const [, kb, user, sys] = /peak (\d+) cpu ([\d.]+) ([\d.]+)/.exec(run.stderr ?? "")?.map(Number) ?? [0, 0, 0, 0];
+    cpuSeconds += user + sys;
     peak = Math.max(peak, kb / 1024);
+    each.push({ loader, seconds: (performance.now() - t) / 1000, cpu: user + sys, peakMB: kb / 1024 });
     if (run.status !== 0) failed.push(`${loader}: ${(run.stderr ?? "").split("\n").find((l) => l.includes(":")) ?? run.status}`);
   }
-  return { seconds, peakRssMB: peak, loaders: loaders.length, failed };
+  const slowest = each.sort((a, b) => b.cpu - a.cpu).slice(0, 6);
+  console.log(`publish, the loaders taking most CPU: ${slowest.map((l) => `${l.loader} ${fmt(l.cpu)} s CPU (${fmt(l.seconds)} s, ${fmt(l.peakMB, 0)} MB)`).join("; ")}`);
+  return { seconds, cpuSeconds, peakRssMB: peak, load, loaders: loaders.length, failed };
 }
 
 const mb = (path: string) => statSync(path).size / 1e6;
 const fmt = (n: number, d = 1) => n.toLocaleString("en-GB", { minimumFractionDigits: d, maximumFractionDigits: d });
 
 const setup = stage("build");
-console.log(`built the London place database from the mirror in ${fmt(setup.seconds)} s (setup, not a stage)`);
+console.log(`built the London place database from the mirror in ${fmt(setup.seconds)} s, ${fmt(setup.cpuSeconds)} s CPU (setup, not a stage; load ${fmt(setup.load)})`);
 const gen = stage("generate", String(scale));
-const files = gen.detail as unknown as { lsoas: number; referrals: string; grants: string; services: string; practices: number } & Record<string, number>;
+const files = gen.detail as unknown as NationalFiles & { practices: number; counts: NationalCounts };
 console.log(`generated for ${files.lsoas.toLocaleString("en-GB")} English LSOAs (scale ${scale}) in ${fmt(gen.seconds)} s: ` +
   `referrals ${fmt(mb(files.referrals))} MB, grants ${fmt(mb(files.grants))} MB, services ${fmt(mb(files.services))} MB (${files.practices.toLocaleString("en-GB")} practices)`);
 
 const rows: Record<string, string>[] = [];
-const row = (name: string, input: string, m: { seconds: number; peakRssMB: number }, floor?: Measured) =>
+/** A table row, also printed as soon as it is measured (a run cut short keeps what it measured). */
+const row = (name: string, input: string, m: Omit<Measured, "detail">, floor?: Measured) => {
   rows.push({
     stage: name, input,
-    "time s": fmt(m.seconds, 2), "peak MB": fmt(m.peakRssMB, 0),
-    "floor s": floor ? fmt(floor.seconds, 2) : "—", "floor peak MB": floor ? fmt(floor.peakRssMB, 0) : "—",
-    "× floor": floor ? fmt(m.seconds / floor.seconds, 1) : "—",
+    "time s": fmt(m.seconds, 2), "CPU s": fmt(m.cpuSeconds, 2), "peak MB": fmt(m.peakRssMB, 0),
+    "floor s": floor ? fmt(floor.seconds, 2) : "—", "floor CPU s": floor ? fmt(floor.cpuSeconds, 2) : "—", "floor peak MB": floor ? fmt(floor.peakRssMB, 0) : "—",
+    "× floor": floor ? fmt(m.seconds / floor.seconds, 1) : "—", load: fmt(m.load),
   });
-const count = (k: string) => Number((gen.detail as Record<string, number>)[k]).toLocaleString("en-GB");
+  console.log(`${name}: ${JSON.stringify(rows.at(-1))}`);
+};
+const count = (k: keyof NationalCounts) => files.counts[k].toLocaleString("en-GB");
 for (const [name, file, label] of [
   ["grants", files.grants, `${count("grants")} grants, 360Giving CSV`],
   ["referrals", files.referrals, `${count("referrals")} records, CSV`],
@@ -68,7 +78,7 @@ for (const [name, file, label] of [
   const floor = stage("floor", file);
   const m = stage(name, file);
   row(`ingest ${name}`, label, m, floor);
-  console.error(`${name}: ${JSON.stringify(m.detail)}`);
+  console.log(`${name}: ${JSON.stringify(m.detail)}`);
 }
 row("need", "London place, all inputs", stage("need"));
 const pub = publish();
@@ -79,7 +89,7 @@ const columns = Object.keys(rows[0]);
 const widths = columns.map((c) => Math.max(c.length, ...rows.map((r) => r[c].length)));
 const line = (v: string[]) => v.map((x, i) => (i < 2 ? x.padEnd(widths[i]) : x.padStart(widths[i]))).join("  ");
 console.log(`\n${line(columns)}\n${widths.map((w) => "-".repeat(w)).join("  ")}\n${rows.map((r) => line(columns.map((c) => r[c]))).join("\n")}`);
-console.log(`\n${cpus().length} × ${cpus()[0]?.model ?? "CPU"}, ${fmt(totalmem() / 2 ** 30, 0)} GB, Node ${process.version}; ` +
-  `1-minute load average at each stage's start: ${loads.map((l) => fmt(l)).join(", ")}`);
+console.log(`\n${cpus().length} × ${cpus()[0]?.model ?? "CPU"}, ${fmt(totalmem() / 2 ** 30, 0)} GB, Node ${process.version}; load = 1-minute load average at the stage's start; ` +
+  `CPU s = user + system time of every thread in the stage's process(es)`);
 if (!args.includes("--keep")) rmSync(dir, { recursive: true, force: true });
 else console.log(`files kept in ${dir}`);
