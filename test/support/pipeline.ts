@@ -103,11 +103,15 @@ export function sharedBuild(placeFile = join(repoRoot, "data/places/north-east-l
  * are temporary folders with their own keys, so they always build for real.
  */
 export async function buildFromMirror(placeFile = join(repoRoot, "data/places/north-east-london.json"), mirror = mirrorDir) {
-  const cached = await sharedBuild(placeFile, mirror);
+  return { ...copyOfBuild(await sharedBuild(placeFile, mirror)), place: loadPlace(placeFile) };
+}
+
+/** A fresh temporary folder with its own copy of a cached build's raw/ and chest.duckdb, for a test to change freely. */
+export function copyOfBuild(cached: string): { dir: string; rawDir: string; dbPath: string } {
   const dir = tempDir();
   cpSync(join(cached, "raw"), join(dir, "raw"), { recursive: true });
   cpSync(join(cached, "chest.duckdb"), join(dir, "chest.duckdb"));
-  return { dir, rawDir: join(dir, "raw"), dbPath: join(dir, "chest.duckdb"), place: loadPlace(placeFile) };
+  return { dir, rawDir: join(dir, "raw"), dbPath: join(dir, "chest.duckdb") };
 }
 
 export function copyDir(from: string, to: string): void {
