@@ -127,7 +127,7 @@ async function doSite(values: Values, log: Logger) {
   const { buildSite, clearLoaderCache } = await import("../site/build.ts");
   process.env.CHEST_DB = resolve(values.db as string);
   clearLoaderCache("src");
-  const result = await buildSite({ root: "src", log });
+  const result = await buildSite({ root: "src", log, loadersInProcess: true });
   log.info(`site: ${result.files} files, ${(result.bytes / 1e6).toFixed(1)} MB in ${result.outDir}`);
 }
 

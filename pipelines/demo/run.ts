@@ -5,7 +5,7 @@ import { openDb } from "../db/connection.ts";
 import { updateDatabase } from "../build/update.ts";
 import { inputKindList } from "../inputs/kinds.ts";
 import { reconcileInputs, storeInput } from "../inputs/registry.ts";
-import { inputStages, type InputContext } from "../inputs/stages.ts";
+import { crossKindStages, inputStages, type InputContext } from "../inputs/stages.ts";
 import type { InputFile } from "../kit/kind.ts";
 import { recordDemoRounds, withDemoRounds } from "../place/demo-rounds.ts";
 
@@ -19,14 +19,29 @@ export interface DemoOptions extends InputContext {
   kinds?: string[];
 }
 
+/**
+ * Kinds whose demo generators read the need stage's tables (the decision records and applications split each pot by
+ * need_area): the cross-kind stages (need, assessment) run before them if anything changed, and otherwise once at the end.
+ */
+const GENERATORS_READING_NEED: readonly string[] = ["decisions", "applications"];
+
 export async function runDemo(options: DemoOptions): Promise<void> {
   const { log } = options;
   const outDir = options.demoDir ?? join("data", "demo", options.place.id);
   // The synthetic rounds live beside the inputs, not in the place file; they apply while demo grants are stored.
   recordDemoRounds(options.place, options.inputsDir);
+  // Kinds loaded since need and the assessment last ran: they run once for all of them, not once per kind.
+  let changed: string[] = [];
+  const runCrossKind = async () => {
+    const { reportsDir, rawDir, postcodes } = options;
+    const stages = crossKindStages({ place: withDemoRounds(options.place, options.inputsDir), reportsDir, rawDir, postcodes, log }, changed);
+    if (stages.length > 0) await updateDatabase(options.dbPath, stages, log);
+    changed = [];
+  };
   for (const kind of inputKindList) {
     const generate = kind.demo;
     if (!generate || (options.kinds && !options.kinds.includes(kind.name))) continue;
+    if (GENERATORS_READING_NEED.includes(kind.name)) await runCrossKind();
     const current = await reconcileInputs(options.inputsDir, options.dbPath);
     const db = await openDb(options.dbPath, { readOnly: true });
     let files: string[];
@@ -48,7 +63,9 @@ export async function runDemo(options: DemoOptions): Promise<void> {
     const { reportsDir, rawDir, postcodes } = options;
     const place = withDemoRounds(options.place, options.inputsDir);
     const list = [...keep, ...added.filter((f) => !keep.includes(f))];
-    await updateDatabase(options.dbPath, inputStages(list, { place, reportsDir, rawDir, postcodes, log }, [kind.name]), log);
+    await updateDatabase(options.dbPath, inputStages(list, { place, reportsDir, rawDir, postcodes, log }, [kind.name], [], false), log);
+    changed.push(kind.name);
     for (const f of old) if (!list.some((l) => l.path === f.path)) rmSync(f.path, { force: true });
   }
+  await runCrossKind();
 }

@@ -37,10 +37,23 @@ export const inputFileTable: TableDecl = {
 };
 
 /**
- * The stages for the given kinds (all by default) over `inputs` (a list from reconcileInputs, or a folder to scan),
- * then the derived stages (equity after grants), then input_file for those kinds. `results` collects each kind's result.
+ * The stages that read several kinds at once, for a change to the given kinds: need, provision and the gap (after
+ * grants, services, referrals or neighbourhoods), then the applications' assessment.
  */
-export function inputStages(inputs: InputFile[] | string, ctx: InputContext, kinds?: string[], results: IngestResult[] = []): Stage[] {
+export function crossKindStages(ctx: InputContext, kinds: string[]): Stage[] {
+  const list: Stage[] = [];
+  if (kinds.some((k) => NEED_INPUTS.includes(k))) list.push(needStage(ctx.place, ctx.log));
+  if (kinds.some((k) => ASSESSMENT_INPUTS.includes(k))) list.push(assessmentStage(ctx.place, ctx.log));
+  return list;
+}
+
+/**
+ * The stages for the given kinds (all by default) over `inputs` (a list from reconcileInputs, or a folder to scan),
+ * then the derived stages (equity after grants), the cross-kind stages (left out with `crossKind: false`, for a caller
+ * that loads several kinds one after another and runs them once at the end), then input_file for those kinds.
+ * `results` collects each kind's result.
+ */
+export function inputStages(inputs: InputFile[] | string, ctx: InputContext, kinds?: string[], results: IngestResult[] = [], crossKind = true): Stage[] {
   const files = typeof inputs === "string" ? scanInputs(inputs) : inputs;
   const chosen = inputKindList.filter((k) => !kinds || kinds.includes(k.name));
   const list: Stage[] = [];
@@ -56,10 +69,9 @@ export function inputStages(inputs: InputFile[] | string, ctx: InputContext, kin
     });
   }
   for (const kind of chosen) list.push(...(kind.derived?.(ctx) ?? []));
-  // Need, provision and the gap read grants, services, published referrals and custom neighbourhoods, so they follow any of them.
-  if (chosen.some((k) => NEED_INPUTS.includes(k.name))) list.push(needStage(ctx.place, ctx.log));
-  if (chosen.some((k) => ASSESSMENT_INPUTS.includes(k.name))) list.push(assessmentStage(ctx.place, ctx.log));
   const chosenNames = chosen.map((k) => k.name);
+  // Need, provision and the gap read grants, services, published referrals and custom neighbourhoods, so they follow any of them.
+  if (crossKind) list.push(...crossKindStages(ctx, chosenNames));
   list.push({ name: "the list of inputs", run: (db) => writeInputList(db, files.filter((f) => chosenNames.includes(f.kind)), chosenNames, results) });
   return list;
 }

@@ -3,7 +3,18 @@ import { ChestError } from "../errors.ts";
 import type { Db } from "../db/connection.ts";
 import { withDatabase } from "./database.ts";
 
-export function runLoader(name: string, produce: (db: Db) => Promise<Buffer | string>): void {
+export type Produce = (db: Db) => Promise<Buffer | string>;
+
+/** When set, runLoader hands each loader's work to it instead of running it (the site build runs every loader in one process). */
+let collector: ((name: string, produce: Produce) => void) | undefined;
+
+/** Collect the loaders imported from now on instead of running them (pipelines/site/loaders.ts). */
+export function collectLoaders(collect: (name: string, produce: Produce) => void): void {
+  collector = collect;
+}
+
+export function runLoader(name: string, produce: Produce): void {
+  if (collector) return collector(name, produce);
   withDatabase(produce).then(
     (out) => {
       process.stdout.write(out);

@@ -12,6 +12,7 @@ import type { Logger } from "../log.ts";
 import { allowZoom, fixSidebarList, labelSidebarToggle, setLang, stripGoogleFonts } from "./html-fixes.ts";
 import { findPackageDir, NOT_INSTALLED_VERSION, prefillNpmCache } from "./npm-cache.ts";
 import { clearStaleOutputs, swapIntoPlace, temporaryOutput } from "./output-swap.ts";
+import { preloadData } from "./loaders.ts";
 import { precompress } from "./precompress.ts";
 
 export { allowZoom, fixSidebarList, labelSidebarToggle, setLang, stripGoogleFonts };
@@ -26,6 +27,11 @@ export interface BuildSiteOptions {
   cwd?: string;
   /** More npm specifiers to cache, for imports the pages build at run time. */
   extraNpm?: readonly string[];
+  /**
+   * Run the data loaders (<root>/data/*.ts, all runLoader() loaders) in this process before Framework builds, instead of
+   * Framework starting one Node process per loader (pipelines/site/loaders.ts). Needs CHEST_DB set for this process.
+   */
+  loadersInProcess?: boolean;
 }
 
 export interface BuiltSite {
@@ -235,6 +241,7 @@ export async function buildSite(options: BuildSiteOptions): Promise<BuiltSite> {
   const outDir = path.resolve(cwd, config.output ?? "dist");
 
   await prefillNpmCache(path.resolve(cwd, options.root), log, { extra: options.extraNpm });
+  if (options.loadersInProcess) log.progress(`data loaders run in this process: ${await preloadData(path.resolve(cwd, options.root), log)} outputs`);
   await clearStaleOutputs(outDir);
   const building = temporaryOutput(outDir);
   const runConfig = await configWithOutput(configPath, building);

@@ -1,6 +1,7 @@
 // Every 360Giving sample file on a database built from the mirror (north east London): counts and totals, row-level reasons, penny-exact placement, re-ingest through the command-line path, the demo ledger, export and publish.
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { updateDatabase } from "../../pipelines/build/update.ts";
 import { openDb, type Db } from "../../pipelines/db/connection.ts";
@@ -16,7 +17,7 @@ import { memoryLogger, silentLogger } from "../../pipelines/log.ts";
 import { SYNTHETIC_LABEL } from "../../pipelines/demo/generators.ts";
 import type { Place } from "../../pipelines/place/schema.ts";
 import { demoRoundsFor } from "../../pipelines/place/demo-rounds.ts";
-import { buildFromMirror } from "../support/pipeline.ts";
+import { buildFromMirror, mirrorDir } from "../support/pipeline.ts";
 import { dump, rejectsOf, sample, tempDir } from "./helpers.ts";
 import { validateJson, type Schema } from "./json-schema-lite.ts";
 
@@ -345,7 +346,7 @@ describe("the demo ledger", () => {
     const out = tempDir();
     const result = await exportGrants(db, built.place, { outDir: out, now: () => new Date("2025-05-01T12:00:00Z") });
     expect(result.grants).toBe(100);
-    const standards = new URL("../../../shared/data/standards/360giving/schema/", import.meta.url);
+    const standards = pathToFileURL(join(mirrorDir, "standards/360giving/schema/"));
     const pkgSchema = JSON.parse(readFileSync(new URL("360-giving-package-schema.json", standards), "utf8")) as Schema;
     const grantSchema = JSON.parse(readFileSync(new URL("360-giving-schema.json", standards), "utf8")) as Schema;
     const refs = { "https://raw.githubusercontent.com/ThreeSixtyGiving/standard/1.4.2/schema/360-giving-schema.json": grantSchema };
@@ -377,7 +378,7 @@ describe("export of everything read", () => {
     const out = tempDir();
     const result = await exportGrants(db, built.place, { outDir: out, scope: "all" });
     expect(result.grants).toBe(s.grants);
-    const standards = new URL("../../../shared/data/standards/360giving/schema/", import.meta.url);
+    const standards = pathToFileURL(join(mirrorDir, "standards/360giving/schema/"));
     const pkgSchema = JSON.parse(readFileSync(new URL("360-giving-package-schema.json", standards), "utf8")) as Schema;
     const grantSchema = JSON.parse(readFileSync(new URL("360-giving-schema.json", standards), "utf8")) as Schema;
     const refs = { "https://raw.githubusercontent.com/ThreeSixtyGiving/standard/1.4.2/schema/360-giving-schema.json": grantSchema };

@@ -1,11 +1,11 @@
-// The column titles and field names in titles.ts against the 360Giving schema and spreadsheet template in ../shared/data/standards/360giving/.
+// The column titles and field names in titles.ts against the 360Giving schema and spreadsheet template in the mirror (CHEST_MIRROR, else ../shared/data)/standards/360giving/.
 import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import readXlsxFile from "read-excel-file/node";
 import { describe, expect, it } from "vitest";
 import { columnFor, flattenGrant, grantFields, titleFor, type Field } from "../../pipelines/grants/titles.ts";
+import { mirror } from "./helpers.ts";
 
-const standards = fileURLToPath(new URL("../../../shared/data/standards/360giving/", import.meta.url));
+const standards = `${mirror}standards/360giving/`;
 const schema = JSON.parse(readFileSync(`${standards}schema/360-giving-schema.json`, "utf8"));
 
 type JsonSchema = { type?: string | string[]; title?: string; properties?: Record<string, JsonSchema>; items?: JsonSchema; $ref?: string };

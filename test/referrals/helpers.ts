@@ -11,6 +11,8 @@ import { loadPlace } from "../../pipelines/place/load.ts";
 import type { Place } from "../../pipelines/place/schema.ts";
 import type { FileStats } from "../../pipelines/referrals/records.ts";
 import { referralsStage, runReferralStage } from "../../pipelines/referrals/stage.ts";
+import { cachedBuild } from "../support/build-cache.ts";
+import { buildKey, copyOfBuild } from "../support/pipeline.ts";
 
 export const mirror = process.env.CHEST_MIRROR ? `${process.env.CHEST_MIRROR.replace(/\/$/, "")}/` : fileURLToPath(new URL("../../../shared/data/", import.meta.url));
 export const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
@@ -31,15 +33,18 @@ export interface Base {
   place: Place & { file: string };
 }
 
-/** Fetch from the mirror and build north east London in a temporary folder, with the (empty) referrals stage so practices are loaded. */
+/**
+ * North east London built from the mirror with the (empty) referrals stage so practices are loaded: built once per run
+ * for every test file that asks (test/support/build-cache.ts), each caller getting its own copy in a temporary folder.
+ */
 export async function buildBase(placeFile = join(repoRoot, "data/places/north-east-london.json")): Promise<Base> {
-  const dir = tempDir();
-  const rawDir = join(dir, "raw");
-  const dbPath = join(dir, "chest.duckdb");
   const place = loadPlace(placeFile);
-  await fetchSources({ place, rawDir, mirror, log: silentLogger });
-  await build({ place, rawDir, dbPath, log: silentLogger }, [referralsStage([], { place, rawDir, reportsDir: join(dir, "rejects"), log: silentLogger })]);
-  return { dir, rawDir, dbPath, place };
+  const cached = await cachedBuild(`referrals-base-${buildKey(placeFile, mirror)}`, async (dir) => {
+    const rawDir = join(dir, "raw");
+    await fetchSources({ place, rawDir, mirror, log: silentLogger });
+    await build({ place, rawDir, dbPath: join(dir, "chest.duckdb"), log: silentLogger }, [referralsStage([], { place, rawDir, reportsDir: join(dir, "rejects"), log: silentLogger })]);
+  });
+  return { ...copyOfBuild(cached), place };
 }
 
 /** A fresh copy of the base database, opened for writing. */

@@ -3,19 +3,21 @@ import { spawn, spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { repoRoot, tempDir } from "../support/pipeline.ts";
 import { launchBrowser, openPage } from "../support/browser.ts";
 import { loaderFor } from "../support/place-site.ts";
 import { axeViolations, waitForRender } from "../support/site.ts";
 import { startStaticServer, type StaticServer } from "../support/static-server.ts";
+import { demoSite } from "../support/demo-site.ts";
 import { openDb } from "../../pipelines/db/connection.ts";
 import { parseCsv } from "../../pipelines/kit/delimited.ts";
 
 const shots = join(repoRoot, "test", "output");
 // The suite's site and database (global setup); with CHEST_SKIP_SITE=1, whatever dist/ and data/chest.duckdb hold.
-let site = inject("siteUrl");
-const dbPath = inject("siteDbPath") ?? join(repoRoot, "data", "chest.duckdb");
+const demo = await demoSite();
+let site = demo.url;
+const dbPath = demo.dbPath ?? join(repoRoot, "data", "chest.duckdb");
 let browser: Browser;
 let own: StaticServer | undefined;
 

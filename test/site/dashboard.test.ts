@@ -2,14 +2,16 @@
 import { join } from "node:path";
 import { existsSync, readFileSync } from "node:fs";
 import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { repoRoot } from "../support/pipeline.ts";
 import { launchBrowser, openPage } from "../support/browser.ts";
 import { navPages } from "../support/page-weight.ts";
 import { axeViolations, waitForRender } from "../support/site.ts";
+import { demoSite } from "../support/demo-site.ts";
 
 const shots = join(repoRoot, "test", "output");
-const server = { url: inject("siteUrl") };
+const demo = await demoSite();
+const server = { url: demo.url };
 let browser: Browser;
 
 beforeAll(async () => {
@@ -22,7 +24,7 @@ afterAll(async () => {
 
 describe("the dashboard build", () => {
   it("makes zero network requests (the build, Framework and every data loader ran with all network calls failing)", () => {
-    expect(inject("siteNetwork")).toEqual([]);
+    expect(demo.network).toEqual([]);
   });
 
   it("writes every page with lang en-GB and no font links", () => {

@@ -1,13 +1,14 @@
 // The Equity page in Chromium on the demo site: headline, borough small multiples, concentration curves and controls work, with no errors, no outside requests and no serious axe findings.
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { repoRoot } from "../support/pipeline.ts";
 import { launchBrowser, openPage } from "../support/browser.ts";
 import { axeViolations, waitForRender } from "../support/site.ts";
+import { demoSite } from "../support/demo-site.ts";
 
 const shots = join(repoRoot, "test", "output");
-const url = inject("siteUrl") + "equity";
+const url = (await demoSite()).url + "equity";
 const boroughs = ["Barking and Dagenham", "City of London", "Hackney", "Havering", "Newham", "Redbridge", "Tower Hamlets", "Waltham Forest"];
 let browser: Browser;
 

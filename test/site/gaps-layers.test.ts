@@ -1,14 +1,18 @@
 // The demo's custom neighbourhoods as a layer (shapes merged from LSOAs, population-weighted summaries, need results) and the need stage's reuse of the referral gate's rows.
 import { copyFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDb, type Db } from "../../pipelines/db/connection.ts";
 import { writePublishedReferrals } from "../../pipelines/need/inputs.ts";
 import { tempDir } from "../support/pipeline.ts";
+import { demoSite } from "../support/demo-site.ts";
+
+// The suite's demo site and database (global setup builds them while other files run).
+const demo = await demoSite();
 
 let db: Db;
 beforeAll(async () => {
-  db = await openDb(inject("siteDbPath"), { readOnly: true });
+  db = await openDb(demo.dbPath, { readOnly: true });
 });
 afterAll(() => db?.close());
 
@@ -53,7 +57,7 @@ describe("custom neighbourhoods from chest demo", () => {
 describe("the need stage's referral inputs", () => {
   it("reuse the gate's rows while nothing the gate reads has changed, and run the gate again when it has", async () => {
     const copy = join(tempDir("chest-need-cache-"), "copy.duckdb");
-    copyFileSync(inject("siteDbPath"), copy);
+    copyFileSync(demo.dbPath, copy);
     const rw = await openDb(copy);
     try {
       const rows = () => rw.all(`SELECT * FROM need_referral_published ORDER BY layer, code, need`);

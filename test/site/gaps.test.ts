@@ -2,13 +2,14 @@
 import { join } from "node:path";
 import { readFileSync } from "node:fs";
 import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { repoRoot } from "../support/pipeline.ts";
 import { launchBrowser, openPage } from "../support/browser.ts";
 import { waitForRender } from "../support/site.ts";
+import { demoSite } from "../support/demo-site.ts";
 
 const shots = join(repoRoot, "test", "output");
-const url = inject("siteUrl");
+const url = (await demoSite()).url;
 let browser: Browser;
 
 beforeAll(async () => {

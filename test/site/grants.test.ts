@@ -2,7 +2,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDb, type Db } from "../../pipelines/db/connection.ts";
 import { parseCsv } from "../../pipelines/kit/delimited.ts";
 import {
@@ -24,9 +24,11 @@ import { readArrow } from "../support/arrow.ts";
 import { launchBrowser, openPage, type PageSession } from "../support/browser.ts";
 import { repoRoot } from "../support/pipeline.ts";
 import { axeViolations, waitForRender } from "../support/site.ts";
+import { demoSite } from "../support/demo-site.ts";
 
 const shots = join(repoRoot, "test", "output");
-const site = process.env.CHEST_SKIP_SITE === "1" ? null : { url: inject("siteUrl"), db: inject("siteDbPath") };
+const demo = await demoSite();
+const site = process.env.CHEST_SKIP_SITE === "1" ? null : { url: demo.url, db: demo.dbPath };
 const pageTest = site ? describe : describe.skip;
 
 /** "£505,000" in a sentence → 505000. */

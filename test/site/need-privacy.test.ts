@@ -2,17 +2,21 @@
 import { join } from "node:path";
 import { readdirSync, readFileSync } from "node:fs";
 import { tableFromIPC } from "apache-arrow";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDb, type Db } from "../../pipelines/db/connection.ts";
 import { publishReferrals, type PublishedReferralRow } from "../../pipelines/publish/referrals.ts";
 import { repoRoot } from "../support/pipeline.ts";
+import { demoSite } from "../support/demo-site.ts";
+
+// The suite's demo site and database (global setup builds them while other files run).
+const demo = await demoSite();
 
 let db: Db;
 let published: Map<string, PublishedReferralRow>;
 const key = (layer: string, code: string, need: string, period: string) => `${layer}|${code}|${need}|${period}`;
 
 beforeAll(async () => {
-  db = await openDb(inject("siteDbPath"), { readOnly: true });
+  db = await openDb(demo.dbPath, { readOnly: true });
   published = new Map((await publishReferrals(db)).rows.filter((r) => r.period_type === "year").map((r) => [key(r.layer, r.code, r.need, r.period), r]));
 });
 afterAll(() => db?.close());

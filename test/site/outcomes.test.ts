@@ -2,13 +2,14 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { repoRoot } from "../support/pipeline.ts";
 import { launchBrowser, openPage } from "../support/browser.ts";
 import { axeViolations, waitForRender } from "../support/site.ts";
+import { demoSite } from "../support/demo-site.ts";
 
 const shots = join(repoRoot, "test", "output");
-const url = inject("siteUrl") + "outcomes";
+const url = (await demoSite()).url + "outcomes";
 let browser: Browser;
 
 beforeAll(async () => {

@@ -2,7 +2,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import config from "../../observablehq.config.ts";
 import { runDemo } from "../../pipelines/demo/run.ts";
 import { silentLogger } from "../../pipelines/log.ts";
@@ -11,6 +11,10 @@ import { buildFromMirror, repoRoot } from "../support/pipeline.ts";
 import { repointSite, type RepointedSite } from "../support/place-site.ts";
 import { axeViolations, waitForRender } from "../support/site.ts";
 import { startStaticServer, type StaticServer } from "../support/static-server.ts";
+import { demoSite } from "../support/demo-site.ts";
+
+// The suite's demo site and database (global setup builds them while other files run).
+const demo = await demoSite();
 
 const shots = join(repoRoot, "test", "output");
 let browser: Browser;
@@ -19,7 +23,7 @@ let site: RepointedSite;
 
 beforeAll(async () => {
   // The suite's site (global setup; with CHEST_SKIP_SITE=1 whatever dist/ holds): its pages are reused, its data replaced.
-  if (!inject("siteUrl") && !existsSync(join(repoRoot, "dist", "index.html"))) throw new Error("no built site in dist/ to re-point at Plymouth");
+  if (!demo.url && !existsSync(join(repoRoot, "dist", "index.html"))) throw new Error("no built site in dist/ to re-point at Plymouth");
   const built = await buildFromMirror(join(repoRoot, "data/places/plymouth.json"));
   await runDemo({
     place: built.place,

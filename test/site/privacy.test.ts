@@ -1,15 +1,19 @@
 // Privacy by construction: scan every file of the built demo site for anything about individual residents, and run the cross-layer differencing attack on the referral figures it publishes.
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { expect, inject, it } from "vitest";
+import { expect, it } from "vitest";
 import { openDb } from "../../pipelines/db/connection.ts";
 import { crossLayerAttack } from "../../pipelines/publish/gate.ts";
 import { financialYearOf, protectByBlock, referralTable, referralTruth, type PublishedLayer } from "../../pipelines/publish/referrals.ts";
 import { repoRoot } from "../support/pipeline.ts";
+import { demoSite } from "../support/demo-site.ts";
 import { scanForDisclosure } from "../referrals/scan.ts";
 
+// The suite's demo site and database (global setup builds them while other files run).
+const demo = await demoSite();
+
 it("publishes no referral id, postcode, individual referral date or count from 1 to 7 anywhere in dist/", async () => {
-  const db = await openDb(inject("siteDbPath"), { readOnly: true });
+  const db = await openDb(demo.dbPath, { readOnly: true });
   let ids: string[];
   let dates: string[];
   try {
@@ -62,7 +66,7 @@ it("defeats the cross-layer attack on the demo site: every published area minus 
   const rows = (await siteReferralRows()).filter((r) => r.period_type === "year");
   const layers = [...new Set(rows.map((r) => r.layer))].sort() as PublishedLayer[];
   expect(layers).toContain("msoa");
-  const db = await openDb(inject("siteDbPath"), { readOnly: true });
+  const db = await openDb(demo.dbPath, { readOnly: true });
   try {
     // The attacker is given the gate's own flags (which hidden figures are small): stronger than any reader.
     const t = (await referralTable(db, { layers }))!;
@@ -84,7 +88,7 @@ it("defeats the cross-layer attack on the demo site: every published area minus 
 });
 
 it("publishes no participant code and no count of people from 1 to 7 from the monitoring returns anywhere in dist/", async () => {
-  const db = await openDb(inject("siteDbPath"), { readOnly: true });
+  const db = await openDb(demo.dbPath, { readOnly: true });
   let codes: string[];
   try {
     codes = (await db.all<{ c: string }>(`SELECT DISTINCT participant_code AS c FROM outcome_response`)).map((r) => r.c);

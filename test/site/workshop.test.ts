@@ -3,14 +3,16 @@ import { spawnSync } from "node:child_process";
 import { copyFileSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { repoRoot, tempDir } from "../support/pipeline.ts";
 import { launchBrowser, openPage } from "../support/browser.ts";
 import { axeViolations, waitForRender } from "../support/site.ts";
+import { demoSite } from "../support/demo-site.ts";
 import { openDb } from "../../pipelines/db/connection.ts";
 
 const shots = join(repoRoot, "test", "output");
-const url = inject("siteUrl") + "workshop";
+const demo = await demoSite();
+const url = demo.url + "workshop";
 let browser: Browser;
 
 beforeAll(async () => {
@@ -165,7 +167,7 @@ describe("workshop page", () => {
 
       // Ingest the record into a copy of the test database.
       const db = join(out, "copy.duckdb");
-      copyFileSync(inject("siteDbPath"), db);
+      copyFileSync(demo.dbPath, db);
       const run = spawnSync(process.execPath, ["--import", "tsx", join(repoRoot, "pipelines/cli/main.ts"), "ingest", "decisions", recordPath, "--db", db, "--inputs", join(out, "inputs")], {
         cwd: repoRoot,
         encoding: "utf8",

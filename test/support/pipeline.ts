@@ -1,10 +1,11 @@
 // Test helpers: the shared mirror, tampered copies of it, and a database built from it — once per set of inputs, then copied for each test.
 import { createHash } from "node:crypto";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "../../pipelines/build/build.ts";
+import { cachedBuild } from "./build-cache.ts";
 import { fetchSources } from "../../pipelines/fetch/fetch.ts";
 import { silentLogger } from "../../pipelines/log.ts";
 import { loadPlace } from "../../pipelines/place/load.ts";
@@ -43,15 +44,19 @@ export function tamperedMirror(changes: Record<string, string | Buffer | null>):
   return dir;
 }
 
-/** Fetch from the mirror and build a database for a place, in a fresh temporary folder (no cache). */
-export async function buildFromMirrorUncached(placeFile = join(repoRoot, "data/places/north-east-london.json"), mirror = mirrorDir) {
-  const dir = tempDir();
+/** Fetch from the mirror into dir/raw and build dir/chest.duckdb for a place. */
+async function buildInto(dir: string, placeFile: string, mirror: string) {
   const rawDir = join(dir, "raw");
   const dbPath = join(dir, "chest.duckdb");
   const place = loadPlace(placeFile);
   await fetchSources({ place, rawDir, mirror, log: silentLogger });
   await build({ place, rawDir, dbPath, log: silentLogger });
   return { dir, rawDir, dbPath, place };
+}
+
+/** Fetch from the mirror and build a database for a place, in a fresh temporary folder (no cache). */
+export function buildFromMirrorUncached(placeFile = join(repoRoot, "data/places/north-east-london.json"), mirror = mirrorDir) {
+  return buildInto(tempDir(), placeFile, mirror);
 }
 
 /** Every file under dir (relative path, size, mtime), sorted; symbolic links followed. */
@@ -82,15 +87,14 @@ export function buildKey(placeFile: string, mirror: string): string {
   return hash.digest("hex").slice(0, 16);
 }
 
-/** Where finished builds are kept between test files (and runs): one folder per key, written by rename so readers never see half a build. */
-export const buildCacheDir = join(tmpdir(), "chest-test-builds");
-
-/** Remove cached builds untouched for a day (older code or mirror); recent ones may belong to another checkout's run. */
-function pruneBuildCache(): void {
-  for (const name of readdirSync(buildCacheDir)) {
-    const path = join(buildCacheDir, name);
-    if (Date.now() - statSync(path).mtimeMs > 86_400_000) rmSync(path, { recursive: true, force: true });
-  }
+/**
+ * The cached build for a place (read-only: raw/ and chest.duckdb), built once per key by whichever test process asks
+ * first while the others wait (test/support/build-cache.ts).
+ */
+export function sharedBuild(placeFile = join(repoRoot, "data/places/north-east-london.json"), mirror = mirrorDir): Promise<string> {
+  return cachedBuild(`mirror-${buildKey(placeFile, mirror)}`, async (dir) => {
+    await buildInto(dir, placeFile, mirror);
+  });
 }
 
 /**
@@ -99,22 +103,15 @@ function pruneBuildCache(): void {
  * are temporary folders with their own keys, so they always build for real.
  */
 export async function buildFromMirror(placeFile = join(repoRoot, "data/places/north-east-london.json"), mirror = mirrorDir) {
-  const cached = join(buildCacheDir, buildKey(placeFile, mirror));
-  if (!existsSync(join(cached, "chest.duckdb"))) {
-    const fresh = await buildFromMirrorUncached(placeFile, mirror);
-    mkdirSync(buildCacheDir, { recursive: true });
-    pruneBuildCache();
-    try {
-      renameSync(fresh.dir, cached);
-    } catch {
-      // another test file finished the same build first; theirs is as good
-      rmSync(fresh.dir, { recursive: true, force: true });
-    }
-  }
+  return { ...copyOfBuild(await sharedBuild(placeFile, mirror)), place: loadPlace(placeFile) };
+}
+
+/** A fresh temporary folder with its own copy of a cached build's raw/ and chest.duckdb, for a test to change freely. */
+export function copyOfBuild(cached: string): { dir: string; rawDir: string; dbPath: string } {
   const dir = tempDir();
   cpSync(join(cached, "raw"), join(dir, "raw"), { recursive: true });
   cpSync(join(cached, "chest.duckdb"), join(dir, "chest.duckdb"));
-  return { dir, rawDir: join(dir, "raw"), dbPath: join(dir, "chest.duckdb"), place: loadPlace(placeFile) };
+  return { dir, rawDir: join(dir, "raw"), dbPath: join(dir, "chest.duckdb") };
 }
 
 export function copyDir(from: string, to: string): void {
