@@ -151,7 +151,7 @@ function baseSql(withGrants: boolean): string {
       ),
       money AS (
         SELECT gl.grant_id, coalesce(g.round_id, '${NO_ROUND}') AS round_id, s.funder_type, a.layer, a.area_code, d.decile,
-          sum(gl.amount_pence * s.share) AS pence
+          sum((gl.amount_pence * s.share)::DECIMAL(38, 6)) AS pence -- exact sums, so the figures (and the page data's bytes) are the same on every run whatever order the threads add them in
         FROM grant_lsoa gl JOIN grants g USING (grant_id) JOIN shares s USING (grant_id)
         JOIN areas a USING (lsoa21cd) JOIN lsoa_decile d USING (lsoa21cd)
         WHERE s.share > 0
