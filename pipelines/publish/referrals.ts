@@ -475,14 +475,25 @@ export async function referralRowsArrow(rows: readonly PublishedReferralRow[]): 
   }
 }
 
+/**
+ * The publication the site's loaders share: the site build runs every loader on one read-only connection, so the gate
+ * (protection, audit, cross-layer attack) runs once for both referral loaders instead of once each.
+ */
+const forSite = new WeakMap<Db, Promise<ReferralPublication>>();
+function sitePublication(db: Db): Promise<ReferralPublication> {
+  let publication = forSite.get(db);
+  if (!publication) forSite.set(db, (publication = publishReferrals(db)));
+  return publication;
+}
+
 /** Loader output: the published rows as Arrow IPC. */
 export async function referralFigures(db: Db): Promise<Buffer> {
-  return referralRowsArrow((await publishReferrals(db)).rows);
+  return referralRowsArrow((await sitePublication(db)).rows);
 }
 
 /** Loader output: everything but the rows (periods, needs, layers, policy, label, summary), as JSON. */
 export async function referralMeta(db: Db): Promise<string> {
-  const { rows, ...meta } = await publishReferrals(db);
+  const { rows, ...meta } = await sitePublication(db);
   void rows;
   return JSON.stringify(meta);
 }
