@@ -1,6 +1,9 @@
 // An accessible HTML table (caption, column headers with scope) for the figures behind every chart and map.
 import { html } from "npm:htl";
 
+/** Rows beyond which a table is taller than its scroll box. */
+const LONG_ROWS = 20;
+
 /**
  * @param {object[]} rows
  * @param {{caption: string, columns: {key: string, label: string, format?: (value: any) => any, cell?: (row: object) => any, numeric?: boolean}[], limit?: number}} options
@@ -8,7 +11,8 @@ import { html } from "npm:htl";
  */
 export function dataTable(rows, { caption, columns, limit }) {
   const shown = limit ? rows.slice(0, limit) : rows;
-  return html`<div class="table-scroll" tabindex="0" role="region" aria-label=${caption}>
+  // A long table fills its scroll box (28rem): the browser lays it out only when it nears the screen (see .table-long).
+  return html`<div class=${shown.length > LONG_ROWS ? "table-scroll table-long" : "table-scroll"} tabindex="0" role="region" aria-label=${caption}>
     <table class="data-table">
       <caption>${caption}${limit && rows.length > limit ? ` (first ${limit} of ${rows.length.toLocaleString("en-GB")})` : ""}</caption>
       <thead><tr>${columns.map((c) => html`<th scope="col" class=${c.numeric ? "num" : ""}>${c.label}</th>`)}</tr></thead>
