@@ -4,6 +4,7 @@ import { execFile, execFileSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { promisify } from "node:util";
+import { precompress } from "../../pipelines/site/precompress.ts";
 import { loaderFor } from "../support/place-site.ts";
 import { repoRoot } from "../support/pipeline.ts";
 
@@ -33,8 +34,9 @@ export interface PlaceDist {
 
 /**
  * The site in `dist` with its data regenerated for `place` (a place id or file, demo inputs included), in
- * test/output/bench-<place id>/dist. The database is kept between runs; the data files are rewritten every time. A loader
- * that fails is reported, not fatal: its file is removed, so the pages that need it show their error.
+ * test/output/bench-<place id>/dist. The database is kept between runs; the data files are rewritten and precompressed
+ * (as `chest site` does) every time. A loader that fails is reported, not fatal: its file is removed, so the pages that
+ * need it show their error.
  */
 export async function placeDist(dist: string, place: string): Promise<PlaceDist> {
   const id = place.replace(/^.*\//, "").replace(/\.json$/, "");
@@ -49,20 +51,23 @@ export async function placeDist(dist: string, place: string): Promise<PlaceDist>
     .map((e) => relative(dataDir, join(e.parentPath, e.name)))
     .flatMap((file) => (loaderFor(file) ? [{ file, loader: loaderFor(file)! }] : []));
   const failed: string[] = [];
+  const written: string[] = [];
   const regenerate = async (): Promise<void> => {
     for (let job = jobs.shift(); job; job = jobs.shift()) {
-      // the precompressed copies hold the other place's bytes: the server sends the new file uncompressed instead
+      // the precompressed copies hold the other place's bytes: made again below from the new file
       for (const ext of ["", ".br", ".gz"]) rmSync(join(dataDir, job.file + ext), { force: true });
       try {
         const { stdout } = await run(process.execPath, ["--import", "tsx", job.loader], { cwd: repoRoot, env: { ...process.env, CHEST_DB: db }, encoding: "buffer", maxBuffer: 1 << 30 });
         writeFileSync(join(dataDir, job.file), stdout);
+        written.push(join(dataDir, job.file));
       } catch (error) {
         const stderr = String((error as { stderr?: Buffer }).stderr ?? error).trim().split("\n").at(-1);
-        failed.push(`${job.file.replace(/\.[0-9a-f]{8}(\.\w+)$/, "$1")}: ${stderr}`);
+        failed.push(stderr ?? job.file); // the loader names its file first: "outcomes-figures.json: …"
       }
     }
   };
   await Promise.all([regenerate(), regenerate()]);
+  await precompress(written);
   process.stderr.write(`${id}: page data regenerated from ${db}${failed.length ? `; failed: ${failed.join("; ")}` : ""}\n`);
   return { dist: out, failed };
 }
