@@ -441,7 +441,9 @@ export function additiveGroups(
  * left, the group's total. Repeat over all groups until nothing changes, so a cell hidden to fix one
  * dimension is then protected in the other. Then (unless options.exact is false) find hidden cells
  * that are still an exact linear combination of published figures, hide one more part in a group of
- * each, and repeat both steps. Deterministic: the result does not depend on the order of `cells`.
+ * each (when every group holding such a cell is hidden already, the published cell, in the same order,
+ * whose hiding stops it being derivable), and repeat both steps. Deterministic: the result does not
+ * depend on the order of `cells`.
  *
  * Rates and means for these cells must be built from the returned cells (protectRate with the
  * ProtectedValue), never from the raw counts, or a secondary-suppressed count leaks through its rate.
@@ -530,10 +532,19 @@ export function protectTable(
         }
       }
       if (!progress) {
-        const [key, category] = splitId(derivable[0]!);
-        throw new DisclosureError(
-          `cannot protect area "${key}", category "${category}": it stays derivable with every related cell hidden`,
-        );
+        // Every group holding these cells is hidden, yet a chain of other groups still gives one (in a table whose
+        // grand total is both the sum of its rows' totals and of its columns' totals, that sum is implied, never
+        // declared). Hide a published cell that a derivation of it uses, in the usual order (smallest non-zero first).
+        const target = derivable[0]!;
+        const hiddenNow = new Set([...flag.keys()].filter(hidden));
+        const used = derivationOf(groups, hiddenNow, target).sort((a, b) => (better(a, b) ? -1 : better(b, a) ? 1 : 0));
+        if (used.length === 0) {
+          const [key, category] = splitId(target);
+          throw new DisclosureError(`cannot protect area "${key}", category "${category}": it stays derivable with every related cell hidden`);
+        }
+        // One cell that every derivation needs, if there is one; else the first of this derivation (the loop finds the next).
+        const pick = used.find((id) => !derivableCells(groups, new Set([...hiddenNow, id])).includes(target)) ?? used[0]!;
+        flag.set(pick, "secondary");
       }
       oneStep();
     }
@@ -663,6 +674,73 @@ export function derivableCells(groups: ReadonlyArray<AdditiveGroup>, hiddenCells
   const out: string[] = [];
   for (const [pc, prow] of pivots) if (prow.size === 1) out.push(ids[pc]!);
   return out.sort(cmp);
+}
+
+/**
+ * The published cells one derivation of a hidden cell uses (empty when it is not derivable): the same elimination as
+ * derivableCells, with each row's combination of groups carried along, read back as the published cells whose
+ * coefficients do not cancel. Dense in the pivots it clears; for protectTable's rare fallback, not the audit.
+ */
+export function derivationOf(groups: ReadonlyArray<AdditiveGroup>, hiddenCells: ReadonlySet<string>, target: string): string[] {
+  const ids = [...hiddenCells].sort(cmp);
+  const index = new Map(ids.map((id, i) => [id, i]));
+  const t = index.get(target);
+  if (t === undefined) return [];
+  const sub = (a: Map<number, number>, f: number, b: Map<number, number>) => {
+    for (const [k, v] of b) {
+      const next = ((a.get(k) ?? 0) - mulMod(f, v) + PRIME) % PRIME;
+      if (next === 0) a.delete(k);
+      else a.set(k, next);
+    }
+  };
+  const scale = (a: Map<number, number>, f: number) => {
+    for (const [k, v] of a) a.set(k, mulMod(v, f));
+  };
+  type Row = { hidden: Map<number, number>; groups: Map<number, number> };
+  const pivots = new Map<number, Row>();
+  groups.forEach((g, gi) => {
+    const row: Row = { hidden: new Map(), groups: new Map([[gi, 1]]) };
+    const total = index.get(g.total);
+    if (total !== undefined) row.hidden.set(total, 1);
+    sub(row.hidden, 1, new Map(g.parts.flatMap((id) => (index.has(id) ? [[index.get(id)!, 1] as [number, number]] : []))));
+    for (const col of [...row.hidden.keys()]) {
+      const p = pivots.get(col);
+      const f = row.hidden.get(col);
+      if (p && f !== undefined) {
+        sub(row.hidden, f, p.hidden);
+        sub(row.groups, f, p.groups);
+      }
+    }
+    if (row.hidden.size === 0) return;
+    const pc = Math.min(...row.hidden.keys());
+    const inv = invMod(row.hidden.get(pc)!);
+    scale(row.hidden, inv);
+    scale(row.groups, inv);
+    for (const other of pivots.values()) {
+      const f = other.hidden.get(pc);
+      if (f !== undefined) {
+        sub(other.hidden, f, row.hidden);
+        sub(other.groups, f, row.groups);
+      }
+    }
+    pivots.set(pc, row);
+  });
+  const row = pivots.get(t);
+  if (!row || row.hidden.size !== 1) return [];
+  // Σ y_g (total_g − Σ parts_g) is the target plus published cells: those whose coefficients do not cancel.
+  const coefficient = new Map<string, number>();
+  const add = (id: string, v: number) => {
+    if (hiddenCells.has(id)) return;
+    const next = ((coefficient.get(id) ?? 0) + v) % PRIME;
+    if (next === 0) coefficient.delete(id);
+    else coefficient.set(id, next);
+  };
+  for (const [gi, y] of row.groups) {
+    const g = groups[gi]!;
+    add(g.total, y);
+    for (const id of g.parts) add(id, PRIME - y);
+  }
+  return [...coefficient.keys()].sort(cmp);
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -53,7 +53,7 @@ const valueOf = (t: ProtectedTable, key: string, category: string) => t.cells.fi
  * Counts by borough × (round, part), with boroughs adding to the place, parts to their round's total and rounds to
  * all rounds: one protectTable call, so no hidden figure can be worked out from the others.
  */
-function crossTable(what: string, rows: { lad: string; round: string; part: string; n: number }[], rounds: string[], parts: string[], policy: DisclosurePolicy) {
+export function crossTable(what: string, rows: { lad: string; round: string; part: string; n: number }[], rounds: string[], parts: string[], policy: DisclosurePolicy) {
   const counts = new Map<string, number>();
   const add = (key: string, category: string, n: number) => counts.set(`${key}\u0000${category}`, (counts.get(`${key}\u0000${category}`) ?? 0) + n);
   const lads = [...new Set(rows.map((r) => r.lad))].sort();
