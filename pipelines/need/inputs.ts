@@ -2,7 +2,7 @@
 import { buildPcnBoundaries } from "../build/stages/boundaries.ts";
 import type { Db } from "../db/connection.ts";
 import { silentLogger, type Logger } from "../log.ts";
-import { hasTable } from "../publish/database.ts";
+import { hasTable } from "../db/catalog.ts";
 import { ident, literal } from "../db/sql.ts";
 import { publishReferrals, type PublishedReferralRow } from "../publish/referrals.ts";
 import { THEMES } from "../../src/lib/need-themes.ts";

@@ -14,7 +14,7 @@ import { needLabel } from "../../src/lib/needs.ts";
 import { themeConfigs } from "../../src/lib/need-themes.ts";
 import { componentResults, layerResults, themeIndices, type AreaResult, type ComponentResult, type InputRow, type LayerGroups } from "./compute.ts";
 import { writeNeedInput, writePublishedReferrals } from "./inputs.ts";
-import { hasTable } from "../publish/database.ts";
+import { hasTable } from "../db/catalog.ts";
 import { buildNeighbourhoodBoundaries } from "../build/stages/boundaries.ts";
 import { summariseLayer } from "../build/stages/summaries.ts";
 import { silentLogger } from "../log.ts";

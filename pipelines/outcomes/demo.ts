@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { mulberry32, normalGenerator } from "../../src/lib/random.ts";
 import type { DemoContext } from "../demo/generators.ts";
 import { toCsv } from "../kit/delimited.ts";
-import { hasTable } from "../publish/database.ts";
+import { hasTable } from "../db/catalog.ts";
 import { todayInLondon } from "../referrals/stage.ts";
 import { columns, quarterDates, quarterDue, quarterLabel, quartersBetween, type Quarter } from "./format.ts";
 import { grantsForOutcomesSql } from "./stage.ts";

@@ -6,7 +6,7 @@ import { recordIssues } from "../kit/issues.ts";
 import type { FileResult, IngestResult, Notice } from "../kit/result.ts";
 import { appendRows, createTable, type TableDecl } from "../kit/table.ts";
 import { todayInLondon } from "../referrals/stage.ts";
-import { hasTable } from "../publish/database.ts";
+import { hasTable } from "../db/catalog.ts";
 import { quarterDue, quarterDates, quarterLabel, quartersBetween, swemwbsItems } from "./format.ts";
 import { readReturnFile } from "./read.ts";
 import { outcomeTables, spec, createOutcomeTables } from "./tables.ts";

@@ -5,7 +5,7 @@ import ExcelJS from "exceljs";
 import type { Db } from "../db/connection.ts";
 import { UsageError } from "../errors.ts";
 import type { Place } from "../place/schema.ts";
-import { hasTable } from "../publish/database.ts";
+import { hasTable } from "../db/catalog.ts";
 import { ageBands, columns, gpAnswers, quarterLabel, quartersBetween, sheetKinds, stages, swemwbsStatements, type SheetKind } from "./format.ts";
 import { sheetTitles } from "./read.ts";
 import { grantsForOutcomesSql } from "./stage.ts";

@@ -5,7 +5,7 @@ import { roundSpend } from "../applications/assessment-stage.ts";
 import { awardedAgainstAgreed } from "../../src/lib/awards.ts";
 import { concentrationIndex, core20Share, decileGroups, spendPerHeadByDecile } from "../../src/lib/equity.ts";
 import type { AllocationLine } from "../../src/lib/assessment.ts";
-import { hasTable } from "./database.ts";
+import { hasTable } from "../db/catalog.ts";
 import { queryToArrow } from "./arrow.ts";
 
 const EMPTY_APPS = `SELECT NULL::VARCHAR AS application_id WHERE false`;

@@ -21,5 +21,3 @@ export async function withDatabaseAt<T>(path: string, fn: (db: Db) => Promise<T>
     db.close();
   }
 }
-
-export { hasTable } from "../db/catalog.ts";

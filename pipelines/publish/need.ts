@@ -2,7 +2,7 @@
 import type { Db } from "../db/connection.ts";
 import { MissingSourceError } from "../errors.ts";
 import { queryToArrow } from "./arrow.ts";
-import { hasTable } from "./database.ts";
+import { hasTable } from "../db/catalog.ts";
 import { COMPONENTS, themeConfigs, WEIGHTS_WHY } from "../../src/lib/need-themes.ts";
 import { needLabel } from "../../src/lib/needs.ts";
 import { STANDARDISATIONS } from "../../src/lib/need-index.ts";

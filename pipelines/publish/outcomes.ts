@@ -21,7 +21,7 @@ import {
   parsePolicy,
 } from "./disclosure.ts";
 import { MEANINGFUL_CHANGE, MIN_PAIRS, summariseChange, ONS4_MEASURES, ons4Band, ons4Bands, type Ons4Measure } from "../../src/lib/wellbeing.ts";
-import { hasTable } from "./database.ts";
+import { hasTable } from "../db/catalog.ts";
 
 const PLACE = "PLACE";
 const ALL = "ALL";

@@ -44,7 +44,7 @@ import {
 import { gateAreaTable, protectByBlock as protectBlocks, type GeoLayer } from "./gate.ts";
 import { ALL_NEEDS, NEED_CATEGORIES, needLabel } from "../../src/lib/needs.ts";
 import { SYNTHETIC_LABEL } from "../demo/generators.ts";
-import { hasTable } from "./database.ts";
+import { hasTable } from "../db/catalog.ts";
 import { queryToArrow } from "./arrow.ts";
 
 export type PublishedLayer = "lsoa" | "msoa" | "ward" | "lad" | "pcn" | "place";

@@ -2,7 +2,7 @@
 import { ALL_NEEDS, NEED_CATEGORIES, needLabel } from "../../src/lib/needs.ts";
 import type { Db } from "../db/connection.ts";
 import { SYNTHETIC_LABEL } from "../demo/generators.ts";
-import { hasTable } from "./database.ts";
+import { hasTable } from "../db/catalog.ts";
 import { queryToArrow } from "./arrow.ts";
 
 /** True when the services stage has run on this database (its tables exist, possibly empty). */

@@ -3,7 +3,7 @@ import type { Db } from "../db/connection.ts";
 import { ident } from "../db/sql.ts";
 import { MissingSourceError } from "../errors.ts";
 import { SYNTHETIC_LABEL } from "../demo/generators.ts";
-import { hasTable } from "./database.ts";
+import { hasTable } from "../db/catalog.ts";
 import { queryToArrow } from "./arrow.ts";
 import { COMPONENTS } from "../../src/lib/need-themes.ts";
 import { needLabel } from "../../src/lib/needs.ts";
