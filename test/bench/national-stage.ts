@@ -1,7 +1,7 @@
 // One stage of the national benchmark in its own process (so its peak memory is its own): prints {seconds, cpuSeconds, peakRssMB, detail} as JSON.
 // Usage: national-stage.ts STAGE DIR [FILE]  (DIR holds chest.duckdb and raw/; stages: build, generate, floor, grants, referrals, services, need)
 import { mkdirSync } from "node:fs";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "../../pipelines/build/build.ts";
 import { openDb } from "../../pipelines/db/connection.ts";
@@ -14,6 +14,7 @@ import { demoRoundsFor } from "../../pipelines/place/demo-rounds.ts";
 import { loadPlace } from "../../pipelines/place/load.ts";
 import { referralsStage, runReferralStage } from "../../pipelines/referrals/stage.ts";
 import { buildServices } from "../../pipelines/services/stage.ts";
+import { loaderFiles, runLoaders } from "../../pipelines/site/loaders.ts";
 import { NATIONAL, englishLsoas, generateNational } from "./national-generate.ts";
 
 const [stage, dir, file] = process.argv.slice(2);
@@ -72,6 +73,23 @@ async function run(): Promise<unknown> {
       await buildNeed(db, place, silentLogger);
       db.close();
       return {};
+    }
+    case "publish": {
+      // Every page-data loader, in this one process on one read-only connection, as `chest site` runs them.
+      process.env.CHEST_DB = dbPath;
+      const jobs = (await loaderFiles(join(root, "src", "data"))).map((loader) => ({ loader, out: join(dir, "site-data", basename(loader).replace(/\.ts$/, "")) }));
+      const times: { loader: string; seconds: number }[] = [];
+      let last = performance.now();
+      const failed = await runLoaders(jobs, {
+        ...silentLogger,
+        progress: (message: string) => {
+          const now = performance.now();
+          times.push({ loader: message.split(":")[0]!, seconds: (now - last) / 1000 });
+          last = now;
+        },
+      });
+      const slowest = times.sort((a, b) => b.seconds - a.seconds).slice(0, 6).map((l) => `${l.loader} ${l.seconds.toFixed(1)} s`);
+      return { loaders: jobs.length, failed: failed.map((f) => `${basename(f.job.loader)}: ${f.message}`), slowest };
     }
     default:
       throw new Error(`unknown stage ${stage}`);

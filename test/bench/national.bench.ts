@@ -1,7 +1,7 @@
 // Benchmark at national scale: inputs for all of England (every English LSOA; 2,000,000 referrals, 100,000 grants, 50,000 service locations), each stage's time, CPU time and peak memory, against DuckDB reading the same files and nothing else, in one run.
 // Run: npm run bench -- national [--scale 0.1] [--keep]   (each stage runs in its own process; files go to a temporary folder, removed at the end unless --keep)
-import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -22,30 +22,6 @@ function stage(name: string, file?: string): Measured {
     cwd: root, encoding: "utf8", maxBuffer: 1 << 26, stdio: ["ignore", "pipe", "inherit"],
   });
   return { ...(JSON.parse(out.trim().split("\n").pop()!) as Omit<Measured, "load">), load };
-}
-
-/** Every page-data loader run as `chest site` runs it (one process each), output thrown away: total time and CPU time, and the largest peak. */
-function publish(): Omit<Measured, "detail"> & { loaders: number; failed: string[] } {
-  const load = loadavg()[0];
-  const loaders = readdirSync(join(root, "src/data")).filter((f) => /\.(arrow|json)\.ts$/.test(f)).sort();
-  let seconds = 0, cpuSeconds = 0, peak = 0;
-  const failed: string[] = [];
-  const each: { loader: string; seconds: number; cpu: number; peakMB: number }[] = [];
-  for (const loader of loaders) {
-    const t = performance.now();
-    const run = spawnSync("/usr/bin/time", ["-f", "peak %M cpu %U %S", process.execPath, "--import", "tsx", join(root, "src/data", loader)], {
-      cwd: root, env: { ...process.env, CHEST_DB: join(dir, "chest.duckdb") }, encoding: "utf8", maxBuffer: 1 << 28,
-    });
-    seconds += (performance.now() - t) / 1000;
-    const [, kb, user, sys] = /peak (\d+) cpu ([\d.]+) ([\d.]+)/.exec(run.stderr ?? "")?.map(Number) ?? [0, 0, 0, 0];
-    cpuSeconds += user + sys;
-    peak = Math.max(peak, kb / 1024);
-    each.push({ loader, seconds: (performance.now() - t) / 1000, cpu: user + sys, peakMB: kb / 1024 });
-    if (run.status !== 0) failed.push(`${loader}: ${(run.stderr ?? "").split("\n").find((l) => l.includes(":")) ?? run.status}`);
-  }
-  const slowest = each.sort((a, b) => b.cpu - a.cpu).slice(0, 6);
-  console.log(`publish, the loaders taking most CPU: ${slowest.map((l) => `${l.loader} ${fmt(l.cpu)} s CPU (${fmt(l.seconds)} s, ${fmt(l.peakMB, 0)} MB)`).join("; ")}`);
-  return { seconds, cpuSeconds, peakRssMB: peak, load, loaders: loaders.length, failed };
 }
 
 const mb = (path: string) => statSync(path).size / 1e6;
@@ -81,9 +57,11 @@ for (const [name, file, label] of [
   console.log(`${name}: ${JSON.stringify(m.detail)}`);
 }
 row("need", "London place, all inputs", stage("need"));
-const pub = publish();
-row("publish", `${pub.loaders} page-data loaders, one process each`, pub);
-if (pub.failed.length) console.log(`loaders that failed: ${pub.failed.join("; ")}`);
+const pub = stage("publish");
+const published = pub.detail as { loaders: number; failed: string[]; slowest: string[] };
+console.log(`publish, the loaders taking longest: ${published.slowest.join("; ")}`);
+row("publish", `${published.loaders} page-data loaders in one process, as \`chest site\` runs them`, pub);
+if (published.failed.length) console.log(`loaders that failed: ${published.failed.join("; ")}`);
 
 const columns = Object.keys(rows[0]);
 const widths = columns.map((c) => Math.max(c.length, ...rows.map((r) => r[c].length)));
