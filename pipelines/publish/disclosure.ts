@@ -441,9 +441,9 @@ export function additiveGroups(
  * left, the group's total. Repeat over all groups until nothing changes, so a cell hidden to fix one
  * dimension is then protected in the other. Then (unless options.exact is false) find hidden cells
  * that are still an exact linear combination of published figures, hide one more part in a group of
- * each (when every group holding such a cell is hidden already, the published cell, in the same order,
- * whose hiding stops it being derivable), and repeat both steps. Deterministic: the result does not
- * depend on the order of `cells`.
+ * each (when every group holding such a cell is hidden already, a published cell that a derivation of it
+ * uses, in the same order, preferring one whose hiding alone stops it being derivable), and repeat both
+ * steps. Deterministic: the result does not depend on the order of `cells`.
  *
  * Rates and means for these cells must be built from the returned cells (protectRate with the
  * ProtectedValue), never from the raw counts, or a secondary-suppressed count leaks through its rate.
@@ -702,7 +702,10 @@ export function derivationOf(groups: ReadonlyArray<AdditiveGroup>, hiddenCells: 
     const row: Row = { hidden: new Map(), groups: new Map([[gi, 1]]) };
     const total = index.get(g.total);
     if (total !== undefined) row.hidden.set(total, 1);
-    sub(row.hidden, 1, new Map(g.parts.flatMap((id) => (index.has(id) ? [[index.get(id)!, 1] as [number, number]] : []))));
+    for (const id of g.parts) {
+      const j = index.get(id);
+      if (j !== undefined) sub(row.hidden, 1, new Map([[j, 1]]));
+    }
     for (const col of [...row.hidden.keys()]) {
       const p = pivots.get(col);
       const f = row.hidden.get(col);
