@@ -141,6 +141,8 @@ describe("Neighbourhood profile page", () => {
       await waitForRender(page);
       await page.getByLabel("Kind of area", { exact: true }).selectOption({ label: "Custom neighbourhood" });
       const box = page.getByLabel("Find an area by name or code", { exact: true });
+      // The search box is drawn again for the new kind of area: type into the new one, not the one it replaces.
+      await expect.poll(() => box.getAttribute("placeholder")).not.toBe("e.g. Stratford or E02000015");
       await box.focus();
       await page.keyboard.type("Newham INT 02");
       await expect.poll(() => page.locator("#profile-name").textContent()).toBe("Newham INT 02 (synthetic)");
