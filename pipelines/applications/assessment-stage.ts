@@ -63,9 +63,10 @@ async function writeUnits(db: Db, round: string, layer: string): Promise<void> {
 async function allocationLines(db: Db, decisionId: string): Promise<AllocationLine[]> {
   const rows = await db.all<{ area_code: string; amount: number; themes_json: string | null }>(
     `SELECT area_code, amount, themes_json FROM decision_allocation WHERE decision_id = $id ORDER BY area_code`, { id: decisionId });
-  const keys = [...new Set(rows.flatMap((r) => Object.keys(r.themes_json ? (JSON.parse(r.themes_json) as Record<string, number>) : {})))];
+  const split = rows.map((r) => (r.themes_json ? (JSON.parse(r.themes_json) as Record<string, number>) : {}));
+  const keys = [...new Set(split.flatMap((t) => Object.keys(t)))];
   const themes = keys.map((key) => {
-    const amount = rows.map((r) => (r.themes_json ? ((JSON.parse(r.themes_json) as Record<string, number>)[key] ?? 0) : 0));
+    const amount = split.map((t) => t[key] ?? 0);
     return { key, amount, total: amount.reduce((a, b) => a + b, 0) };
   });
   return linesFromSplit({ ids: rows.map((r) => r.area_code), amount: rows.map((r) => r.amount), themes }, "totals");

@@ -33,3 +33,12 @@ export async function layerAvailable(db: Db, layer: RecordLayer | string): Promi
   const own = OWN_TABLE[layer];
   return own ? hasTable(db, own.table) : true;
 }
+
+/** The LSOAs of every area at several layers as one SQL source: rows (layer, code, lsoa21cd); layers whose tables this database lacks are left out. */
+export async function layerMembersSql(db: Db, layers: readonly RecordLayer[]): Promise<string> {
+  const parts: string[] = [];
+  for (const layer of layers) {
+    if (await layerAvailable(db, layer)) parts.push(`SELECT '${layer}' AS layer, code, lsoa21cd FROM (${layerAreasSql(layer, { names: false })})`);
+  }
+  return parts.join("\n       UNION ALL ");
+}

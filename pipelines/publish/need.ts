@@ -3,6 +3,7 @@ import type { Db } from "../db/connection.ts";
 import { MissingSourceError } from "../errors.ts";
 import { queryToArrow } from "./arrow.ts";
 import { hasTable } from "../db/catalog.ts";
+import { layerMembersSql } from "../place/layers.ts";
 import { COMPONENTS, themeConfigs, WEIGHTS_WHY } from "../../src/lib/need-themes.ts";
 import { needLabel } from "../../src/lib/needs.ts";
 import { STANDARDISATIONS } from "../../src/lib/need-index.ts";
@@ -41,12 +42,9 @@ export async function needProfiles(db: Db): Promise<Buffer> {
   return queryToArrow(
     db,
     `WITH members AS (
-       SELECT 'msoa' AS layer, msoa21cd AS code, lsoa21cd FROM lsoa
-       UNION ALL SELECT 'ward', ward_code, lsoa21cd FROM lsoa
-       UNION ALL SELECT 'lad', lad_code, lsoa21cd FROM lsoa
+       ${await layerMembersSql(db, ["msoa", "ward", "lad", "pcn", "neighbourhood"])}
+       -- Partnerships only where the place names them (a decision record's partnership layer falls back to boroughs).
        UNION ALL SELECT 'partnership', partnership, lsoa21cd FROM lsoa WHERE partnership IS NOT NULL
-       UNION ALL SELECT 'pcn', pcn_code, lsoa21cd FROM need_lsoa_pcn
-       ${(await hasTable(db, "neighbourhood_lsoa")) ? "UNION ALL SELECT 'neighbourhood', neighbourhood_code, lsoa21cd FROM neighbourhood_lsoa" : ""}
      ),
      money AS (${grants ? "SELECT lsoa21cd, sum(amount_pence)::DOUBLE / 100 AS pounds, count(DISTINCT grant_id) AS grants FROM grant_lsoa GROUP BY lsoa21cd" : "SELECT NULL::VARCHAR AS lsoa21cd, 0::DOUBLE AS pounds, 0 AS grants WHERE false"}),
      age AS (
@@ -75,12 +73,7 @@ export async function needActivities(db: Db): Promise<Buffer> {
   if (!(await hasTable(db, "service_reach"))) return queryToArrow(db, `SELECT NULL::VARCHAR AS layer, NULL::VARCHAR AS code, NULL::VARCHAR AS name, NULL::VARCHAR AS needs, NULL::BOOLEAN AS funded, NULL::VARCHAR AS mode WHERE false`);
   return queryToArrow(
     db,
-    `WITH members AS (
-       SELECT 'msoa' AS layer, msoa21cd AS code, lsoa21cd FROM lsoa
-       UNION ALL SELECT 'ward', ward_code, lsoa21cd FROM lsoa
-       UNION ALL SELECT 'pcn', pcn_code, lsoa21cd FROM need_lsoa_pcn
-       ${(await hasTable(db, "neighbourhood_lsoa")) ? "UNION ALL SELECT 'neighbourhood', neighbourhood_code, lsoa21cd FROM neighbourhood_lsoa" : ""}
-     ), needs AS (SELECT service_id, string_agg(DISTINCT need, ',' ORDER BY need) AS needs FROM service_need GROUP BY service_id)
+    `WITH members AS (${await layerMembersSql(db, ["msoa", "ward", "pcn", "neighbourhood"])}), needs AS (SELECT service_id, string_agg(DISTINCT need, ',' ORDER BY need) AS needs FROM service_need GROUP BY service_id)
      SELECT m.layer, m.code, s.name, coalesce(n.needs, '') AS needs, coalesce(s.funded_by_chest, false) AS funded,
             CASE WHEN bool_or(r.mode = 'walk') THEN 'walk' ELSE 'area' END AS mode
      FROM members m JOIN service_reach r USING (lsoa21cd) JOIN service s USING (service_id) LEFT JOIN needs n USING (service_id)
