@@ -18,7 +18,7 @@ export default defineConfig({
     globalSetup: ["test/support/global-site.ts"],
     sequence: { sequencer: LongestFirstSiteLast },
     // CHEST_TEST_CPU_LOG=FILE appends each file's wall and CPU seconds to FILE (test/support/cpu-log.ts).
-    setupFiles: ["test/support/cpu-log.ts"],
+    setupFiles: ["test/support/worker-priority.ts", "test/support/cpu-log.ts"],
     testTimeout: 120_000,
     hookTimeout: 600_000,
     fileParallelism: true,

@@ -1,12 +1,12 @@
 // The Awarding page in Chromium on the demo site: picking applications by keyboard moves the totals and the equity preview, a suggested set stays within the pot and the agreed split, the exported draft ledger loads with `chest ingest grants`, and the awards then show on the Grants and Equity pages.
-import { spawn, spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { repoRoot, tempDir } from "../support/pipeline.ts";
 import { launchBrowser, openPage } from "../support/browser.ts";
-import { loaderFor } from "../support/place-site.ts";
+import { repointSite } from "../support/place-site.ts";
 import { axeViolations, waitForRender } from "../support/site.ts";
 import { startStaticServer, type StaticServer } from "../support/static-server.ts";
 import { demoSite } from "../support/demo-site.ts";
@@ -36,25 +36,6 @@ afterAll(async () => {
 
 const text = async (page: Page, selector: string) => ((await page.locator(selector).first().textContent()) ?? "").replace(/\s+/g, " ").trim();
 const pounds = (s: string) => Number(s.replace(/[£,]/g, "").replace("−", "-"));
-
-/** Regenerate the data files of the pages that follow the grants (and the awarding record) from another database. */
-async function repointData(dist: string, dbPath: string, names: RegExp): Promise<void> {
-  const dataDir = join(dist, "_file", "data");
-  const files = readdirSync(dataDir).filter((f) => names.test(f) && !/\.(br|gz)$/.test(f));
-  for (const file of files) {
-    const loader = loaderFor(file)!;
-    const out = await new Promise<Buffer>((resolve, reject) => {
-      const child = spawn(process.execPath, ["--import", "tsx", loader], { cwd: repoRoot, env: { ...process.env, CHEST_DB: dbPath }, stdio: ["ignore", "pipe", "pipe"] });
-      const chunks: Buffer[] = [];
-      let err = "";
-      child.stdout.on("data", (c: Buffer) => chunks.push(c));
-      child.stderr.setEncoding("utf8").on("data", (c: string) => (err += c));
-      child.on("close", (code) => (code === 0 ? resolve(Buffer.concat(chunks)) : reject(new Error(`${loader}: ${err}`))));
-    });
-    writeFileSync(join(dataDir, file), out);
-    for (const ext of [".br", ".gz"]) rmSync(join(dataDir, file + ext), { force: true });
-  }
-}
 
 describe("awarding page", () => {
   it("picks awards, suggests a set within the split, exports a ledger that ingests and shows on the Grants and Equity pages", { timeout: 900_000 }, async () => {
@@ -134,8 +115,7 @@ describe("awarding page", () => {
 
       // The Grants and Equity pages, their data regenerated from that database.
       const dist = join(out, "dist");
-      cpSync(join(repoRoot, "dist"), dist, { recursive: true });
-      await repointData(dist, db, /^(grants-|equity|awarding-meta)/);
+      await repointSite(join(repoRoot, "dist"), dist, db, join(out, "network.log"), /^(grants-|equity|awarding-meta)/);
       const server = await startStaticServer(dist);
       try {
         const grants = await openPage(server.url + "grants", { browser, viewport: { width: 1400, height: 1000 } });

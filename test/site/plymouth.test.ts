@@ -13,17 +13,13 @@ import { axeViolations, waitForRender } from "../support/site.ts";
 import { startStaticServer, type StaticServer } from "../support/static-server.ts";
 import { demoSite } from "../support/demo-site.ts";
 
-// The suite's demo site and database (global setup builds them while other files run).
-const demo = await demoSite();
-
 const shots = join(repoRoot, "test", "output");
 let browser: Browser;
 let server: StaticServer;
 let site: RepointedSite;
 
 beforeAll(async () => {
-  // The suite's site (global setup; with CHEST_SKIP_SITE=1 whatever dist/ holds): its pages are reused, its data replaced.
-  if (!demo.url && !existsSync(join(repoRoot, "dist", "index.html"))) throw new Error("no built site in dist/ to re-point at Plymouth");
+  // Plymouth's database first: it does not need the suite's demo site, which global setup builds meanwhile.
   const built = await buildFromMirror(join(repoRoot, "data/places/plymouth.json"));
   await runDemo({
     place: built.place,
@@ -35,6 +31,9 @@ beforeAll(async () => {
     seed: 20251,
     log: silentLogger,
   });
+  // The suite's site (with CHEST_SKIP_SITE=1 whatever dist/ holds): its pages are reused, its data replaced.
+  const demo = await demoSite();
+  if (!demo.url && !existsSync(join(repoRoot, "dist", "index.html"))) throw new Error("no built site in dist/ to re-point at Plymouth");
   site = await repointSite(join(repoRoot, "dist"), join(built.dir, "dist"), built.dbPath, join(built.dir, "network.log"));
   server = await startStaticServer(join(built.dir, "dist"));
   browser = await launchBrowser();

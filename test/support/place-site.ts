@@ -46,15 +46,16 @@ function runLoadersGuarded(jobs: LoaderJob[], dbPath: string, networkLog: string
 /**
  * Copy the built site `fromDist` to `toDir` and rewrite each data file that has a loader in src/data from the database
  * at `dbPath` (all in one Node process, under the network guard). Pages, scripts and npm modules are the ones Framework
- * built; only the data differs, which is what a second place changes.
+ * built; only the data differs, which is what a second place changes. `only` limits the rewrite to the data files whose
+ * names it matches (the others keep the built site's bytes).
  */
-export async function repointSite(fromDist: string, toDir: string, dbPath: string, networkLog: string): Promise<RepointedSite> {
+export async function repointSite(fromDist: string, toDir: string, dbPath: string, networkLog: string, only?: RegExp): Promise<RepointedSite> {
   rmSync(toDir, { recursive: true, force: true });
   rmSync(networkLog, { force: true });
   cpSync(fromDist, toDir, { recursive: true });
   const dataDir = join(toDir, "_file", "data");
   const jobs = readdirSync(dataDir, { recursive: true, withFileTypes: true })
-    .filter((e) => e.isFile())
+    .filter((e) => e.isFile() && (!only || only.test(e.name)))
     .map((e) => relative(dataDir, join(e.parentPath, e.name)))
     .sort()
     .flatMap((file) => {

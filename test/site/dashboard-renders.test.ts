@@ -1,0 +1,21 @@
+// The other half of the dashboard's pages (dashboard.test.ts has the first): each renders in Chromium with no errors and no
+// accessibility finding. A file of its own so the two test workers check the pages side by side.
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll } from "vitest";
+import { launchBrowser } from "../support/browser.ts";
+import { demoSite } from "../support/demo-site.ts";
+import { navPages } from "../support/page-weight.ts";
+import { describePageRenders } from "./page-renders.ts";
+
+const demo = await demoSite();
+let browser: Browser;
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+describePageRenders(() => ({ url: demo.url, browser }), navPages().filter((_, i) => i % 2 === 1));

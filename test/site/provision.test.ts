@@ -1,0 +1,84 @@
+// Browser test of the Provision page on the suite's demo site (its demo service directory): the map of reach with its activity points, the need filter, the list of areas nothing reaches, the synthetic banner; figures checked against the demo database (axe-core on this page: the dashboard tests).
+import { join } from "node:path";
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchBrowser, openPage } from "../support/browser.ts";
+import { demoSite } from "../support/demo-site.ts";
+import { repoRoot } from "../support/pipeline.ts";
+import { waitForRender } from "../support/site.ts";
+import { query } from "../services/helpers.ts";
+
+const demo = await demoSite();
+const server = { url: demo.url };
+const dbPath = demo.dbPath ?? join(repoRoot, "data", "chest.duckdb");
+let browser: Browser;
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+describe("the Provision page with the demo directory", () => {
+  it("draws every neighbourhood, the activity venues and the synthetic banner; the summary and the gap list agree with the database (axe-core on this page: the dashboard tests)", async () => {
+    const session = await openPage(`${server.url}provision`, { browser, viewport: { width: 1280, height: 1000 } });
+    const { page } = session;
+    try {
+      await waitForRender(page);
+      await page.screenshot({ path: join(repoRoot, "test", "output", "page-provision.png") });
+      expect(await page.locator("p.synthetic").textContent()).toMatch(/^SYNTHETIC DEMO DATA/);
+      expect(await page.locator('svg g[aria-description="neighbourhoods"] path').count()).toBe(1087);
+      const [{ venues }] = await query<{ venues: number }>(
+        dbPath,
+        `SELECT count(*)::INTEGER AS venues FROM (SELECT DISTINCT sl.service_id, sl.location_id FROM service_location sl JOIN service s USING (service_id) WHERE s.active AND sl.lsoa21cd IS NOT NULL AND sl.location_type = 'physical')`,
+      );
+      expect(await page.locator('svg g[aria-description="activity venues"] path').count()).toBe(venues);
+
+      const [{ none }] = await query<{ none: number }>(dbPath, `SELECT count(*)::INTEGER AS none FROM provision WHERE need = 'all' AND services_in_person = 0`);
+      await expect.poll(() => page.locator("#provision-summary").textContent()).toContain(`${none.toLocaleString("en-GB")} of 1,087 neighbourhoods`);
+      const gapTable = page.locator("table.data-table").first();
+      expect(await gapTable.locator("caption").textContent()).toMatch(new RegExp(`^Neighbourhoods with no activity within 1,200 m .*\\(${none}\\)`));
+      expect(await gapTable.locator("tbody tr").count()).toBe(none);
+
+      expect(session.consoleErrors).toEqual([]);
+      expect(session.externalRequests).toEqual([]);
+      expect(session.failedRequests).toEqual([]);
+      // axe-core on the page as first drawn: the dashboard tests (dashboard.test.ts, dashboard-renders.test.ts) check every page.
+    } finally {
+      await session.close();
+    }
+  });
+
+  it("filters by need and counts remote services when asked", async () => {
+    const session = await openPage(`${server.url}provision`, { browser, viewport: { width: 1280, height: 1000 } });
+    const { page } = session;
+    try {
+      await waitForRender(page);
+      const gapRows = () => page.locator("table.data-table").first().locator("tbody tr").count();
+      const need = async (key: string, remote: boolean) =>
+        (await query<{ n: number }>(dbPath, `SELECT count(*)::INTEGER AS n FROM provision WHERE need = '${key}' AND ${remote ? "services_reaching" : "services_in_person"} = 0`))[0].n;
+
+      const choose = async (label: string) =>
+        page.getByLabel("Need", { exact: true }).selectOption({ label: (await page.locator("select option", { hasText: `${label} (` }).textContent())! });
+      await choose("Physical activity");
+      await expect.poll(() => page.locator("h2").first().textContent()).toBe("Physical activity: activities within reach of each neighbourhood");
+      await expect.poll(gapRows).toBe(await need("physical_activity", false));
+      const [{ pa }] = await query<{ pa: number }>(
+        dbPath,
+        `SELECT count(*)::INTEGER AS pa FROM (SELECT DISTINCT sl.service_id, sl.location_id FROM service_location sl JOIN service s USING (service_id) JOIN service_need n USING (service_id)
+         WHERE n.need = 'physical_activity' AND s.active AND sl.lsoa21cd IS NOT NULL AND sl.location_type = 'physical')`,
+      );
+      await expect.poll(() => page.locator('svg g[aria-description="activity venues"] path').count()).toBe(pa);
+
+      await choose("Loneliness and isolation");
+      await expect.poll(gapRows).toBe(await need("loneliness", false));
+      await page.getByLabel("Count online, telephone and home-visiting services as within reach").check();
+      await expect.poll(gapRows).toBe(await need("loneliness", true));
+      expect(session.consoleErrors).toEqual([]);
+    } finally {
+      await session.close();
+    }
+  });
+});
