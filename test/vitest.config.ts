@@ -22,6 +22,7 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 600_000,
     fileParallelism: true,
+    isolate: false,
     maxWorkers: 2,
   },
 });
