@@ -122,7 +122,8 @@ async function findIdentifiers(db: Db, layout: RecordLayout): Promise<void> {
 }
 
 /**
- * Every check, set-based, for one file already in rf_raw. Leaves rf_checked (parsed rows + problems). Columns whose
+ * Every check, set-based, for one file already in rf_raw. Leaves the view rf_checked (parsed rows + problems) and
+ * rf_problem (line, problems: the rows with one), so the accepted rows go from the view straight into referral. Columns whose
  * values repeat (dates, practice and PCN codes, LSOA codes, vocabularies, need lists, days) are tidied and checked
  * once per distinct text in small lookups (rf_*_value, keyed by the text as read), then one pass joins them to the
  * rows; a row's problem list is only built when one of its checks failed.
@@ -296,7 +297,7 @@ async function check(input: RecordFileInput): Promise<void> {
   const names = Object.keys(reasons);
   const on = (alias: string, key: string) => `${alias}.${key} IS NOT DISTINCT FROM p.${key}`;
   await db.run(`
-    CREATE OR REPLACE TEMP TABLE rf_checked AS
+    CREATE OR REPLACE TEMP VIEW rf_checked AS
     SELECT line, referral_id, referral_date, month, financial_year, practice_raw AS practice_code, pcn_code, lsoa21cd, location_method,
            age_band, source, outcome, activity_raw AS activity_id, days_waited, needs,
            CASE WHEN ${names.map((n) => `r_${n} IS NOT NULL`).join(" OR ")} OR len(unknown_needs) > 0 OR none_given THEN list_concat(
@@ -325,6 +326,7 @@ async function check(input: RecordFileInput): Promise<void> {
       LEFT JOIN lsoa ppl ON ppl.lsoa21cd = pcd.lsoa21cd
       LEFT JOIN rf_lsoa21 pclad ON pclad.code = pcd.lsoa21cd
       LEFT JOIN rf_point pt ON pt.lon = CASE WHEN lv.lsoa_raw IS NULL AND p.postcode_raw IS NULL THEN p.lon END AND pt.lat = p.lat)`);
+  await db.run(`CREATE OR REPLACE TEMP TABLE rf_problem AS SELECT line, problems FROM rf_checked WHERE problems IS NOT NULL`);
 }
 
 /** The per-value lookups check() builds. */
@@ -380,14 +382,14 @@ export async function ingestRecordFile(input: RecordFileInput): Promise<FileStat
     headers: layout.headers,
   });
   await db.run(`CREATE OR REPLACE TEMP TABLE rf_bad AS
-    SELECT DISTINCT line FROM rf_identifier UNION SELECT line FROM rf_checked WHERE problems IS NOT NULL`);
+    SELECT DISTINCT line FROM rf_identifier UNION SELECT line FROM rf_problem`);
   await db.run(
     `INSERT INTO referral_reject
      SELECT $file, r.line, coalesce(h.header, col),
             CASE WHEN i.line IS NOT NULL OR col = 'postcode' THEN '${WITHHELD}' ELSE value END,
             reason
      FROM (
-       SELECT line, x.col AS col, x.value AS value, x.reason AS reason FROM (SELECT line, unnest(problems) AS x FROM rf_checked WHERE problems IS NOT NULL)
+       SELECT line, x.col AS col, x.value AS value, x.reason AS reason FROM (SELECT line, unnest(problems) AS x FROM rf_problem)
        UNION ALL SELECT line, col, NULL, reason FROM rf_identifier) r
      LEFT JOIN rf_header h ON h.name = r.col
      LEFT JOIN (SELECT DISTINCT line FROM rf_identifier) i ON i.line = r.line
@@ -397,8 +399,7 @@ export async function ingestRecordFile(input: RecordFileInput): Promise<FileStat
   await db.run(
     `INSERT INTO referral
      SELECT $file, $order::INTEGER, c.line, c.referral_id, c.referral_date, c.month, c.financial_year, c.practice_code, c.pcn_code, c.lsoa21cd, c.location_method, c.age_band, c.source, c.outcome, c.activity_id, c.days_waited, c.needs
-     FROM rf_checked c ANTI JOIN rf_bad b ON b.line = c.line
-     WHERE c.problems IS NULL`,
+     FROM rf_checked c ANTI JOIN rf_bad b ON b.line = c.line`,
     { file: label, order: input.order },
   );
   const [s] = await db.all<Omit<FileStats, "file" | "format" | "ignored_columns" | "synthetic">>(
@@ -413,8 +414,8 @@ export async function ingestRecordFile(input: RecordFileInput): Promise<FileStat
      FROM referral WHERE file = $file AND file_order = $order::INTEGER`,
     { file: label, order: input.order },
   );
-  await db.run(`DROP VIEW IF EXISTS rf_parsed`);
-  for (const t of ["rf_header", "rf_raw", "rf_flagged", "rf_identifier", "rf_point", "rf_checked", "rf_bad", ...lookupTables])
+  for (const v of ["rf_checked", "rf_parsed"]) await db.run(`DROP VIEW IF EXISTS ${v}`);
+  for (const t of ["rf_header", "rf_raw", "rf_flagged", "rf_identifier", "rf_point", "rf_problem", "rf_bad", ...lookupTables])
     await db.run(`DROP TABLE IF EXISTS ${ident(t)}`);
   return { file: label, format: "records", ...s, ignored_columns: layout.ignored.join("; "), synthetic: /^demo-/.test(label) };
 }
