@@ -84,23 +84,46 @@ async function readRaw(input: RecordFileInput | { db: Db; path: string; label: s
 
 export { readRaw as readRawCsv };
 
-/** Rows with direct identifiers anywhere (rf_identifier: line, col, reason). Cheap row filter first, exact per-column reasons on the few flagged rows. */
-async function findIdentifiers(db: Db, layout: RecordLayout): Promise<void> {
-  const notPostcode = layout.names.filter((n) => n !== "postcode").map((n) => ident(n));
-  const postcode = layout.columns.postcode !== undefined ? ident("postcode") : null;
-  const postcodeAddress = postcode
-    ? `(${postcode} IS NOT NULL AND NOT regexp_full_match(upper(regexp_replace(trim(${postcode}), '\\s+', '', 'g')), '${POSTCODE_FULL}') AND regexp_matches(${postcode}, '${POSTCODE_IN_TEXT}'))`
-    : "false";
-  // One scan of each row with one combined pattern (a superset of the checks); exact reasons below for the rows it flags.
-  const filter = postcode
-    ? `regexp_matches(otherv, '${identifierCandidatePattern({ postcodes: true })}') OR regexp_matches(coalesce(${postcode}, ''), '${identifierCandidatePattern()}') OR ${postcodeAddress}`
-    : `regexp_matches(otherv, '${identifierCandidatePattern({ postcodes: true })}')`;
+/** The canonical columns whose values are checked once per distinct text in check()'s lookups, with the lookup and its key (the text as read). */
+const lookupColumns: { column: RecordColumn; table: string; key: string }[] = [
+  { column: "referral_date", table: "rf_date_value", key: "date_key" },
+  { column: "practice_code", table: "rf_practice_value", key: "practice_key" },
+  { column: "pcn_code", table: "rf_practice_value", key: "pcn_key" },
+  { column: "lsoa_code", table: "rf_lsoa_value", key: "lsoa_key" },
+  { column: "age_band", table: "rf_age_band_value", key: "age_key" },
+  { column: "needs", table: "rf_need_value", key: "needs_key" },
+  { column: "source", table: "rf_source_value", key: "source_key" },
+  { column: "outcome", table: "rf_outcome_value", key: "outcome_key" },
+  { column: "days_waited", table: "rf_days_value", key: "days_key" },
+];
+
+/**
+ * SQL over rf_parsed p (ident_text, postcode_text) and the lookups: whether a row may hold a direct identifier. One
+ * combined pattern (a superset of the checks) over the columns that do not repeat, joined by chr(31), and once per
+ * distinct text for the columns that do (the lookups' `flagged`): no pattern spans chr(31), so this flags the rows a
+ * scan of the whole joined row would. The exact reasons come from findIdentifiers on the rows it flags.
+ */
+function identifierFlagSql(layout: RecordLayout, lookupAlias: Record<string, string>): string {
+  const postcodeAddress = `(p.postcode_text IS NOT NULL AND NOT regexp_full_match(upper(regexp_replace(trim(p.postcode_text), '\\s+', '', 'g')), '${POSTCODE_FULL}') AND regexp_matches(p.postcode_text, '${POSTCODE_IN_TEXT}'))`;
+  const parts = [`regexp_matches(p.ident_text, '${identifierCandidatePattern({ postcodes: true })}')`];
+  if (layout.columns.postcode !== undefined) parts.push(`regexp_matches(coalesce(p.postcode_text, ''), '${identifierCandidatePattern()}')`, postcodeAddress);
+  for (const table of new Set(lookupColumns.map((l) => l.table))) parts.push(`${lookupAlias[table]}.flagged`);
+  return parts.join(" OR ");
+}
+
+/** Mark each lookup's keys that may hold a direct identifier (flagged), with the same combined pattern, once per distinct text. */
+async function flagLookups(db: Db): Promise<void> {
+  for (const table of new Set(lookupColumns.map((l) => l.table))) {
+    const keys = lookupColumns.filter((l) => l.table === table).map((l) => `coalesce(regexp_matches(${l.key}, '${identifierCandidatePattern({ postcodes: true })}'), false)`);
+    await db.run(`CREATE OR REPLACE TEMP TABLE ${table} AS SELECT *, ${keys.join(" OR ")} AS flagged FROM ${table}`);
+  }
+}
+
+/** Rows with direct identifiers anywhere (rf_identifier: line, col, reason): exact per-column reasons on the rows check() flagged. */
+async function findIdentifiers(db: Db): Promise<void> {
   await db.run(`
     CREATE OR REPLACE TEMP TABLE rf_flagged AS
-    SELECT * EXCLUDE (otherv) FROM (
-      SELECT (rowid + 2)::INTEGER AS line, *, ${notPostcode.length ? `concat_ws(chr(31), ${notPostcode.join(", ")})` : "''"} AS otherv
-      FROM rf_raw)
-    WHERE ${filter}`);
+    SELECT (rowid + 2)::INTEGER AS line, * FROM rf_raw WHERE rowid IN (SELECT line - 2 FROM rf_problem WHERE flagged)`);
   const [{ n }] = await db.all<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM rf_flagged`);
   if (n === 0) {
     await db.run(`CREATE OR REPLACE TEMP TABLE rf_identifier (line INTEGER, col VARCHAR, reason VARCHAR)`);
@@ -122,7 +145,9 @@ async function findIdentifiers(db: Db, layout: RecordLayout): Promise<void> {
 }
 
 /**
- * Every check, set-based, for one file already in rf_raw. Leaves rf_checked (parsed rows + problems). Columns whose
+ * Every check, set-based, for one file already in rf_raw. Leaves the view rf_checked (parsed rows + problems) and
+ * rf_problem (line, problems, flagged: the rows with a problem or a possible identifier), so the accepted rows go from the
+ * view straight into referral. Columns whose
  * values repeat (dates, practice and PCN codes, LSOA codes, vocabularies, need lists, days) are tidied and checked
  * once per distinct text in small lookups (rf_*_value, keyed by the text as read), then one pass joins them to the
  * rows; a row's problem list is only built when one of its checks failed.
@@ -131,6 +156,8 @@ async function check(input: RecordFileInput): Promise<void> {
   const { db, layout, today } = input;
   const raw = (c: RecordColumn) => (layout.columns[c] !== undefined ? ident(c) : "NULL::VARCHAR");
   const clean = (c: RecordColumn) => (layout.columns[c] !== undefined ? `nullif(trim(${ident(c)}), '')` : "NULL::VARCHAR");
+  // The text of the columns that do not repeat (and of columns not read, extra_*), for the identifier check per row.
+  const rowText = layout.names.filter((n) => n !== "postcode" && !lookupColumns.some((l) => l.column === n)).map((n) => ident(n));
   // Per row: the few columns that do not repeat; the *_key columns are the text as read, for the lookups.
   await db.run(`
     CREATE OR REPLACE TEMP VIEW rf_parsed AS
@@ -153,7 +180,9 @@ async function check(input: RecordFileInput): Promise<void> {
              ${raw("source")} AS source_key,
              ${raw("outcome")} AS outcome_key,
              ${clean("activity_id")} AS activity_raw,
-             ${raw("days_waited")} AS days_key
+             ${raw("days_waited")} AS days_key,
+             ${rowText.length ? `concat_ws(chr(31), ${rowText.join(", ")})` : "''"} AS ident_text,
+             ${raw("postcode")} AS postcode_text
       FROM rf_raw)`);
   const tidy = (key: string) => `nullif(trim(${key}), '')`;
   const distinct = (...keys: string[]) => `(SELECT DISTINCT ${keys.join(", ")} FROM rf_parsed)`;
@@ -292,13 +321,14 @@ async function check(input: RecordFileInput): Promise<void> {
     `{'col': 'activity_id', 'value': left(activity_raw, 80), 'reason': r_activity_id}`,
     `{'col': 'days_waited', 'value': left(days_raw, 80), 'reason': r_days_waited}`,
   ];
+  await flagLookups(db);
   const unknownNeed = "unknown need category (the value): not in the need taxonomy or the place''s needSynonyms; map it to a category in the place file, it is never guessed";
   const names = Object.keys(reasons);
   const on = (alias: string, key: string) => `${alias}.${key} IS NOT DISTINCT FROM p.${key}`;
   await db.run(`
-    CREATE OR REPLACE TEMP TABLE rf_checked AS
+    CREATE OR REPLACE TEMP VIEW rf_checked AS
     SELECT line, referral_id, referral_date, month, financial_year, practice_raw AS practice_code, pcn_code, lsoa21cd, location_method,
-           age_band, source, outcome, activity_raw AS activity_id, days_waited, needs,
+           age_band, source, outcome, activity_raw AS activity_id, days_waited, needs, flagged,
            CASE WHEN ${names.map((n) => `r_${n} IS NOT NULL`).join(" OR ")} OR len(unknown_needs) > 0 OR none_given THEN list_concat(
              list_filter([${problems.join(",\n")}], lambda x: x.reason IS NOT NULL),
              list_transform(unknown_needs, lambda u: {'col': 'needs', 'value': u, 'reason': '${unknownNeed}'}),
@@ -311,7 +341,8 @@ async function check(input: RecordFileInput): Promise<void> {
              CASE WHEN lv.lsoa_raw IS NOT NULL THEN lv.lsoa21cd WHEN p.postcode_raw IS NOT NULL THEN ppl.lsoa21cd ELSE pt.lsoa21cd END AS lsoa21cd,
              CASE WHEN lv.lsoa_raw IS NOT NULL THEN lv.location_method WHEN p.postcode_raw IS NOT NULL THEN 'postcode' ELSE 'coordinates' END AS location_method,
              coalesce(av.value, 'unknown') AS age_band, sv.value AS source, ov.value AS outcome, dw.days_waited,
-             nv.needs, nv.unknown AS unknown_needs, nv.none_given
+             nv.needs, nv.unknown AS unknown_needs, nv.none_given,
+             ${identifierFlagSql(layout, { rf_date_value: "dv", rf_practice_value: "pv", rf_lsoa_value: "lv", rf_age_band_value: "av", rf_source_value: "sv", rf_outcome_value: "ov", rf_need_value: "nv", rf_days_value: "dw" })} AS flagged
       FROM rf_parsed p
       LEFT JOIN rf_date_value dv ON ${on("dv", "date_key")}
       LEFT JOIN rf_practice_value pv ON ${on("pv", "practice_key")} AND ${on("pv", "pcn_key")}
@@ -325,6 +356,7 @@ async function check(input: RecordFileInput): Promise<void> {
       LEFT JOIN lsoa ppl ON ppl.lsoa21cd = pcd.lsoa21cd
       LEFT JOIN rf_lsoa21 pclad ON pclad.code = pcd.lsoa21cd
       LEFT JOIN rf_point pt ON pt.lon = CASE WHEN lv.lsoa_raw IS NULL AND p.postcode_raw IS NULL THEN p.lon END AND pt.lat = p.lat)`);
+  await db.run(`CREATE OR REPLACE TEMP TABLE rf_problem AS SELECT line, problems, flagged FROM rf_checked WHERE problems IS NOT NULL OR flagged`);
 }
 
 /** The per-value lookups check() builds. */
@@ -371,8 +403,8 @@ export async function ingestRecordFile(input: RecordFileInput): Promise<FileStat
   const { db, label, layout } = input;
   await createIdentifierMacros(db);
   await readRaw(input);
-  await findIdentifiers(db, layout);
   await check(input);
+  await findIdentifiers(db);
 
   // Reports name columns as the file does ("Referral Date"), or by their canonical name when the file lacks them.
   await db.run(`CREATE OR REPLACE TEMP TABLE rf_header AS SELECT unnest($names::VARCHAR[]) AS name, unnest($headers::VARCHAR[]) AS header`, {
@@ -380,14 +412,14 @@ export async function ingestRecordFile(input: RecordFileInput): Promise<FileStat
     headers: layout.headers,
   });
   await db.run(`CREATE OR REPLACE TEMP TABLE rf_bad AS
-    SELECT DISTINCT line FROM rf_identifier UNION SELECT line FROM rf_checked WHERE problems IS NOT NULL`);
+    SELECT DISTINCT line FROM rf_identifier UNION SELECT line FROM rf_problem WHERE problems IS NOT NULL`);
   await db.run(
     `INSERT INTO referral_reject
      SELECT $file, r.line, coalesce(h.header, col),
             CASE WHEN i.line IS NOT NULL OR col = 'postcode' THEN '${WITHHELD}' ELSE value END,
             reason
      FROM (
-       SELECT line, x.col AS col, x.value AS value, x.reason AS reason FROM (SELECT line, unnest(problems) AS x FROM rf_checked WHERE problems IS NOT NULL)
+       SELECT line, x.col AS col, x.value AS value, x.reason AS reason FROM (SELECT line, unnest(problems) AS x FROM rf_problem WHERE problems IS NOT NULL)
        UNION ALL SELECT line, col, NULL, reason FROM rf_identifier) r
      LEFT JOIN rf_header h ON h.name = r.col
      LEFT JOIN (SELECT DISTINCT line FROM rf_identifier) i ON i.line = r.line
@@ -397,8 +429,7 @@ export async function ingestRecordFile(input: RecordFileInput): Promise<FileStat
   await db.run(
     `INSERT INTO referral
      SELECT $file, $order::INTEGER, c.line, c.referral_id, c.referral_date, c.month, c.financial_year, c.practice_code, c.pcn_code, c.lsoa21cd, c.location_method, c.age_band, c.source, c.outcome, c.activity_id, c.days_waited, c.needs
-     FROM rf_checked c ANTI JOIN rf_bad b ON b.line = c.line
-     WHERE c.problems IS NULL`,
+     FROM rf_checked c ANTI JOIN rf_bad b ON b.line = c.line`,
     { file: label, order: input.order },
   );
   const [s] = await db.all<Omit<FileStats, "file" | "format" | "ignored_columns" | "synthetic">>(
@@ -413,8 +444,8 @@ export async function ingestRecordFile(input: RecordFileInput): Promise<FileStat
      FROM referral WHERE file = $file AND file_order = $order::INTEGER`,
     { file: label, order: input.order },
   );
-  await db.run(`DROP VIEW IF EXISTS rf_parsed`);
-  for (const t of ["rf_header", "rf_raw", "rf_flagged", "rf_identifier", "rf_point", "rf_checked", "rf_bad", ...lookupTables])
+  for (const v of ["rf_checked", "rf_parsed"]) await db.run(`DROP VIEW IF EXISTS ${v}`);
+  for (const t of ["rf_header", "rf_raw", "rf_flagged", "rf_identifier", "rf_point", "rf_problem", "rf_bad", ...lookupTables])
     await db.run(`DROP TABLE IF EXISTS ${ident(t)}`);
   return { file: label, format: "records", ...s, ignored_columns: layout.ignored.join("; "), synthetic: /^demo-/.test(label) };
 }

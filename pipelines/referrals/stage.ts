@@ -85,7 +85,7 @@ async function runReferrals(db: Db, files: readonly (string | InputFile)[], ctx:
       if (layout.ignored.length) log.warn(`${label}: columns not read (never stored): ${layout.ignored.map((c) => `"${c}"`).join(", ")}`);
     }
     await removeDuplicates(db);
-    await takeCorrections(db);
+    await takeCorrections(db, stats.filter((s) => s.format === "records").length);
     await removeOverlaps(db);
     for (const t of ["rf_lsoa21", "rf_lsoa11", "rf_need_synonym", "rf_vocab"]) await db.run(`DROP TABLE IF EXISTS ${t}`);
   }
@@ -152,19 +152,22 @@ async function runReferrals(db: Db, files: readonly (string | InputFile)[], ctx:
  * A referral id in more than one file: the version in the latest ingest is kept, the others set aside (not rejected),
  * and each changed field goes to the changes report (rf_change_pair: identifier, old_json, new_json, old_file, new_file, rule).
  */
-async function takeCorrections(db: Db): Promise<void> {
+async function takeCorrections(db: Db, recordFiles: number): Promise<void> {
   const fields = "referral_date, practice_code, pcn_code, lsoa21cd, location_method, age_band, source, outcome, activity_id, days_waited, needs";
+  // With fewer than two record-level files no id can be in two of them: the tables are made empty, without reading referral.
+  const repeated = recordFiles > 1 ? "referral_id IN (SELECT referral_id FROM referral GROUP BY 1 HAVING count(DISTINCT file_order) > 1)" : "false";
   await db.run(`
     CREATE OR REPLACE TEMP TABLE rf_versions AS
     SELECT file, file_order, line, referral_id, json_object(${fields.split(", ").map((f) => `'${f}', ${f}`).join(", ")}) AS j,
            row_number() OVER (PARTITION BY referral_id ORDER BY file_order DESC, line DESC) AS rn
-    FROM referral WHERE referral_id IN (SELECT referral_id FROM referral GROUP BY 1 HAVING count(DISTINCT file_order) > 1)`);
+    FROM referral WHERE ${repeated}`);
   await db.run(`
     CREATE OR REPLACE TABLE rf_change_pair AS
     SELECT o.referral_id AS identifier, o.j AS old_json, n.j AS new_json, o.file AS old_file, n.file AS new_file, 'later ingest' AS rule
     FROM rf_versions o JOIN rf_versions n ON n.referral_id = o.referral_id AND n.rn = 1
     WHERE o.rn > 1 AND o.j::VARCHAR <> n.j::VARCHAR`);
-  await db.run(`DELETE FROM referral r WHERE EXISTS (SELECT 1 FROM rf_versions v WHERE v.rn > 1 AND v.file_order = r.file_order AND v.line = r.line)`);
+  if (await hasRows(db, `rf_versions WHERE rn > 1`))
+    await db.run(`DELETE FROM referral r WHERE EXISTS (SELECT 1 FROM rf_versions v WHERE v.rn > 1 AND v.file_order = r.file_order AND v.line = r.line)`);
   await db.run(`DROP TABLE rf_versions`);
 }
 
@@ -175,19 +178,21 @@ async function removeDuplicates(db: Db): Promise<void> {
     SELECT file, file_order, line, referral_id, first_file, first_line FROM (
       SELECT file, file_order, line, referral_id,
              first_value(file) OVER w AS first_file, first_value(line) OVER w AS first_line, row_number() OVER w AS rn
-      FROM referral WINDOW w AS (PARTITION BY referral_id, file_order ORDER BY line))
+      FROM referral SEMI JOIN (SELECT referral_id, file_order FROM referral GROUP BY ALL HAVING count(*) > 1) USING (referral_id, file_order)
+      WINDOW w AS (PARTITION BY referral_id, file_order ORDER BY line))
     WHERE rn > 1`);
   await db.run(`
     INSERT INTO referral_reject
     SELECT file, line, 'referral_id', referral_id,
            'duplicate referral id: also at ' || CASE WHEN first_file = file THEN 'line ' ELSE first_file || ' line ' END || first_line || ' (that row is kept)'
     FROM rf_dup ORDER BY file_order, line`);
-  await db.run(`DELETE FROM referral r WHERE EXISTS (SELECT 1 FROM rf_dup d WHERE d.file_order = r.file_order AND d.line = r.line)`);
+  if (await hasRows(db, "rf_dup")) await db.run(`DELETE FROM referral r WHERE EXISTS (SELECT 1 FROM rf_dup d WHERE d.file_order = r.file_order AND d.line = r.line)`);
   await db.run(`DROP TABLE rf_dup`);
 }
 
 /** Aggregate rows for a month and area already covered by record-level referrals would count them twice: reject them. */
 async function removeOverlaps(db: Db): Promise<void> {
+  if (!(await hasRows(db, "referral_aggregate"))) return;
   await db.run(`
     CREATE OR REPLACE TEMP TABLE ra_overlap AS
     WITH rec AS (
@@ -205,4 +210,9 @@ async function removeOverlaps(db: Db): Promise<void> {
     FROM referral_aggregate a JOIN ra_overlap o USING (file_order, line) ORDER BY a.file_order, a.line`);
   await db.run(`DELETE FROM referral_aggregate a WHERE EXISTS (SELECT 1 FROM ra_overlap o WHERE o.file_order = a.file_order AND o.line = a.line)`);
   await db.run(`DROP TABLE ra_overlap`);
+}
+
+/** Whether a table (or `table WHERE condition`) has any row. */
+async function hasRows(db: Db, from: string): Promise<boolean> {
+  return (await db.all(`SELECT 1 FROM ${from} LIMIT 1`)).length > 0;
 }
