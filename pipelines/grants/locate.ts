@@ -222,7 +222,8 @@ export async function locateGrants(db: Db, options: LocateOptions): Promise<void
     )}`);
   await createDocumentedTable(db, "grant_lsoa_part");
   await db.run(`INSERT INTO grant_lsoa_part
-    SELECT p.grant_id, p.code, p.method, p.total, c.rem_cut, c.tie_cut FROM g_part p LEFT JOIN g_cut c USING (gk, part)`);
+    SELECT p.grant_id, p.code, p.method, p.total, c.rem_cut, c.tie_cut, count(*) OVER (PARTITION BY p.gk) > 1
+    FROM g_part p LEFT JOIN g_cut c USING (gk, part)`);
   await createGrantLsoaView(db);
 
   await db.run(`CREATE OR REPLACE TEMP TABLE grants_placed AS

@@ -3,16 +3,20 @@ import type { Db } from "../db/connection.ts";
 import { spreadSql } from "./apportion.ts";
 import { createDocumentedView } from "./tables.ts";
 
-/** grant_lsoa: each part of a grant spread over its code's LSOAs by population, summed per grant, LSOA and method. */
+/** grant_lsoa: each part of a grant spread over its code's LSOAs by population, summed per grant, LSOA and method (only grants with several parts need the sum). */
 export async function createGrantLsoaView(db: Db): Promise<void> {
   const amount = spreadSql("p.total_pence", "a.population", "a.code_population", "a.code_lsoas", "a.lsoa21cd", "p.rem_cut", "p.lsoa_cut");
   await createDocumentedView(
     db,
     "grant_lsoa",
-    `SELECT grant_id, lsoa21cd, sum(amount)::BIGINT AS amount_pence, method FROM (
-      SELECT p.grant_id, a.lsoa21cd, p.method, ${amount} AS amount
-      FROM grant_lsoa_part p JOIN grant_area_lsoa a USING (code)
-    ) GROUP BY grant_id, lsoa21cd, method HAVING sum(amount) > 0`,
+    `SELECT * FROM (
+      SELECT p.grant_id, a.lsoa21cd, ${amount} AS amount_pence, p.method
+      FROM grant_lsoa_part p JOIN grant_area_lsoa a USING (code) WHERE NOT p.shared
+    ) WHERE amount_pence > 0
+    UNION ALL
+    SELECT p.grant_id, a.lsoa21cd, sum(${amount})::BIGINT, p.method
+    FROM grant_lsoa_part p JOIN grant_area_lsoa a USING (code) WHERE p.shared
+    GROUP BY p.grant_id, a.lsoa21cd, p.method HAVING sum(${amount}) > 0`,
   );
 }
 
