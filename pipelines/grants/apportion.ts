@@ -51,12 +51,12 @@ export function apportionSql(source: string, key: string, total: string, weight:
 
 /**
  * The same apportionment kept as one cut-off per `key` group (only groups where some row gets an extra penny):
- * the remainder (`rem_cut`) and tiebreak (`tie_cut`) of the last row that gets one. `keyColumns` are the group's
- * columns to keep. spreadSql gives every row its amount back from them.
+ * the group's `key` columns, and the remainder (`rem_cut`) and tiebreak (`tie_cut`) of the last row that gets one.
+ * spreadSql gives every row its amount back from them.
  */
-export function cutSql(source: string, key: string, keyColumns: string, total: string, weight: string, tiebreak: string, sums?: { weight: string; count: string }): string {
+export function cutSql(source: string, key: string, total: string, weight: string, tiebreak: string, sums?: { weight: string; count: string }): string {
   return `
-    SELECT ${keyColumns}, _rem AS rem_cut, ${tiebreak} AS tie_cut
+    SELECT ${key}, _rem AS rem_cut, ${tiebreak} AS tie_cut
     FROM (${rankedSql(source, key, total, weight, tiebreak, sums)}) WHERE _rank = _left`;
 }
 

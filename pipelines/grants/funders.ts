@@ -67,12 +67,7 @@ export async function attributeFunders(db: Db, place: Place): Promise<void> {
   await db.run(`CREATE OR REPLACE TEMP TABLE g_cut AS
     ${cutSql(
       `SELECT p.grant_id, p.amount_pence, w.seq, w.weight, w.round_weight, w.contributions FROM g_pro_rata p JOIN grant_round_weight w USING (round_id) WHERE w.contributions > 1`,
-      "grant_id",
-      "grant_id",
-      "amount_pence",
-      "weight",
-      "seq",
-      { weight: "round_weight", count: "contributions" },
+      "grant_id", "amount_pence", "weight", "seq", { weight: "round_weight", count: "contributions" },
     )}`);
 
   await createDocumentedTable(db, "grant_funder_part");

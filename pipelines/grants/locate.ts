@@ -212,12 +212,7 @@ export async function locateGrants(db: Db, options: LocateOptions): Promise<void
     ${cutSql(
       `SELECT p.gk, p.part, p.total, a.lsoa21cd, a.population, a.code_population, a.code_lsoas
        FROM g_part p JOIN grant_area_lsoa a USING (code) WHERE a.code_lsoas > 1`,
-      "gk, part",
-      "gk, part",
-      "total",
-      "population",
-      "lsoa21cd",
-      { weight: "code_population", count: "code_lsoas" },
+      "gk, part", "total", "population", "lsoa21cd", { weight: "code_population", count: "code_lsoas" },
     )}`);
   await createDocumentedTable(db, "grant_lsoa_part");
   await db.run(`INSERT INTO grant_lsoa_part

@@ -32,7 +32,7 @@ describe("apportionment kept as cut-offs", () => {
   it.each([1, 2, 3])("spreads back to the same pence as the full split (seed %i)", async (seed) => {
     await fill(seed);
     const full = await db.all(`SELECT g, k, amount::VARCHAR AS amount FROM (${apportionSql("SELECT * FROM src", "g", "total", "w", "k")}) ORDER BY g, k`);
-    await db.run(`CREATE OR REPLACE TABLE cuts AS ${cutSql("SELECT * FROM src JOIN sums USING (g)", "g", "g", "total", "w", "k", { weight: "wsum", count: "n" })}`);
+    await db.run(`CREATE OR REPLACE TABLE cuts AS ${cutSql("SELECT * FROM src JOIN sums USING (g)", "g", "total", "w", "k", { weight: "wsum", count: "n" })}`);
     const spread = await db.all(`
       SELECT s.g, s.k, ${spreadSql("s.total", "s.w", "m.wsum", "m.n", "s.k", "c.rem_cut", "c.tie_cut")}::VARCHAR AS amount
       FROM src s JOIN sums m USING (g) LEFT JOIN cuts c USING (g) ORDER BY s.g, s.k`);
