@@ -79,7 +79,7 @@ export const grantTables: TableDoc[] = [
       ["total_pence", "BIGINT", "pence of the grant placed by this part (split over the code's LSOAs by population)"],
       ["rem_cut", "BIGINT", "largest-remainder cut-off: an LSOA whose remainder is larger, or equal with a code not after lsoa_cut, gets one extra penny; NULL: none does"],
       ["lsoa_cut", "VARCHAR", "the last LSOA (in order of remainder, then code) that gets an extra penny"],
-      ["shared", "BOOLEAN", "the grant has other parts in the place (its pence in an LSOA are summed over them)"],
+      ["shared", "BOOLEAN", "the grant has other parts in the place, or the code lists an LSOA twice (its pence in an LSOA are summed over them)"],
     ],
   },
   {
