@@ -137,7 +137,8 @@ export async function locateGrants(db: Db, options: LocateOptions): Promise<void
     SELECT l.grant_id, l.seq, l.name, l.geo_code, l.geo_code_type, l.country_code, l.code, l.code_kind, l.resolution,
       CASE WHEN l.code_kind = 'LSOA11' AND l.resolution = 'in place' THEN c.lsoa21_codes END,
       s.amount, l.source_column
-    FROM g_loc l LEFT JOIN g_share s USING (gk, seq) LEFT JOIN g_lsoa11_codes c ON c.code = l.code`);
+    FROM g_loc l LEFT JOIN g_share s USING (gk, seq) LEFT JOIN g_lsoa11_codes c ON c.code = l.code
+    ORDER BY l.grant_id, l.seq`);
 
   // The recipient: its postcode (through a directory the user supplies) and its location codes.
   await db.run(`CREATE OR REPLACE TEMP TABLE g_pc (pc VARCHAR, code VARCHAR)`);
