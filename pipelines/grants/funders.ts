@@ -2,8 +2,9 @@
 import type { Db } from "../db/connection.ts";
 import type { Place } from "../place/schema.ts";
 import { appendRows } from "../kit/table.ts";
-import { apportionSql } from "./locate.ts";
+import { apportionSql, cutSql } from "./apportion.ts";
 import { createDocumentedTable, tableDoc } from "./tables.ts";
+import { createGrantFunderTypeView } from "./views.ts";
 
 const roundsSpec = tableDoc("grant_rounds");
 /** Where the appender finds a temporary table. */
@@ -54,30 +55,31 @@ export async function attributeFunders(db: Db, place: Place): Promise<void> {
       SELECT r.round_id, lower(trim(s.funder)) AS funder, sum(s.amount) AS used
       FROM g_named_split s JOIN grants_round r USING (grant_id) GROUP BY 1, 2
     ) u ON u.round_id = c.round_id AND u.funder = lower(trim(c.funder))`);
-  await db.run(`CREATE OR REPLACE TEMP TABLE g_weight AS
-    SELECT *, CASE WHEN sum(remaining) OVER (PARTITION BY round_id) > 0 THEN remaining ELSE contribution_pence END AS w FROM g_remaining`);
+  // Stored compactly: grant_round_weight once per contribution, and one grant_funder_part row per round pro rata
+  // grant with the cut-off that says which contributions get an extra penny; the view grant_funder_type spreads them.
+  await createDocumentedTable(db, "grant_round_weight");
+  await db.run(`INSERT INTO grant_round_weight
+    SELECT round_id, seq, funder, funder_type, w, sum(w) OVER (PARTITION BY round_id), count(*) OVER (PARTITION BY round_id) FROM (
+      SELECT *, CASE WHEN sum(remaining) OVER (PARTITION BY round_id) > 0 THEN remaining ELSE contribution_pence END AS w FROM g_remaining
+    )`);
+  await db.run(`CREATE OR REPLACE TEMP TABLE g_pro_rata AS
+    SELECT g.grant_id, r.round_id, g.amount_pence FROM grants_stg_grant g JOIN grants_round r USING (grant_id) ANTI JOIN g_named n USING (grant_id)`);
+  await db.run(`CREATE OR REPLACE TEMP TABLE g_cut AS
+    ${cutSql(
+      `SELECT p.grant_id, p.amount_pence, w.seq, w.weight, w.round_weight, w.contributions FROM g_pro_rata p JOIN grant_round_weight w USING (round_id) WHERE w.contributions > 1`,
+      "grant_id", "amount_pence", "weight", "seq", { weight: "round_weight", count: "contributions" },
+    )}`);
 
-  await createDocumentedTable(db, "grant_funder_type");
-  await db.run(`INSERT INTO grant_funder_type
-    SELECT * FROM (
-    SELECT s.grant_id, r.round_id, s.funder, s.funder_type, s.amount AS amount_pence, 'named funder' AS basis
+  await createDocumentedTable(db, "grant_funder_part");
+  await db.run(`INSERT INTO grant_funder_part
+    SELECT s.grant_id, r.round_id, s.funder, s.funder_type, s.amount, 'named funder', NULL, NULL
     FROM g_named_split s LEFT JOIN grants_round r USING (grant_id)
     UNION ALL
-    SELECT grant_id, round_id, funder, funder_type, amount, 'round pro rata' FROM (
-      ${apportionSql(
-        `SELECT g.grant_id, r.round_id, c.seq, c.funder, c.funder_type, g.amount_pence, c.w
-         FROM grants_stg_grant g JOIN grants_round r USING (grant_id) JOIN g_weight c USING (round_id)
-         WHERE g.grant_id NOT IN (SELECT grant_id FROM g_named)`,
-        "grant_id",
-        "amount_pence",
-        "w",
-        "seq",
-      )}
-    )
+    SELECT p.grant_id, p.round_id, NULL, NULL, p.amount_pence, 'round pro rata', c.rem_cut, c.tie_cut
+    FROM g_pro_rata p LEFT JOIN g_cut c USING (grant_id)
     UNION ALL
-    SELECT g.grant_id, NULL, coalesce(g.funding_org_name, g.funding_org_id), 'not declared', g.amount_pence, 'not declared'
-    FROM grants_stg_grant g
-    WHERE g.grant_id NOT IN (SELECT grant_id FROM g_named) AND g.grant_id NOT IN (SELECT grant_id FROM grants_round)
-    ) ORDER BY grant_id, basis, funder`);
-  for (const t of ["g_fdir", "g_named", "g_named_split", "g_remaining", "g_weight"]) await db.run(`DROP TABLE IF EXISTS ${t}`);
+    SELECT g.grant_id, NULL, coalesce(g.funding_org_name, g.funding_org_id), 'not declared', g.amount_pence, 'not declared', NULL, NULL
+    FROM grants_stg_grant g ANTI JOIN g_named n USING (grant_id) ANTI JOIN grants_round r USING (grant_id)`);
+  await createGrantFunderTypeView(db);
+  for (const t of ["g_fdir", "g_named", "g_named_split", "g_remaining", "g_pro_rata", "g_cut"]) await db.run(`DROP TABLE IF EXISTS ${t}`);
 }

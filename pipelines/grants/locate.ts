@@ -7,7 +7,9 @@ import { InputError } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import type { Place } from "../place/schema.ts";
 import { sources } from "../sources.ts";
+import { apportionSql, cutSql } from "./apportion.ts";
 import { createDocumentedTable } from "./tables.ts";
+import { createGrantLsoaView } from "./views.ts";
 
 export interface LocateOptions {
   place: Place;
@@ -30,38 +32,6 @@ const csv = (path: string) => `read_csv(${literal(path)}, header = true, all_var
 /** Code kind → the suffix of the method name (beneficiary_lsoa, …), as SQL over the column `kind`. */
 const methodSuffix = (kind: string) =>
   `CASE ${kind} WHEN 'LSOA21' THEN 'lsoa' WHEN 'LSOA11' THEN 'lsoa11' WHEN 'MSOA21' THEN 'msoa' WHEN 'WD' THEN 'ward' WHEN 'LAD' THEN 'district' WHEN 'ICB' THEN 'icb' END`;
-
-/**
- * Largest-remainder apportionment in SQL: split `total` of each `key` group over its rows in proportion to
- * `weight` (whole numbers ≥ 0; all zero → equal split), ties to the smaller `tiebreak`. Adds column `amount`.
- * Products that fit in BIGINT (|total| and the group's weight sum below 3·10⁹, the usual case) are computed in
- * BIGINT; larger ones in HUGEINT (exact either way; HUGEINT division is several times slower). One window
- * (partition and order) gives both the leftover pence and each row's rank. `sums` names columns of `source` that already
- * hold each group's weight sum and row count (saves a window when they are known per group, as per code of an area).
- */
-export function apportionSql(source: string, key: string, total: string, weight: string, tiebreak: string, sums?: { weight: string; count: string }): string {
-  const groupSums = sums
-    ? `SELECT *, ${sums.weight} AS _wsum, ${sums.count} AS _n FROM (${source})`
-    : `SELECT *, sum(${weight}) OVER (PARTITION BY ${key}) AS _wsum, count(*) OVER (PARTITION BY ${key}) AS _n FROM (${source})`;
-  return `
-    WITH w AS (
-      ${groupSums}
-    ), b AS (
-      SELECT *,
-        CASE WHEN _wsum = 0 THEN ${total}::BIGINT // _n
-          WHEN abs(${total}) < 3000000000 AND _wsum < 3000000000 THEN (${total}::BIGINT * ${weight}::BIGINT) // _wsum::BIGINT
-          ELSE ((${total}::HUGEINT * ${weight}) // _wsum)::BIGINT END AS _base,
-        CASE WHEN _wsum = 0 THEN ${total}::BIGINT % _n
-          WHEN abs(${total}) < 3000000000 AND _wsum < 3000000000 THEN (${total}::BIGINT * ${weight}::BIGINT) % _wsum::BIGINT
-          ELSE ((${total}::HUGEINT * ${weight}) % _wsum)::BIGINT END AS _rem
-      FROM w
-    ), r AS (
-      SELECT *, ${total} - sum(_base) OVER _g AS _left, row_number() OVER _g AS _rank
-      FROM b
-      WINDOW _g AS (PARTITION BY ${key} ORDER BY _rem DESC, ${tiebreak} ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
-    )
-    SELECT * EXCLUDE (_wsum, _n, _base, _rem, _left, _rank), (_base + CASE WHEN _rank <= _left THEN 1 ELSE 0 END)::BIGINT AS amount FROM r`;
-}
 
 export async function locateGrants(db: Db, options: LocateOptions): Promise<void> {
   const { place, rawDir, postcodes, log } = options;
@@ -225,24 +195,32 @@ export async function locateGrants(db: Db, options: LocateOptions): Promise<void
     SELECT g.grant_id, g.fallback, g.fallback_code, g.amount_pence, t.code IS NOT NULL AS in_place
     FROM g_grant g LEFT JOIN g_target_code t ON t.code = g.fallback_code WHERE g.fallback IS NOT NULL`);
 
-  // Targets → the place's LSOAs, apportioned by population with largest-remainder rounding.
-  await createDocumentedTable(db, "grant_lsoa");
-  await db.run(`INSERT INTO grant_lsoa
-    WITH targets AS (
-      SELECT l.gk, l.grant_id, l.seq AS part, s.amount AS total, l.code, 'beneficiary_' || ${methodSuffix("l.code_kind")} AS method
-      FROM g_loc l JOIN g_share s USING (gk, seq) WHERE l.resolution = 'in place'
-      UNION ALL
-      SELECT g.gk, f.grant_id, -1, f.amount_pence, f.fallback_code, CASE f.fallback WHEN 'postcode' THEN 'recipient_postcode' ELSE 'recipient_district' END
-      FROM g_fallback f JOIN grants_stg_grant g USING (grant_id) WHERE f.in_place
-    ), expanded AS (
-      SELECT x.gk, x.grant_id, x.part, x.total, x.method, t.lsoa21cd, t.population, c.population AS code_population, c.lsoas AS code_lsoas
-      FROM targets x JOIN g_target t ON t.code = x.code JOIN g_target_code c ON c.code = x.code
-    ), split AS (
-      ${apportionSql("SELECT * FROM expanded", "gk, part", "total", "population", "lsoa21cd", { weight: "code_population", count: "code_lsoas" })}
-    )
-    SELECT grant_id, lsoa21cd, sum(amount)::BIGINT AS amount_pence, method
-    FROM split GROUP BY grant_id, lsoa21cd, method HAVING sum(amount) > 0
-    ORDER BY grant_id, lsoa21cd, method`);
+  // Targets → the place's LSOAs, apportioned by population with largest-remainder rounding. Stored compactly: one
+  // row per target with the cut-off that says which LSOAs get an extra penny (grant_lsoa_part), and the LSOAs each
+  // code covers (grant_area_lsoa); the view grant_lsoa spreads them (a district is ~200 LSOAs: 200 rows stored as one).
+  await db.run(`CREATE OR REPLACE TEMP TABLE g_part AS
+    SELECT l.gk, l.grant_id, l.seq AS part, s.amount AS total, l.code, 'beneficiary_' || ${methodSuffix("l.code_kind")} AS method
+    FROM g_loc l JOIN g_share s USING (gk, seq) WHERE l.resolution = 'in place'
+    UNION ALL
+    SELECT g.gk, f.grant_id, -1, f.amount_pence, f.fallback_code, CASE f.fallback WHEN 'postcode' THEN 'recipient_postcode' ELSE 'recipient_district' END
+    FROM g_fallback f JOIN grants_stg_grant g USING (grant_id) WHERE f.in_place`);
+  await createDocumentedTable(db, "grant_area_lsoa");
+  await db.run(`INSERT INTO grant_area_lsoa
+    SELECT t.code, t.lsoa21cd, t.population, c.population, c.lsoas
+    FROM g_target t JOIN g_target_code c USING (code) WHERE t.code IN (SELECT code FROM g_part)`);
+  // Only a code with several LSOAs can leave pennies over.
+  await db.run(`CREATE OR REPLACE TEMP TABLE g_cut AS
+    ${cutSql(
+      `SELECT p.gk, p.part, p.total, a.lsoa21cd, a.population, a.code_population, a.code_lsoas
+       FROM g_part p JOIN grant_area_lsoa a USING (code) WHERE a.code_lsoas > 1`,
+      "gk, part", "total", "population", "lsoa21cd", { weight: "code_population", count: "code_lsoas" },
+    )}`);
+  await createDocumentedTable(db, "grant_lsoa_part");
+  await db.run(`INSERT INTO grant_lsoa_part
+    SELECT p.grant_id, p.code, p.method, p.total, c.rem_cut, c.tie_cut,
+      count(*) OVER (PARTITION BY p.gk) > 1 OR p.code IN (SELECT code FROM grant_area_lsoa GROUP BY code, lsoa21cd HAVING count(*) > 1)
+    FROM g_part p LEFT JOIN g_cut c USING (gk, part)`);
+  await createGrantLsoaView(db);
 
   await db.run(`CREATE OR REPLACE TEMP TABLE grants_placed AS
     SELECT g.grant_id,
@@ -297,7 +275,7 @@ export async function locateGrants(db: Db, options: LocateOptions): Promise<void
     ) x JOIN grants_stg_grant g USING (grant_id)`,
     { first: options.nextIssue, havePostcodes: Boolean(postcodes) },
   );
-  for (const t of ["g_lsoa11_codes", "g_share", "g_loc", "g_grant", "g_fallback", "g_recipient", "g_pc", "g_names", "g_known", "g_target_code", "g_target", "g_msoa", "g_lookup_ward", "g_lookup11"])
+  for (const t of ["g_part", "g_cut", "g_lsoa11_codes", "g_share", "g_loc", "g_grant", "g_fallback", "g_recipient", "g_pc", "g_names", "g_known", "g_target_code", "g_target", "g_msoa", "g_lookup_ward", "g_lookup11"])
     await db.run(`DROP TABLE IF EXISTS ${t}`);
 }
 

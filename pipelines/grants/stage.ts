@@ -1,6 +1,5 @@
 // The grants input stage: read every registered 360Giving file, validate, reject with reasons, then rebuild the grant tables from scratch (same files → same tables).
 import type { Db } from "../db/connection.ts";
-import { IntegrityError } from "../errors.ts";
 import { asInputFiles, type InputContext, type InputFile, type KindStage } from "../kit/kind.ts";
 import { recordIssues } from "../kit/issues.ts";
 import { recordChanges } from "../kit/changes.ts";
@@ -13,7 +12,8 @@ import { grantNotices } from "./notices.ts";
 import { attributeFunders } from "./funders.ts";
 import { locateGrants } from "./locate.ts";
 import { readGrantFile, type ReadIssue } from "./read.ts";
-import { commentTables, createDocumentedTable, tableDoc } from "./tables.ts";
+import { checkTotals, finishTables } from "./finish.ts";
+import { commentTables, tableDoc } from "./tables.ts";
 import { validateGrant, type AcceptedGrant, type Grant360 } from "./validate.ts";
 import type { SourceRecord } from "./read.ts";
 
@@ -425,52 +425,6 @@ export async function ingestGrants(db: Db, files: readonly (string | InputFile)[
     `grants: ${summary.grants} grants, ${formatPounds(summary.totalPence)}; ${formatPounds(summary.inPlacePence)} placed in ${options.place.name}; ${summary.rejected} rejected row(s), ${summary.warnings} warning(s): ${issues.report}`,
   );
   return summary;
-}
-
-/** The final `grants` and `grant_files` tables from the staging tables and what locate/funders worked out. */
-async function finishTables(db: Db): Promise<void> {
-  await createDocumentedTable(db, "grants");
-  await db.run(`
-    INSERT INTO grants
-    SELECT
-      g.grant_id, g.title, g.description, g.currency, g.amount_pence,
-      (g.amount_pence::DECIMAL(18,0) / 100)::DECIMAL(18,2) AS amount_gbp,
-      g.award_date::DATE, g.planned_start, g.planned_end, g.planned_months,
-      g.recipient_type, g.recipient_id, g.recipient_name, g.recipient_charity_number, g.recipient_company_number, g.recipient_postcode,
-      g.funding_org_id, g.funding_org_name, g.funding_org_count, g.programme_code, g.programme_title,
-      r.round_id, g.themes,
-      p.location_method, p.in_place_pence, p.outside_pence, g.amount_pence - p.in_place_pence - p.outside_pence,
-      b.recipient_lsoa21cd, b.recipient_lad_code, b.recipient_base_method, b.recipient_in_place,
-      g.source_file, g.source_sheet, g.source_row, g.data_source, g.date_modified, g.grant_json::JSON, g.extra_json::JSON
-    FROM grants_stg_grant g
-    JOIN grants_placed p USING (grant_id)
-    LEFT JOIN grants_round r USING (grant_id)
-    LEFT JOIN grants_recipient_base b USING (grant_id)
-    ORDER BY g.file_seq, g.source_row`);
-  await createDocumentedTable(db, "grant_files");
-  await db.run(`
-    INSERT INTO grant_files
-    SELECT f.seq, f.file, f.stored_as, f.format, f.encoding, f.sheet, f.rows_read, f.accepted, f.rejected, f.merged, f.superseded,
-      (SELECT count(*) FROM grants_rejects r WHERE r.file = f.file AND r.severity = 'warning')::INTEGER,
-      f.accepted_pence
-    FROM grants_stg_file f ORDER BY f.seq`);
-  for (const t of ["grants_placed", "grants_round", "grants_recipient_base"]) await db.run(`DROP TABLE IF EXISTS ${t}`);
-}
-
-/** The money must add up: placed + outside + unattributed = amount, LSOA rows = placed, funder rows = amount (each per grant, to the penny). */
-async function checkTotals(db: Db): Promise<void> {
-  const [c] = await db.all<{ bad_split: number; bad_lsoa: number; bad_funder: number; negative: number }>(`
-    SELECT
-      (SELECT count(*) FROM grants WHERE unattributed_pence < 0 OR in_place_pence < 0 OR outside_pence < 0)::INTEGER AS negative,
-      (SELECT count(*) FROM grants WHERE in_place_pence + outside_pence + unattributed_pence <> amount_pence)::INTEGER AS bad_split,
-      (SELECT count(*) FROM grants g LEFT JOIN (SELECT grant_id, sum(amount_pence) s FROM grant_lsoa GROUP BY 1) l USING (grant_id)
-        WHERE coalesce(l.s, 0) <> g.in_place_pence)::INTEGER AS bad_lsoa,
-      (SELECT count(*) FROM grants g LEFT JOIN (SELECT grant_id, sum(amount_pence) s FROM grant_funder_type GROUP BY 1) f USING (grant_id)
-        WHERE coalesce(f.s, 0) <> g.amount_pence)::INTEGER AS bad_funder`);
-  if (c.negative || c.bad_split || c.bad_lsoa || c.bad_funder)
-    throw new IntegrityError(
-      `grant money does not add up (grants with negative parts ${c.negative}, split ≠ amount ${c.bad_split}, LSOA rows ≠ placed ${c.bad_lsoa}, funder rows ≠ amount ${c.bad_funder}): this is a bug, please report it`,
-    );
 }
 
 async function summarise(db: Db, rejectsReport: string): Promise<GrantIngestSummary> {

@@ -1,8 +1,10 @@
 // The grant tables the stage writes, with a description of every column (also stored as DuckDB comments, for the data dictionary).
 import type { Db } from "../db/connection.ts";
+import { ident } from "../db/sql.ts";
 import { commentTable, createTable, type TableDecl } from "../kit/table.ts";
 
-export type TableDoc = TableDecl & { description: string };
+/** A table the stage writes, or (view) a view over them. */
+export type TableDoc = TableDecl & { description: string; view?: boolean };
 
 export const grantTables: TableDoc[] = [
   {
@@ -68,8 +70,33 @@ export const grantTables: TableDoc[] = [
     ],
   },
   {
+    name: "grant_lsoa_part",
+    description: "What grant_lsoa is spread from: one row per grant and place it names in the place (a beneficiary location, or the recipient's postcode or district), with that part's pence and which LSOAs get the extra penny of the largest-remainder split.",
+    columns: [
+      ["grant_id", "VARCHAR", "grant"],
+      ["code", "VARCHAR", "the code the part is placed by (LSOA 2021 or 2011, MSOA, ward, district, ICB; see grant_area_lsoa)"],
+      ["method", "VARCHAR", "as grant_lsoa.method"],
+      ["total_pence", "BIGINT", "pence of the grant placed by this part (split over the code's LSOAs by population)"],
+      ["rem_cut", "BIGINT", "largest-remainder cut-off: an LSOA whose remainder is larger, or equal with a code not after lsoa_cut, gets one extra penny; NULL: none does"],
+      ["lsoa_cut", "VARCHAR", "the last LSOA (in order of remainder, then code) that gets an extra penny"],
+      ["shared", "BOOLEAN", "the grant has other parts in the place, or the code lists an LSOA twice (its pence in an LSOA are summed over them)"],
+    ],
+  },
+  {
+    name: "grant_area_lsoa",
+    description: "The place's LSOAs each code in grant_lsoa_part covers, with the population weights the grant money is split by.",
+    columns: [
+      ["code", "VARCHAR", "LSOA 2021 or 2011, MSOA 2021, ward, district or ICB code"],
+      ["lsoa21cd", "VARCHAR", "LSOA 2021 in the place"],
+      ["population", "BIGINT", "the LSOA's population (Census 2021; 0 when unknown)"],
+      ["code_population", "BIGINT", "population of all the code's LSOAs"],
+      ["code_lsoas", "BIGINT", "number of the code's LSOAs"],
+    ],
+  },
+  {
     name: "grant_lsoa",
-    description: "Grant money placed in the place's LSOAs; per grant the rows add up to grants.in_place_pence exactly.",
+    view: true,
+    description: "Grant money placed in the place's LSOAs; per grant the rows add up to grants.in_place_pence exactly. A view: grant_lsoa_part spread over grant_area_lsoa.",
     columns: [
       ["grant_id", "VARCHAR", "grant"],
       ["lsoa21cd", "VARCHAR", "LSOA 2021 in the place"],
@@ -104,8 +131,36 @@ export const grantTables: TableDoc[] = [
     ],
   },
   {
+    name: "grant_funder_part",
+    description: "What grant_funder_type is spread from: a grant's named-funder and not-declared rows as they are, and one row per grant split pro rata over its round (spread by grant_round_weight).",
+    columns: [
+      ["grant_id", "VARCHAR", "grant"],
+      ["round_id", "VARCHAR", "the grant's round, or NULL"],
+      ["funder", "VARCHAR", "as grant_funder_type.funder (NULL for round pro rata: one row per contribution in the view)"],
+      ["funder_type", "VARCHAR", "as grant_funder_type.funder_type (NULL for round pro rata)"],
+      ["amount_pence", "BIGINT", "pence attributed (round pro rata: the grant's amount, split in the view)"],
+      ["basis", "VARCHAR", "named funder, round pro rata, not declared"],
+      ["rem_cut", "BIGINT", "round pro rata: largest-remainder cut-off (a contribution whose remainder is larger, or equal with seq not after seq_cut, gets one extra penny); NULL: none does"],
+      ["seq_cut", "INTEGER", "round pro rata: the last contribution (in order of remainder, then seq) that gets an extra penny"],
+    ],
+  },
+  {
+    name: "grant_round_weight",
+    description: "Each round contribution's weight in the pro rata split of the round's grants: what is left of it after the grants that name a funder.",
+    columns: [
+      ["round_id", "VARCHAR", "round"],
+      ["seq", "INTEGER", "order of the contribution in the round"],
+      ["funder", "VARCHAR", "contributor"],
+      ["funder_type", "VARCHAR", "NHS, local authority, philanthropy, business or other"],
+      ["weight", "BIGINT", "pence of the contribution not used by named grants (the whole contribution when the round has none left)"],
+      ["round_weight", "BIGINT", "sum of the round's weights"],
+      ["contributions", "BIGINT", "number of the round's contributions"],
+    ],
+  },
+  {
     name: "grant_funder_type",
-    description: "Whose money each grant is: the grant's amount split over funders; per grant the rows add up to grants.amount_pence exactly.",
+    view: true,
+    description: "Whose money each grant is: the grant's amount split over funders; per grant the rows add up to grants.amount_pence exactly. A view: grant_funder_part, round pro rata rows spread over grant_round_weight.",
     columns: [
       ["grant_id", "VARCHAR", "grant"],
       ["round_id", "VARCHAR", "the grant's round, or NULL"],
@@ -157,13 +212,39 @@ export function tableDoc(name: string): TableDoc {
   return t;
 }
 
+/** Drop a table or view of that name (a database built before a table became a view has the table). */
+async function dropRelation(db: Db, name: string): Promise<void> {
+  const [{ view }] = await db.all<{ view: boolean }>(`SELECT count(*) > 0 AS view FROM duckdb_views() WHERE view_name = $name AND NOT temporary`, { name });
+  await db.run(`DROP ${view ? "VIEW" : "TABLE"} IF EXISTS ${ident(name)}`);
+}
+
 /** DROP and CREATE a table as documented (empty); comments are added by commentTables once the stage is done. */
 export async function createDocumentedTable(db: Db, name: string): Promise<void> {
-  const { description: _, ...bare } = tableDoc(name);
+  const { description: _, view: __, ...bare } = tableDoc(name);
+  await dropRelation(db, name);
   await createTable(db, bare);
+}
+
+/** (Re)create a documented view as `select`, which must give the documented columns, names and types, in order. */
+export async function createDocumentedView(db: Db, name: string, select: string): Promise<void> {
+  const doc = tableDoc(name);
+  if (!doc.view) throw new Error(`grant table ${name} is not documented as a view`);
+  await dropRelation(db, name);
+  await db.run(`CREATE VIEW ${ident(name)} AS ${select}`);
+  const columns = await db.all<{ c: string }>(`SELECT column_name || ' ' || data_type AS c FROM duckdb_columns() WHERE table_name = $name AND database_name = current_database() AND schema_name = 'main' ORDER BY column_index`, { name });
+  const want = doc.columns.map(([c, type]) => `${c} ${type}`);
+  if (columns.map((c) => c.c).join(", ") !== want.join(", ")) throw new Error(`view ${name} gives ${columns.map((c) => c.c).join(", ")}; documented: ${want.join(", ")}`);
 }
 
 /** Store the descriptions as DuckDB comments (visible in duckdb_tables() and duckdb_columns()). */
 export async function commentTables(db: Db): Promise<void> {
-  for (const t of grantTables) await commentTable(db, t);
+  // One transaction: ~140 COMMENT statements, each its own commit otherwise (seconds under load, after a big ingest).
+  await db.run("BEGIN TRANSACTION");
+  try {
+    for (const t of grantTables) await commentTable(db, t);
+    await db.run("COMMIT");
+  } catch (e) {
+    await db.run("ROLLBACK");
+    throw e;
+  }
 }
