@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import type { Db } from "../db/connection.ts";
 import { literal } from "../db/sql.ts";
 import { bulkCsv, MAX_RECORD_CHARS, readHeader } from "../kit/delimited.ts";
-import { appendRows } from "../kit/table.ts";
+import { appendRows, createTable } from "../kit/table.ts";
 import { analyseHeader, csvNotes, mergeRows, unnamedIssue, type HeaderLayout, type ReadIssue, type RowGroup } from "./read.ts";
 import { rawColumn } from "./checks.ts";
 import { grantFields } from "./titles.ts";
@@ -69,8 +69,8 @@ export async function readBulkCsv(db: Db, path: string, file: string): Promise<B
     } catch {
       return null;
     }
-    await db.run(`CREATE OR REPLACE TEMP TABLE ${RAW_TABLE} AS SELECT (rowid + 2)::INTEGER AS "row", * FROM grants_raw0`);
-    await db.run(`DROP TABLE grants_raw0`);
+    // Row numbers as a spreadsheet shows them (header = 1), from the order read (a view: the text is not copied).
+    await db.run(`CREATE OR REPLACE TEMP VIEW ${RAW_TABLE} AS SELECT (rowid + 2)::INTEGER AS "row", * FROM grants_raw0`);
 
     const cols = first.map((_, i) => rawColumn(i));
     const notBlank = (c: string) => `coalesce(grants_trim(${c}), '') <> ''`;
@@ -95,13 +95,14 @@ export async function readBulkCsv(db: Db, path: string, file: string): Promise<B
       );
       mergeIssues.push(...merged.issues);
       repeats = merged.groups;
-      await db.run(`DELETE FROM ${RAW_TABLE} WHERE "row" IN (SELECT unnest($rows::INTEGER[]))`, { rows: repeated.map((r) => Number(r.row)) });
-      await appendRows(
-        db,
-        { name: RAW_TABLE, columns: [["row", "INTEGER"], ...cols.map((c) => [c, "VARCHAR"] as const)] },
-        merged.groups.map((g) => [g.row, ...g.cells.map((c) => (c === null || c === undefined ? null : String(c)))]),
-        { schema: "main", catalog: "temp" },
-      );
+      // The rows as merged replace the rows as read.
+      const fixed = { name: "grants_rawfix", columns: [["row", "INTEGER"], ...cols.map((c) => [c, "VARCHAR"] as const)] } as const;
+      await createTable(db, fixed, { temp: true });
+      await appendRows(db, fixed, merged.groups.map((g) => [g.row, ...g.cells.map((c) => (c === null || c === undefined ? null : String(c)))]), { schema: "main", catalog: "temp" });
+      await db.run(`CREATE OR REPLACE TEMP TABLE grants_rawfix_rows AS SELECT unnest($rows::INTEGER[]) AS "row"`, { rows: repeated.map((r) => Number(r.row)) });
+      await db.run(`CREATE OR REPLACE TEMP VIEW ${RAW_TABLE} AS
+        SELECT * FROM (SELECT (rowid + 2)::INTEGER AS "row", * FROM grants_raw0) ANTI JOIN grants_rawfix_rows USING ("row")
+        UNION ALL SELECT * FROM grants_rawfix`);
     }
     const issues: ReadIssue[] = csvNotes(csv.encoding, csv.delimiter);
     issues.push(...layout.issues, ...mergeIssues);

@@ -2,6 +2,7 @@
 import { closeSync, openSync, readSync } from "node:fs";
 import type { Db } from "../db/connection.ts";
 import type { InputFile } from "../kit/kind.ts";
+import { literal } from "../db/sql.ts";
 import { appendRows, createTable, type TableDecl } from "../kit/table.ts";
 import type { Logger } from "../log.ts";
 import { readBulkCsv, RAW_TABLE, type BulkLedger } from "./bulk.ts";
@@ -168,6 +169,8 @@ const fileTable: TableDecl = {
   columns: [["seq", "INTEGER"], ["file", "VARCHAR"], ["stored_as", "VARCHAR"], ["format", "VARCHAR"], ["encoding", "VARCHAR"], ["sheet", "VARCHAR"], ["rows_read", "INTEGER"]],
 };
 const workTables = [issueTable, candTable, candLocation, candCode, candProgramme, candFunder, fileTable];
+/** The checked-ledger tables of this run (grants_chk_<file>). */
+let checked: string[] = [];
 const temp = { schema: "main", catalog: "temp" };
 
 /** Issue order: whole-file and reading notes (phase 0) before the records' (phase 1, by row, then in the order found). */
@@ -265,18 +268,29 @@ async function checkLedger(db: Db, f: FileIn, bulk: BulkLedger, today: string): 
   const sink = new Sink();
   bulk.issues.forEach((issue, k) => sink.issue(f, 0, k, 0, issue));
   const check = checkSql(bulk.layout, RAW_TABLE);
+  const chk = `grants_chk_${f.fileSeq}`;
+  // One pass: every row checked, and each grant's candidate columns (grants_cand's layout) beside its problems.
   await db.run(
-    `CREATE OR REPLACE TEMP TABLE grants_chk AS
-     SELECT "row", grant_id, issues, len(list_filter(issues, lambda i: i.s = 'error')) = 0 AS ok, pence, award_date, grant_json, extra_json,
-            title_v, description_v, currency_v, data_source, date_modified, has_org, ind_id, ind_name,
-            locations, programmes, funders, recipient_orgs, recipient_codes, planned, classes
+    `CREATE OR REPLACE TEMP TABLE ${chk} AS
+     SELECT ${f.fileSeq}::INTEGER AS file_seq, ${f.seq}::INTEGER AS seq, $file AS file, NULL::VARCHAR AS sheet, "row", false AS json, $idLabel AS id_label,
+       grant_id, date_modified, TRY_CAST(floor((pence / 100) * 100 + 0.5) AS BIGINT) AS amount_pence, grant_json, extra_json,
+       coalesce(title_v, '') AS title, coalesce(description_v, '') AS description, currency_v AS currency, award_date,
+       planned.start AS planned_start, planned."end" AS planned_end, planned.months::DOUBLE AS planned_months,
+       CASE WHEN has_org THEN 'organisation' ELSE 'individual' END AS recipient_type,
+       CASE WHEN has_org THEN recipient_orgs[1].id ELSE ind_id END AS recipient_id, CASE WHEN has_org THEN recipient_orgs[1].name ELSE ind_name END AS recipient_name,
+       recipient_orgs[1].charity AS recipient_charity_number, recipient_orgs[1].company AS recipient_company_number, recipient_orgs[1].postcode AS recipient_postcode,
+       funders[1].id AS funding_org_id, funders[1].name AS funding_org_name, len(funders)::INTEGER AS funding_org_count,
+       programmes[1].code AS programme_code, programmes[1].title AS programme_title,
+       nullif(array_to_string(list_filter(list_transform(classes, lambda c: c.theme), lambda s: s IS NOT NULL), '; '), '') AS themes, data_source,
+       issues, len(list_filter(issues, lambda i: i.s = 'error')) = 0 AS ok, locations, programmes, funders, recipient_codes
      FROM (${check.select})`,
-    { today },
+    { today, file: f.file, idLabel: bulk.layout.label(["id"]) },
   );
+  checked.push(chk);
   // Rows repeating an Identifier (read.ts kept them apart): rejected when an earlier copy of this file was accepted.
   const dropped: number[] = [];
   if (bulk.repeats.length) {
-    const ok = new Map((await db.all<{ row: number; ok: boolean }>(`SELECT "row", ok FROM grants_chk WHERE "row" IN (SELECT unnest($rows::INTEGER[]))`, { rows: bulk.repeats.map((r) => r.row) })).map((r) => [r.row, r.ok]));
+    const ok = new Map((await db.all<{ row: number; ok: boolean }>(`SELECT "row", ok FROM ${chk} WHERE "row" IN (SELECT unnest($rows::INTEGER[]))`, { rows: bulk.repeats.map((r) => r.row) })).map((r) => [r.row, r.ok]));
     const acceptedHere = new Map<string, number>();
     const idLabel = bulk.layout.label(["id"]);
     for (const record of bulk.repeats) {
@@ -294,35 +308,25 @@ async function checkLedger(db: Db, f: FileIn, bulk: BulkLedger, today: string): 
     }
   }
   await sink.flush(db);
-  const all = { fs: f.fileSeq, seq: f.seq, file: f.file, dropped, labels: check.locationLabels.length ? check.locationLabels : [""], idLabel: bulk.layout.label(["id"]) };
-  /** The parameters a statement names (DuckDB refuses others). */
-  const run = (sql: string) => db.run(sql, Object.fromEntries(Object.entries(all).filter(([k]) => new RegExp(`\\$${k}\\b`).test(sql))));
-  const kept = `FROM grants_chk WHERE "row" NOT IN (SELECT unnest($dropped::INTEGER[]))`;
-  await run(
-    `INSERT INTO grants_iss
-     SELECT $fs, 1, "row", i.o, $file, NULL, "row", i.col, grants_show(i.v), i.s, i.r, grant_id
-     FROM (SELECT "row", grant_id, unnest(issues) AS i ${kept} AND len(issues) > 0)`,
-  );
-  const accepted = `${kept} AND ok`;
-  await run(
-    `INSERT INTO grants_cand
-     SELECT $fs, $seq, $file, NULL, "row", false, $idLabel, grant_id, date_modified, floor((pence / 100) * 100 + 0.5)::BIGINT, grant_json, extra_json,
-       coalesce(title_v, ''), coalesce(description_v, ''), currency_v, award_date, planned.start, planned."end", planned.months::DOUBLE,
-       CASE WHEN has_org THEN 'organisation' ELSE 'individual' END,
-       CASE WHEN has_org THEN recipient_orgs[1].id ELSE ind_id END, CASE WHEN has_org THEN recipient_orgs[1].name ELSE ind_name END,
-       recipient_orgs[1].charity, recipient_orgs[1].company, recipient_orgs[1].postcode,
-       funders[1].id, funders[1].name, len(funders)::INTEGER, programmes[1].code, programmes[1].title,
-       nullif(array_to_string(list_filter(list_transform(classes, lambda c: c.theme), lambda s: s IS NOT NULL), '; '), ''), data_source
-     ${accepted}`,
-  );
+  if (dropped.length) await db.run(`DELETE FROM ${chk} WHERE "row" IN (SELECT unnest($dropped::INTEGER[]))`, { dropped });
+  await db.run(`INSERT INTO grants_iss
+     SELECT file_seq, 1, "row", i.o, file, NULL, "row", i.col, grants_show(i.v), i.s, i.r, grant_id
+     FROM (SELECT file_seq, file, "row", grant_id, unnest(issues) AS i FROM ${chk} WHERE len(issues) > 0)`);
   const lists = (table: string, list: string, fields: string, where = "") =>
-    run(`INSERT INTO ${table} SELECT $fs, "row", seq, ${fields} FROM (SELECT "row", unnest(range(len(${list}))) AS seq, unnest(${list}) AS x ${accepted}) ${where}`);
-  await lists("grants_cand_location", "locations", `x.name, x.geo_code, x.geo_code_type, x.country_code, ($labels::VARCHAR[])[seq + 1]`);
+    db.run(`INSERT INTO ${table} SELECT file_seq, "row", seq, ${fields} FROM (SELECT file_seq, "row", unnest(range(len(${list}))) AS seq, unnest(${list}) AS x FROM ${chk} WHERE ok) ${where}`);
+  await lists("grants_cand_location", "locations", `x.name, x.geo_code, x.geo_code_type, x.country_code, ${check.locationLabels.length ? `[${check.locationLabels.map(literal).join(", ")}][seq + 1]` : "NULL"}`);
   await lists("grants_cand_code", "recipient_codes", "x.code", "WHERE x.code IS NOT NULL");
   await lists("grants_cand_programme", "programmes", "x.code, x.title");
   await lists("grants_cand_funder", "funders", "x.id, x.name");
-  await db.run(`DROP TABLE grants_chk`);
-  await db.run(`DROP TABLE ${RAW_TABLE}`);
+  await db.run(`DROP VIEW IF EXISTS ${RAW_TABLE}`);
+  for (const t of ["grants_raw0", "grants_rawfix", "grants_rawfix_rows"]) await db.run(`DROP TABLE IF EXISTS ${t}`);
+}
+
+/** Every file's accepted grants, one view: the row-by-row files' table and each checked ledger's. */
+async function candidatesView(db: Db): Promise<void> {
+  const cols = candTable.columns.map(([c]) => `"${c}"`).join(", ");
+  await db.run(`CREATE OR REPLACE TEMP VIEW grants_cands AS
+    SELECT ${cols} FROM grants_cand${checked.map((t) => ` UNION ALL SELECT ${cols} FROM ${t} WHERE ok`).join("")}`);
 }
 
 interface Candidate {
@@ -353,7 +357,7 @@ function decide(prev: Candidate, next: Candidate): { winner: Candidate; loser: C
 async function decideCorrections(db: Db): Promise<void> {
   const cands = await db.all<Candidate>(`
     SELECT file_seq, seq, file, sheet, "row", json, id_label, grant_id, date_modified, amount_pence::DOUBLE AS amount_pence, grant_json
-    FROM grants_cand WHERE grant_id IN (SELECT grant_id FROM grants_cand GROUP BY 1 HAVING count(*) > 1)
+    FROM grants_cands WHERE grant_id IN (SELECT grant_id FROM grants_cands GROUP BY 1 HAVING count(*) > 1)
     ORDER BY grant_id, file_seq, "row"`);
   const issues: unknown[][] = [];
   const pairs: unknown[][] = [];
@@ -394,18 +398,22 @@ async function decideCorrections(db: Db): Promise<void> {
 export async function stageGrantFiles(db: Db, files: InputFile[], log: Logger, today = new Date().toISOString().slice(0, 10)): Promise<{ issues: number; grants: number }> {
   for (const t of workTables) await createTable(db, t, { temp: true });
   await createCheckMacros(db);
+  checked = [];
   try {
     await readFiles(db, files, log, today);
   } catch (e) {
     await dropWork(db);
     throw e;
   }
+  await candidatesView(db);
   await decideCorrections(db);
   return fillStaging(db);
 }
 
 async function dropWork(db: Db): Promise<void> {
-  for (const t of [...workTables.map((w) => w.name), "grants_win", "grants_loser", "grants_chk", RAW_TABLE, "grants_raw0"]) await db.run(`DROP TABLE IF EXISTS ${t}`);
+  await db.run(`DROP VIEW IF EXISTS grants_cands`);
+  await db.run(`DROP VIEW IF EXISTS ${RAW_TABLE}`);
+  for (const t of [...workTables.map((w) => w.name), ...checked, "grants_gk", "grants_loser", "grants_raw0", "grants_rawfix", "grants_rawfix_rows"]) await db.run(`DROP TABLE IF EXISTS ${t}`);
 }
 
 async function readFiles(db: Db, files: InputFile[], log: Logger, today: string): Promise<void> {
@@ -452,9 +460,10 @@ async function readCsvLedger(db: Db, f: FileIn): Promise<BulkLedger | null> {
 
 /** The winners in ingest order (gk), and the tables the rest of the stage reads. */
 async function fillStaging(db: Db): Promise<{ issues: number; grants: number }> {
-  await db.run(`CREATE OR REPLACE TEMP TABLE grants_win AS
-    SELECT c.*, (row_number() OVER (ORDER BY c.file_seq, c."row") - 1)::INTEGER AS gk
-    FROM grants_cand c ANTI JOIN grants_loser l USING (file_seq, "row")`);
+  // gk: the winners numbered in ingest order (a narrow table: the wide rows are not sorted).
+  await db.run(`CREATE OR REPLACE TEMP TABLE grants_gk AS
+    SELECT file_seq, "row", grant_id, (row_number() OVER (ORDER BY file_seq, "row") - 1)::INTEGER AS gk
+    FROM (SELECT file_seq, "row", grant_id FROM grants_cands ANTI JOIN grants_loser USING (file_seq, "row"))`);
   for (const spec of stagingTables) await createTable(db, spec, { temp: true });
   await createTable(db, tableDoc("grants_rejects"));
   await createTable(db, tableDoc("grant_funding_orgs"));
@@ -462,27 +471,27 @@ async function fillStaging(db: Db): Promise<{ issues: number; grants: number }> 
     SELECT grant_id, file_seq, title, description, currency, amount_pence, award_date, planned_start, planned_end, planned_months,
       recipient_type, recipient_id, recipient_name, recipient_charity_number, recipient_company_number, recipient_postcode,
       funding_org_id, funding_org_name, funding_org_count, programme_code, programme_title, themes, file, sheet, "row", data_source, date_modified,
-      grant_json, extra_json, gk
-    FROM grants_win ORDER BY gk`);
+      grant_json, extra_json, k.gk
+    FROM grants_cands JOIN grants_gk k USING (file_seq, "row", grant_id)`);
   const child = (table: string, source: string, fields: string, withGk = false) =>
-    db.run(`INSERT INTO ${table} SELECT w.grant_id, x.seq, ${fields}${withGk ? ", w.gk" : ""} FROM ${source} x JOIN grants_win w USING (file_seq, "row") ORDER BY w.gk, x.seq`);
+    db.run(`INSERT INTO ${table} SELECT k.grant_id, x.seq, ${fields}${withGk ? ", k.gk" : ""} FROM ${source} x JOIN grants_gk k USING (file_seq, "row") ORDER BY k.gk, x.seq`);
   await child("grants_stg_location", "grants_cand_location", "x.name, x.geo_code, x.geo_code_type, x.country_code, x.source_column", true);
   await child("grants_stg_recipient_code", "grants_cand_code", "x.geo_code");
   await child("grants_stg_programme", "grants_cand_programme", "x.code, x.title");
   await child("grant_funding_orgs", "grants_cand_funder", "x.org_id, x.org_name");
   await db.run(`INSERT INTO grants_stg_file
     SELECT f.seq, f.file, f.stored_as, f.format, f.encoding, f.sheet, f.rows_read,
-      (SELECT count(*) FROM grants_win w WHERE w.file_seq = f.seq)::INTEGER,
+      (SELECT count(*) FROM grants_gk k WHERE k.file_seq = f.seq)::INTEGER,
       (SELECT count(DISTINCT i."row") FROM grants_iss i WHERE i.file_seq = f.seq AND i.severity = 'error' AND i."row" IS NOT NULL)::INTEGER,
       (SELECT count(*) FROM grants_iss i WHERE i.file_seq = f.seq AND i.phase = 0 AND i.severity = 'warning' AND starts_with(i.reason, 'merged into row'))::INTEGER,
       (SELECT count(*) FROM grants_loser l WHERE l.file_seq = f.seq)::INTEGER,
-      (SELECT coalesce(sum(w.amount_pence), 0) FROM grants_win w WHERE w.file_seq = f.seq)::BIGINT
+      (SELECT coalesce(sum(g.amount_pence), 0) FROM grants_stg_grant g WHERE g.file_seq = f.seq)::BIGINT
     FROM grants_intake_file f ORDER BY f.seq`);
   await db.run(`INSERT INTO grants_rejects
     SELECT (row_number() OVER (ORDER BY file_seq, phase, ord_row, sub))::INTEGER, file, sheet, "row", "column", value, severity, reason, grant_id
     FROM grants_iss ORDER BY file_seq, phase, ord_row, sub`);
   const [{ issues, grants }] = await db.all<{ issues: number; grants: number }>(
-    `SELECT (SELECT count(*) FROM grants_iss)::INTEGER AS issues, (SELECT count(*) FROM grants_win)::INTEGER AS grants`,
+    `SELECT (SELECT count(*) FROM grants_iss)::INTEGER AS issues, (SELECT count(*) FROM grants_gk)::INTEGER AS grants`,
   );
   await dropWork(db);
   return { issues, grants };
