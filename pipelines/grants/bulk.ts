@@ -60,14 +60,22 @@ export async function readBulkCsv(db: Db, path: string, file: string): Promise<B
     if (bytes.toString("utf8", 0, Math.min(bytes.length, 4096)).replace(/^\uFEFF/, "").trim() === "") return null; // read.ts says it is empty
     const layout = analyseHeader(first, 1, null, file);
     if (awkwardExtras(layout)) return null;
-    try {
-      await db.run(`CREATE OR REPLACE TEMP TABLE grants_raw0 AS
+    const read = (parallel: boolean) =>
+      db.run(`CREATE OR REPLACE TEMP TABLE grants_raw0 AS
         SELECT * FROM read_csv(${literal(csv.path)}, header = true, auto_detect = false,
           columns = {${first.map((_, i) => `'${rawColumn(i)}': 'VARCHAR'`).join(", ")}},
-          strict_mode = true, null_padding = true, encoding = 'utf-8', delim = ${literal(csv.delimiter)}, quote = '"', escape = '"',
+          strict_mode = true, null_padding = true, parallel = ${parallel}, encoding = 'utf-8', delim = ${literal(csv.delimiter)}, quote = '"', escape = '"',
           max_line_size = ${MAX_RECORD_CHARS * 4})`);
-    } catch {
-      return null;
+    try {
+      await read(true);
+    } catch (e) {
+      // Short rows (padded) with line breaks inside quotes need the single-threaded reader.
+      if (!/parallel/i.test((e as Error).message)) return null;
+      try {
+        await read(false);
+      } catch {
+        return null;
+      }
     }
     // Row numbers as a spreadsheet shows them (header = 1), from the order read (a view: the text is not copied).
     await db.run(`CREATE OR REPLACE TEMP VIEW ${RAW_TABLE} AS SELECT (rowid + 2)::INTEGER AS "row", * FROM grants_raw0`);
