@@ -173,6 +173,9 @@ export function checkSql(layout: SheetLayout, raw: string): CheckSql {
   const helperStage: string[] = [];
   const amountStage1: string[] = [];
   const amountStage2: string[] = [];
+  const dateStage1: string[] = [];
+  const dateStage2: string[] = [];
+  const awardStage: string[] = [];
   const finalLeaf: string[] = [];
   const objStage: string[] = [];
 
@@ -316,11 +319,8 @@ export function checkSql(layout: SheetLayout, raw: string): CheckSql {
       continue;
     }
     if (dateLeaves.has(name)) {
-      const dmy = helper(`dm${l.i}`, full(ti, patterns.dayMonthYear));
-      const part = (k: number) => `regexp_extract(${ti}, ${str(`^${patterns.dayMonthYear}$`)}, ${k})`;
-      const iso = helper(`is${l.i}`, `CASE WHEN ${full(ti, patterns.dayMonthYear)} THEN ${part(3)} || '-' || lpad(TRY_CAST(${part(2)} AS INTEGER)::VARCHAR, 2, '0') || '-' || lpad(TRY_CAST(${part(1)} AS INTEGER)::VARCHAR, 2, '0') END`);
-      void dmy;
-      void iso;
+      // Day/month/year parts (one pattern run), then the ISO date they make.
+      helper(`dp${l.i}`, `CASE WHEN ${full(ti, patterns.dayMonthYear)} THEN regexp_extract(${ti}, ${str(`^${patterns.dayMonthYear}$`)}, ['d', 'm', 'y']) END`);
       dates.push(l);
       continue;
     }
@@ -384,10 +384,18 @@ export function checkSql(layout: SheetLayout, raw: string): CheckSql {
     const xi = x(l.i);
     const o = base.get(l)!;
     const col = labelSql(l.path, throughOf.get(l)!);
+    // Stage after the parts: the ISO date and whether it is real; then the value as read (d1); then a date-time's date (d2).
+    const dp = `dp${l.i}`;
+    amountStage1.push(
+      `${dp} IS NOT NULL AS dm${l.i}`,
+      `CASE WHEN ${dp} IS NOT NULL THEN ${dp}.y || '-' || lpad(TRY_CAST(${dp}.m AS INTEGER)::VARCHAR, 2, '0') || '-' || lpad(TRY_CAST(${dp}.d AS INTEGER)::VARCHAR, 2, '0') END AS is${l.i}`,
+    );
     const dm = `dm${l.i}`;
     const iso = `is${l.i}`;
-    const bad = `(${dm} AND NOT (grants_real_date(${iso}) AND TRY_CAST(regexp_extract(${ti}, ${str(`^${patterns.dayMonthYear}$`)}, 2) AS INTEGER) <= 12))`;
-    const d1 = `CASE WHEN ${dm} THEN CASE WHEN NOT ${bad} THEN ${iso} END ELSE ${ti} END`;
+    amountStage2.push(`(${dm} AND NOT coalesce(grants_real_date(${iso}) AND TRY_CAST(${dp}.m AS INTEGER) <= 12, false)) AS bad${l.i}`);
+    const bad = `bad${l.i}`;
+    const d1 = `d1_${l.i}`;
+    dateStage1.push(`CASE WHEN ${dm} THEN CASE WHEN NOT ${bad} THEN ${iso} END ELSE ${ti} END AS ${d1}`);
     const parts: { when: string; issue: string }[] = [];
     if (l.core) {
       parts.push({ when: bad, issue: issue(o, col, xi, str(reasons.notRealDmy), "error") });
@@ -397,9 +405,11 @@ export function checkSql(layout: SheetLayout, raw: string): CheckSql {
     }
     parts.push({ when: bad, issue: issue(o, col, xi, `${str(reasons.notRealDmy)} || '; value ignored'`, "warning") });
     parts.push({ when: `${dm} AND NOT ${bad}`, issue: issue(o, col, xi, said(reasons.dmyNote, iso), "warning") });
-    const conv = `(${full(d1, patterns.dateTime)} AND NOT ${full(d1, patterns.strictDateTime)} AND grants_real_date(${d1}))`;
+    const conv = `cv${l.i}`;
+    dateStage2.push(`coalesce(${full(d1, patterns.dateTime)} AND NOT ${full(d1, patterns.strictDateTime)} AND grants_real_date(${d1}), false) AS ${conv}`);
     parts.push({ when: conv, issue: issue(o + 1, col, xi, said(reasons.dateOfDateTime, `left(${d1}, 10)`), "warning") });
-    const d2 = `CASE WHEN ${conv} THEN left(${d1}, 10) ELSE ${d1} END`;
+    const d2 = `d2_${l.i}`;
+    dateStage2.push(`CASE WHEN coalesce(${full(d1, patterns.dateTime)} AND NOT ${full(d1, patterns.strictDateTime)} AND grants_real_date(${d1}), false) THEN left(${d1}, 10) ELSE ${d1} END AS ${d2}`);
     const event = l.parent === "plannedDates" || l.parent === "actualDates";
     const isAward = l.field.name === "transactionDate" || l.field.name === "valueDate";
     let ok: string | null = null;
@@ -514,13 +524,16 @@ export function checkSql(layout: SheetLayout, raw: string): CheckSql {
   });
   gi.push({ when: `list_contains(${sqlList(currencyCodes)}, ${cur}) AND ${cur} <> 'GBP'`, issue: issue(G + 2, at(["currency"]), xTop("currency"), said(reasons.notGbp, cur), "error") });
   const awardV = award ? v(award) : "NULL::VARCHAR";
-  const awardOk = `((${full(awardV, patterns.fullDate)} OR ${full(awardV, patterns.dateTime)}) AND grants_real_date(${awardV}))`;
+  objStage.push(`coalesce((${full(awardV, patterns.fullDate)} OR ${full(awardV, patterns.dateTime)}) AND grants_real_date(${awardV}), false) AS award_ok`);
+  const awardOk = "award_ok";
   gi.push({ when: `${awardV} IS NULL AND ${tTop("awardDate")} IS NULL`, issue: issue(G + 3, at(["awardDate"]), "NULL", str(reasons.awardDateRequired), "error") });
   gi.push({ when: `${awardV} IS NOT NULL AND NOT ${awardOk}`, issue: issue(G + 3, at(["awardDate"]), xTop("awardDate"), str(reasons.awardDate), "error") });
-  const awardFinal = `CASE WHEN ${awardOk} AND ${full(awardV, patterns.dateTime)} THEN left(${awardV}, 10) ELSE ${awardV} END`;
+  awardStage.push(`CASE WHEN award_ok AND ${full(awardV, patterns.dateTime)} THEN left(${awardV}, 10) ELSE ${awardV} END AS award_final`);
+  const awardFinal = "award_final";
+  g.push(`coalesce(${full("award_final", patterns.fullDate)}, false) AS award_full`);
   const farFuture = `(TRY_CAST(left($today, 4) AS INTEGER) + ${FAR_FUTURE_YEARS})::VARCHAR || substr($today, 5)`;
   const ymd = awardFinal;
-  const fullAward = `${full(ymd, patterns.fullDate)}`;
+  const fullAward = "award_full";
   gi.push({ when: `${fullAward} AND ${ymd} < ${str(EARLIEST_AWARD)}`, issue: issue(G + 4, at(["awardDate"]), xTop("awardDate"), said(reasons.farPast, ymd), "warning") });
   gi.push({ when: `${fullAward} AND ${ymd} >= ${str(EARLIEST_AWARD)} AND ${ymd} > ${farFuture}`, issue: issue(G + 4, at(["awardDate"]), xTop("awardDate"), said(reasons.farFuture, ymd), "warning") });
   gi.push({ when: `${fullAward} AND ${ymd} >= ${str(EARLIEST_AWARD)} AND ${ymd} <= ${farFuture} AND ${ymd} > $today`, issue: issue(G + 4, at(["awardDate"]), xTop("awardDate"), said(reasons.future, ymd), "warning") });
@@ -630,7 +643,7 @@ export function checkSql(layout: SheetLayout, raw: string): CheckSql {
   // The row is a grant when one of its cells is not blank.
   const anyCell = header.map((_, i) => `${t(i)} IS NOT NULL`).join(" OR ") || "false";
   let sql = `SELECT "row", ${header.map((_, i) => x(i)).join(", ")} FROM ${raw}`;
-  [trimStage, presStage, ciStage, helperStage, amountStage1, amountStage2, finalLeaf, objStage, g, [issues]].forEach((stage, k) => {
+  [trimStage, presStage, ciStage, helperStage, amountStage1, amountStage2, dateStage1, dateStage2, finalLeaf, objStage, awardStage, g, [issues]].forEach((stage, k) => {
     if (stage.length === 0) return;
     sql = `SELECT *, ${stage.join(",\n  ")} FROM (${sql}) s${k}`;
     if (k === 0) sql = `SELECT * FROM (${sql}) s WHERE ${anyCell}`;
