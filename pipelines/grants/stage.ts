@@ -11,7 +11,7 @@ import { formatPounds } from "./money.ts";
 import { grantNotices } from "./notices.ts";
 import { attributeFunders } from "./funders.ts";
 import { locateGrants } from "./locate.ts";
-import { stageGrantFiles, stagingTables } from "./intake.ts";
+import { stageGrantFiles, stagingTables, type IntakeOptions } from "./intake.ts";
 import { commentTables, createDocumentedTable } from "./tables.ts";
 
 export interface GrantStageOptions {
@@ -23,6 +23,8 @@ export interface GrantStageOptions {
   rawDir?: string;
   /** A postcode directory (ONSPD/NSPL layout: pcds and lsoa21cd/lsoa21 columns); default CHEST_POSTCODES; none when empty. */
   postcodes?: string | null;
+  /** How files are read and checked (intake.ts): the award-date warnings' today, CSV ledgers set-based or row by row. */
+  intake?: IntakeOptions;
 }
 
 export type GrantContext = InputContext;
@@ -67,7 +69,7 @@ export async function ingestGrants(db: Db, files: readonly (string | InputFile)[
   };
 
   // 1. Read and check every file in ingest order, decide corrections across files, fill the staging tables (intake.ts).
-  const intake = await stageGrantFiles(db, asInputFiles("grants", files).sort((x, y) => x.seq - y.seq), log);
+  const intake = await stageGrantFiles(db, asInputFiles("grants", files).sort((x, y) => x.seq - y.seq), log, options.intake);
   lap(`read and checked ${files.length} file(s): ${intake.grants} grant(s)`);
 
   // 2. Place the money (LSOAs), then attribute it to funders.
