@@ -119,6 +119,7 @@ const issueTable: TableDecl = {
     ["grant_id", "VARCHAR"],
   ],
 };
+/** Where a grant came from and what decides corrections, then the staging columns (stgGrant's, in its order). */
 const candTable: TableDecl = {
   name: "grants_cand",
   columns: [
@@ -134,26 +135,7 @@ const candTable: TableDecl = {
     ["amount_pence", "BIGINT"],
     ["grant_json", "VARCHAR"],
     ["extra_json", "VARCHAR"],
-    ["title", "VARCHAR"],
-    ["description", "VARCHAR"],
-    ["currency", "VARCHAR"],
-    ["award_date", "VARCHAR"],
-    ["planned_start", "VARCHAR"],
-    ["planned_end", "VARCHAR"],
-    ["planned_months", "DOUBLE"],
-    ["recipient_type", "VARCHAR"],
-    ["recipient_id", "VARCHAR"],
-    ["recipient_name", "VARCHAR"],
-    ["recipient_charity_number", "VARCHAR"],
-    ["recipient_company_number", "VARCHAR"],
-    ["recipient_postcode", "VARCHAR"],
-    ["funding_org_id", "VARCHAR"],
-    ["funding_org_name", "VARCHAR"],
-    ["funding_org_count", "INTEGER"],
-    ["programme_code", "VARCHAR"],
-    ["programme_title", "VARCHAR"],
-    ["themes", "VARCHAR"],
-    ["data_source", "VARCHAR"],
+    ...stgGrant.columns.filter(([n]) => !["grant_id", "file_seq", "amount_pence", "source_file", "source_sheet", "source_row", "date_modified", "grant_json", "extra_json", "gk"].includes(n)),
   ],
 };
 const key = [["file_seq", "INTEGER"], ["row", "INTEGER"], ["seq", "INTEGER"]] as const;
