@@ -57,6 +57,9 @@ export async function readBulkCsv(db: Db, path: string, file: string): Promise<B
     const bytes = readFileSync(csv.path);
     if (bytes.subarray(0, Math.min(bytes.length, 64 * 1024)).toString("utf8").split(/\r?\n/, 1)[0].includes('"')) return null;
     if (hasInnerBlankLine(bytes)) return null;
+    // Text after a closing quote ("a" ,): read.ts keeps it, DuckDB drops it.
+    const escaped = csv.delimiter === "|" ? "\\|" : csv.delimiter;
+    if (new RegExp(`"[ \t]+(?:${escaped}|\r|\n)`).test(bytes.toString("utf8"))) return null;
     if (bytes.toString("utf8", 0, Math.min(bytes.length, 4096)).replace(/^\uFEFF/, "").trim() === "") return null; // read.ts says it is empty
     const layout = analyseHeader(first, 1, null, file);
     if (awkwardExtras(layout)) return null;
