@@ -638,7 +638,10 @@ export function checkSql(layout: SheetLayout, raw: string): CheckSql {
   g.push(`${vTop("title")} AS title_v`, `${vTop("description")} AS description_v`, `${cur} AS currency_v`, `${vTop("dataSource")} AS data_source`, `${vTop("dateModified")} AS date_modified`);
 
   // All problems of the row, in validate.ts's order (each leaf's, then the grant's).
-  const issues = `list_concat(${[...leaves.map((l) => e(l)), issuesOf(gi)].join(", ")}) AS issues`;
+  // Most rows have none: the lists are only joined when one of them is there.
+  g.push(`${issuesOf(gi)} AS e_grant`);
+  const lists = [...leaves.map((l) => e(l)), "e_grant"];
+  const issues = `CASE WHEN ${lists.map((l) => `${l} IS NULL`).join(" AND ")} THEN [] ELSE list_concat(${lists.join(", ")}) END AS issues`;
 
   // The row is a grant when one of its cells is not blank.
   const anyCell = header.map((_, i) => `${t(i)} IS NOT NULL`).join(" OR ") || "false";
