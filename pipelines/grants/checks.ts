@@ -250,7 +250,7 @@ export function checkSql(layout: SheetLayout, raw: string): CheckSql {
     const col = labelSql(l.path, throughOf.get(l)!);
     const name = l.field.name;
     const check = (l.parent && numberBounds[`${l.parent}/${name}`]) || numberBounds[name];
-    const warnIgnored = (k: number, reason: string, value: string) => issue(o + k, col, value, `${reason} || '; value ignored'`, "warning");
+    const warnIgnored = (k: number, reason: string, value: string) => issue(o + k, col, value, said(reasons.ignored, reason), "warning");
     if (l.field.kind === "number") {
       let value: string;
       const parts: { when: string; issue: string }[] = [];
@@ -274,15 +274,10 @@ export function checkSql(layout: SheetLayout, raw: string): CheckSql {
         const notes = `nullif(concat_ws('; ', CASE WHEN sg${l.i} THEN ${str(reasons.amountNotes.sign)} END, CASE WHEN cm${l.i} THEN ${str(reasons.amountNotes.thousands)} END, CASE WHEN abs(ex${l.i} - pn${l.i}) > 1e-6 * greatest(1, abs(ex${l.i})) THEN ${str(reasons.amountNotes.rounded)} END), '')`;
         const failWhen = `${ti} IS NOT NULL AND NOT isn${l.i}`;
         const okWhen = `(${value}) IS NOT NULL`;
-        if (l.core) {
-          parts.push({ when: failWhen, issue: issue(o, col, xi, str(reasons.notAmount), "error") });
-          parts.push({ when: big, issue: issue(o, col, xi, str(reasons.tooLarge), "error") });
-          parts.push({ when: `${okWhen} AND ${notes} IS NOT NULL`, issue: issue(o + 1, col, xi, `'converted: ' || ${notes}`, "warning") });
-        } else {
-          parts.push({ when: failWhen, issue: warnIgnored(0, str(reasons.notAmount), xi) });
-          parts.push({ when: big, issue: warnIgnored(0, str(reasons.tooLarge), xi) });
-          parts.push({ when: `${okWhen} AND ${notes} IS NOT NULL`, issue: issue(o + 1, col, xi, `'converted: ' || ${notes}`, "warning") });
-        }
+        // Amount Awarded that cannot be read rejects the grant; other amounts are dropped with a warning.
+        const fail = (reason: string) => (l.core ? issue(o, col, xi, str(reason), "error") : warnIgnored(0, str(reason), xi));
+        parts.push({ when: failWhen, issue: fail(reasons.notAmount) }, { when: big, issue: fail(reasons.tooLarge) });
+        parts.push({ when: `${okWhen} AND ${notes} IS NOT NULL`, issue: issue(o + 1, col, xi, said(reasons.converted, notes), "warning") });
         amounts.set(l, { value, parts });
         continue;
       }
@@ -372,7 +367,7 @@ export function checkSql(layout: SheetLayout, raw: string): CheckSql {
     const parts = [...a.parts];
     let value = a.value;
     if (!l.core && check?.nonNegative) {
-      parts.push({ when: `(${a.value}) < 0`, issue: issue(base.get(l)! + 2, col, `grants_num(${a.value})`, `${str(reasons.negative)} || '; value ignored'`, "warning") });
+      parts.push({ when: `(${a.value}) < 0`, issue: issue(base.get(l)! + 2, col, `grants_num(${a.value})`, str(reasons.ignored(reasons.negative)), "warning") });
       value = `CASE WHEN (${a.value}) >= 0 THEN ${a.value} END`;
     }
     finalLeaf.push(`${value} AS ${v(l)}`);
@@ -403,7 +398,7 @@ export function checkSql(layout: SheetLayout, raw: string): CheckSql {
       finalLeaf.push(`${d1} AS ${v(l)}`, `${issuesOf(parts)} AS ${e(l)}`);
       continue;
     }
-    parts.push({ when: bad, issue: issue(o, col, xi, `${str(reasons.notRealDmy)} || '; value ignored'`, "warning") });
+    parts.push({ when: bad, issue: issue(o, col, xi, str(reasons.ignored(reasons.notRealDmy)), "warning") });
     parts.push({ when: `${dm} AND NOT ${bad}`, issue: issue(o, col, xi, said(reasons.dmyNote, iso), "warning") });
     const conv = `cv${l.i}`;
     dateStage2.push(`coalesce(${full(d1, patterns.dateTime)} AND NOT ${full(d1, patterns.strictDateTime)} AND grants_real_date(${d1}), false) AS ${conv}`);
@@ -417,7 +412,7 @@ export function checkSql(layout: SheetLayout, raw: string): CheckSql {
       ok = `(${full(d2, patterns.partialDate)} OR ((${full(d2, patterns.fullDate)} OR ${full(d2, patterns.dateTime)}) AND grants_real_date(${d2})))`;
     else if (isAward) ok = `((${full(d2, patterns.fullDate)} OR ${full(d2, patterns.dateTime)}) AND grants_real_date(${d2}))`;
     if (ok) {
-      parts.push({ when: `(${d2}) IS NOT NULL AND NOT ${ok}`, issue: issue(o + 2, col, d2, `${str(event ? reasons.eventDate : reasons.awardDate)} || '; value ignored'`, "warning") });
+      parts.push({ when: `(${d2}) IS NOT NULL AND NOT ${ok}`, issue: issue(o + 2, col, d2, str(reasons.ignored(event ? reasons.eventDate : reasons.awardDate)), "warning") });
       finalLeaf.push(`CASE WHEN ${ok} THEN ${d2} END AS ${v(l)}`);
     } else finalLeaf.push(`${d2} AS ${v(l)}`);
     finalLeaf.push(`${issuesOf(parts)} AS ${e(l)}`);
