@@ -2,6 +2,7 @@
 import { readFileSync } from "node:fs";
 import type { Db } from "../db/connection.ts";
 import { literal } from "../db/sql.ts";
+import { readBounded } from "../kit/bounds.ts";
 import { bulkCsv, MAX_RECORD_CHARS, readHeader } from "../kit/delimited.ts";
 import { appendRows, createTable } from "../kit/table.ts";
 import { analyseHeader, csvNotes, mergeRows, unnamedIssue, type HeaderLayout, type ReadIssue, type RowGroup } from "./read.ts";
@@ -49,12 +50,15 @@ function awkwardExtras(layout: HeaderLayout): boolean {
  * titles): the caller then reads it with read.ts. Throws InputError for a file that is empty or lacks required columns.
  */
 export async function readBulkCsv(db: Db, path: string, file: string): Promise<BulkLedger | null> {
+  // The same bounds as read.ts (a regular file, not a link, within the size a reader takes).
+  const original = readBounded(path, file);
+  if (original.length === 0) return null; // read.ts says it is empty
   const sniff = readHeader(path, file);
   const first = sniff.header;
   if (first.some((h) => h.includes('"') || h.includes("\n") || h.includes("\r"))) return null;
   const csv = bulkCsv(path, file);
   try {
-    const bytes = readFileSync(csv.path);
+    const bytes = csv.path === path ? original : readFileSync(csv.path);
     if (bytes.subarray(0, Math.min(bytes.length, 64 * 1024)).toString("utf8").split(/\r?\n/, 1)[0].includes('"')) return null;
     if (hasInnerBlankLine(bytes)) return null;
     // Text after a closing quote ("a" ,): read.ts keeps it, DuckDB drops it.
