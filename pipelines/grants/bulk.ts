@@ -31,6 +31,20 @@ function hasInnerBlankLine(bytes: Buffer): boolean {
   return false;
 }
 
+/** Spaces between a closing quote and the delimiter or line end ("a" ,): read.ts keeps them, DuckDB drops them. */
+function spaceAfterQuote(bytes: Buffer, delimiter: string): boolean {
+  const d = delimiter.charCodeAt(0);
+  const blank = (b: number) => b === 0x20 || (b === 0x09 && d !== 0x09);
+  for (const pattern of d === 0x09 ? [Buffer.from('" ')] : [Buffer.from('" '), Buffer.from('"\t')]) {
+    for (let at = bytes.indexOf(pattern); at >= 0; at = bytes.indexOf(pattern, at + 1)) {
+      let k = at + 1;
+      while (blank(bytes[k])) k++;
+      if (k >= bytes.length || bytes[k] === d || bytes[k] === 0x0a || bytes[k] === 0x0d) return true;
+    }
+  }
+  return false;
+}
+
 /** Extra columns JavaScript objects would order or merge differently from the SQL (array-index-like or repeated titles, field names). */
 function awkwardExtras(layout: HeaderLayout): boolean {
   const names = new Set(grantFields.map((f) => f.name));
@@ -61,9 +75,7 @@ export async function readBulkCsv(db: Db, path: string, file: string): Promise<B
     const bytes = csv.path === path ? original : readFileSync(csv.path);
     if (bytes.subarray(0, Math.min(bytes.length, 64 * 1024)).toString("utf8").split(/\r?\n/, 1)[0].includes('"')) return null;
     if (hasInnerBlankLine(bytes)) return null;
-    // Text after a closing quote ("a" ,): read.ts keeps it, DuckDB drops it.
-    const escaped = csv.delimiter === "|" ? "\\|" : csv.delimiter;
-    if (new RegExp(`"[ \t]+(?:${escaped}|\r|\n)`).test(bytes.toString("utf8"))) return null;
+    if (spaceAfterQuote(bytes, csv.delimiter)) return null;
     if (bytes.toString("utf8", 0, Math.min(bytes.length, 4096)).replace(/^\uFEFF/, "").trim() === "") return null; // read.ts says it is empty
     const layout = analyseHeader(first, 1, null, file);
     if (awkwardExtras(layout)) return null;

@@ -122,18 +122,20 @@ describe("CSV ledgers checked set-based", () => {
     expect(rejects.some((x) => x.reason === "LSOA 2011 code: converted to LSOA 2021 E01035642 through the ONS best-fit lookup")).toBe(true);
   });
 
-  it("give the same tables for semicolons, UTF-16, Windows-1252 and a byte-order mark", async () => {
+  it("give the same tables for semicolons, tabs, UTF-16, Windows-1252 and a byte-order mark", async () => {
     const dir = tempDir();
     const rows = hostileRows().slice(0, 12);
     const semicolon = join(dir, "semicolon.csv");
     writeFileSync(semicolon, ledger(rows, ";"));
+    const tabs = join(dir, "tabs.csv");
+    writeFileSync(tabs, ledger(rows, "\t"));
     const utf16 = join(dir, "utf16.csv");
     writeFileSync(utf16, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(ledger(rows), "utf16le")]));
     const cp1252 = join(dir, "cp1252.csv");
     writeFileSync(cp1252, Buffer.from(ledger([{ ...base("360G-cp-1"), Title: "Café £", "Amount Awarded": "£1,000" }]), "latin1"));
     const bom = join(dir, "bom.csv");
     writeFileSync(bom, `\ufeff${ledger(rows.slice(0, 3))}`);
-    for (const f of [semicolon, utf16, cp1252, bom]) await both([f]);
+    for (const f of [semicolon, tabs, utf16, cp1252, bom]) await both([f]);
     const r = await both([cp1252]);
     expect((await r.db.all<{ title: string }>(`SELECT title FROM grants`))[0].title).toBe("Café £");
   });
