@@ -251,19 +251,21 @@ async function checkLedger(db: Db, f: FileIn, bulk: BulkLedger, today: string): 
   bulk.issues.forEach((issue, k) => sink.issue(f, 0, k, 0, issue));
   const check = checkSql(bulk.layout, RAW_TABLE);
   const chk = `grants_chk_${f.fileSeq}`;
-  // One pass: every row checked, and each grant's candidate columns (grants_cand's layout) beside its problems.
+  // One pass: every row checked; each grant's staging columns first (grants_stg_grant's order, file/sheet/row not yet
+  // renamed), then what corrections and the lists need, and its problems.
   await db.run(
     `CREATE OR REPLACE TEMP TABLE ${chk} AS
-     SELECT ${f.fileSeq}::INTEGER AS file_seq, ${f.seq}::INTEGER AS seq, $file AS file, NULL::VARCHAR AS sheet, "row", false AS json, $idLabel AS id_label,
-       grant_id, date_modified, TRY_CAST(floor((pence / 100) * 100 + 0.5) AS BIGINT) AS amount_pence, grant_json, extra_json,
-       coalesce(title_v, '') AS title, coalesce(description_v, '') AS description, currency_v AS currency, award_date,
+     SELECT grant_id, ${f.fileSeq}::INTEGER AS file_seq, coalesce(title_v, '') AS title, coalesce(description_v, '') AS description, currency_v AS currency,
+       TRY_CAST(floor((pence / 100) * 100 + 0.5) AS BIGINT) AS amount_pence, award_date,
        planned.start AS planned_start, planned."end" AS planned_end, planned.months::DOUBLE AS planned_months,
        CASE WHEN has_org THEN 'organisation' ELSE 'individual' END AS recipient_type,
        CASE WHEN has_org THEN recipient_orgs[1].id ELSE ind_id END AS recipient_id, CASE WHEN has_org THEN recipient_orgs[1].name ELSE ind_name END AS recipient_name,
        recipient_orgs[1].charity AS recipient_charity_number, recipient_orgs[1].company AS recipient_company_number, recipient_orgs[1].postcode AS recipient_postcode,
        funders[1].id AS funding_org_id, funders[1].name AS funding_org_name, len(funders)::INTEGER AS funding_org_count,
        programmes[1].code AS programme_code, programmes[1].title AS programme_title,
-       nullif(array_to_string(list_filter(list_transform(classes, lambda c: c.theme), lambda s: s IS NOT NULL), '; '), '') AS themes, data_source,
+       nullif(array_to_string(list_filter(list_transform(classes, lambda c: c.theme), lambda s: s IS NOT NULL), '; '), '') AS themes,
+       $file AS file, NULL::VARCHAR AS sheet, "row", data_source, date_modified, grant_json, extra_json, NULL::INTEGER AS gk,
+       ${f.seq}::INTEGER AS seq, false AS json, $idLabel AS id_label,
        issues, len(list_filter(issues, lambda i: i.s = 'error')) = 0 AS ok, locations, programmes, funders, recipient_codes
      FROM (${check.select})`,
     { today, file: f.file, idLabel: bulk.layout.label(["id"]) },
@@ -448,16 +450,32 @@ async function readCsvLedger(db: Db, f: FileIn): Promise<BulkLedger | null> {
   return readBulkCsv(db, f.path, f.file);
 }
 
+/**
+ * One checked ledger and nothing else: its table becomes grants_stg_grant in place (rejected rows deleted, gk set, the
+ * other columns dropped, three renamed) instead of copying every grant's text into a new table.
+ */
+async function checkedBecomesStaging(db: Db, chk: string): Promise<void> {
+  await db.run(`DROP VIEW grants_cands`);
+  await db.run(`UPDATE ${chk} SET gk = k.gk FROM grants_gk k WHERE ${chk}."row" = k."row"`);
+  await db.run(`DELETE FROM ${chk} WHERE NOT ok`);
+  for (const c of ["seq", "json", "id_label", "issues", "ok", "locations", "programmes", "funders", "recipient_codes"]) await db.run(`ALTER TABLE ${chk} DROP COLUMN ${c}`);
+  for (const [from, to] of [["file", "source_file"], ["sheet", "source_sheet"], ["row", "source_row"]]) await db.run(`ALTER TABLE ${chk} RENAME COLUMN "${from}" TO ${to}`);
+  await db.run(`ALTER TABLE ${chk} RENAME TO ${stgGrant.name}`);
+}
+
 /** The winners in ingest order (gk), and the tables the rest of the stage reads. */
 async function fillStaging(db: Db): Promise<{ issues: number; grants: number }> {
   // gk: the winners numbered in ingest order (a narrow table: the wide rows are not sorted).
   await db.run(`CREATE OR REPLACE TEMP TABLE grants_gk AS
     SELECT file_seq, "row", grant_id, (row_number() OVER (ORDER BY file_seq, "row") - 1)::INTEGER AS gk
     FROM (SELECT file_seq, "row", grant_id FROM grants_cands ANTI JOIN grants_loser USING (file_seq, "row"))`);
-  for (const spec of stagingTables) await createTable(db, spec, { temp: true });
+  const [{ others }] = await db.all<{ others: number }>(`SELECT ((SELECT count(*) FROM grants_cand) + (SELECT count(*) FROM grants_loser))::INTEGER AS others`);
+  const alone = checked.length === 1 && others === 0;
+  for (const spec of stagingTables) if (!(alone && spec === stgGrant)) await createTable(db, spec, { temp: true });
   await createTable(db, tableDoc("grants_rejects"));
   await createTable(db, tableDoc("grant_funding_orgs"));
-  await db.run(`INSERT INTO grants_stg_grant
+  if (alone) await checkedBecomesStaging(db, checked[0]);
+  else await db.run(`INSERT INTO grants_stg_grant
     SELECT grant_id, file_seq, title, description, currency, amount_pence, award_date, planned_start, planned_end, planned_months,
       recipient_type, recipient_id, recipient_name, recipient_charity_number, recipient_company_number, recipient_postcode,
       funding_org_id, funding_org_name, funding_org_count, programme_code, programme_title, themes, file, sheet, "row", data_source, date_modified,
