@@ -151,8 +151,6 @@ const fileTable: TableDecl = {
   columns: [["seq", "INTEGER"], ["file", "VARCHAR"], ["stored_as", "VARCHAR"], ["format", "VARCHAR"], ["encoding", "VARCHAR"], ["sheet", "VARCHAR"], ["rows_read", "INTEGER"]],
 };
 const workTables = [issueTable, candTable, candLocation, candCode, candProgramme, candFunder, fileTable];
-/** The checked-ledger tables of this run (grants_chk_<file>). */
-let checked: string[] = [];
 const temp = { schema: "main", catalog: "temp" };
 
 /** Issue order: whole-file and reading notes (phase 0) before the records' (phase 1, by row, then in the order found). */
@@ -246,7 +244,7 @@ function validateRecords(sink: Sink, f: FileIn, result: ReadResult): void {
 }
 
 /** A CSV ledger loaded by bulk.ts, checked set-based (checks.ts) into the working tables. */
-async function checkLedger(db: Db, f: FileIn, bulk: BulkLedger, today: string): Promise<void> {
+async function checkLedger(db: Db, f: FileIn, bulk: BulkLedger, today: string): Promise<string> {
   const sink = new Sink();
   bulk.issues.forEach((issue, k) => sink.issue(f, 0, k, 0, issue));
   const check = checkSql(bulk.layout, RAW_TABLE);
@@ -270,7 +268,6 @@ async function checkLedger(db: Db, f: FileIn, bulk: BulkLedger, today: string): 
      FROM (${check.select})`,
     { today, file: f.file, idLabel: bulk.layout.label(["id"]) },
   );
-  checked.push(chk);
   // Rows repeating an Identifier (read.ts kept them apart): rejected when an earlier copy of this file was accepted.
   const dropped: number[] = [];
   if (bulk.repeats.length) {
@@ -304,10 +301,11 @@ async function checkLedger(db: Db, f: FileIn, bulk: BulkLedger, today: string): 
   await lists("grants_cand_funder", "funders", "x.id, x.name");
   await db.run(`DROP VIEW IF EXISTS ${RAW_TABLE}`);
   for (const t of ["grants_raw0", "grants_rawfix", "grants_rawfix_rows"]) await db.run(`DROP TABLE IF EXISTS ${t}`);
+  return chk;
 }
 
 /** Every file's accepted grants, one view: the row-by-row files' table and each checked ledger's. */
-async function candidatesView(db: Db): Promise<void> {
+async function candidatesView(db: Db, checked: string[]): Promise<void> {
   const cols = candTable.columns.map(([c]) => `"${c}"`).join(", ");
   await db.run(`CREATE OR REPLACE TEMP VIEW grants_cands AS
     SELECT ${cols} FROM grants_cand${checked.map((t) => ` UNION ALL SELECT ${cols} FROM ${t} WHERE ok`).join("")}`);
@@ -390,25 +388,26 @@ export async function stageGrantFiles(db: Db, files: InputFile[], log: Logger, o
   const today = options.today ?? new Date().toISOString().slice(0, 10);
   for (const t of workTables) await createTable(db, t, { temp: true });
   await createCheckMacros(db);
-  checked = [];
+  /** The checked-ledger tables of this run (grants_chk_<file>). */
+  const checked: string[] = [];
   try {
-    await readFiles(db, files, log, today, options.setBased ?? true);
+    await readFiles(db, files, log, today, options.setBased ?? true, checked);
   } catch (e) {
-    await dropWork(db);
+    await dropWork(db, checked);
     throw e;
   }
-  await candidatesView(db);
+  await candidatesView(db, checked);
   await decideCorrections(db);
-  return fillStaging(db);
+  return fillStaging(db, checked);
 }
 
-async function dropWork(db: Db): Promise<void> {
+async function dropWork(db: Db, checked: string[]): Promise<void> {
   await db.run(`DROP VIEW IF EXISTS grants_cands`);
   await db.run(`DROP VIEW IF EXISTS ${RAW_TABLE}`);
   for (const t of [...workTables.map((w) => w.name), ...checked, "grants_gk", "grants_loser", "grants_raw0", "grants_rawfix", "grants_rawfix_rows"]) await db.run(`DROP TABLE IF EXISTS ${t}`);
 }
 
-async function readFiles(db: Db, files: InputFile[], log: Logger, today: string, setBased: boolean): Promise<void> {
+async function readFiles(db: Db, files: InputFile[], log: Logger, today: string, setBased: boolean, checked: string[]): Promise<void> {
   const facts: unknown[][] = [];
   for (const [fileSeq, input] of files.entries()) {
     const f: FileIn = { fileSeq, seq: input.seq, file: input.name, path: input.path };
@@ -417,7 +416,7 @@ async function readFiles(db: Db, files: InputFile[], log: Logger, today: string,
     let notes: ReadIssue[];
     let format: string;
     if (bulk) {
-      await checkLedger(db, f, bulk, today);
+      checked.push(await checkLedger(db, f, bulk, today));
       facts.push([fileSeq, f.file, storedAs, "csv", bulk.encoding, null, bulk.rowsRead]);
       notes = bulk.issues;
       format = "csv";
@@ -464,7 +463,7 @@ async function checkedBecomesStaging(db: Db, chk: string): Promise<void> {
 }
 
 /** The winners in ingest order (gk), and the tables the rest of the stage reads. */
-async function fillStaging(db: Db): Promise<{ issues: number; grants: number }> {
+async function fillStaging(db: Db, checked: string[]): Promise<{ issues: number; grants: number }> {
   // gk: the winners numbered in ingest order (a narrow table: the wide rows are not sorted).
   await db.run(`CREATE OR REPLACE TEMP TABLE grants_gk AS
     SELECT file_seq, "row", grant_id, (row_number() OVER (ORDER BY file_seq, "row") - 1)::INTEGER AS gk
@@ -501,6 +500,6 @@ async function fillStaging(db: Db): Promise<{ issues: number; grants: number }> 
   const [{ issues, grants }] = await db.all<{ issues: number; grants: number }>(
     `SELECT (SELECT count(*) FROM grants_iss)::INTEGER AS issues, (SELECT count(*) FROM grants_gk)::INTEGER AS grants`,
   );
-  await dropWork(db);
+  await dropWork(db, checked);
   return { issues, grants };
 }
