@@ -1,10 +1,12 @@
 // Money in whole pence for grant ledgers: parsing amounts as people write them, splitting a sum exactly, formatting pounds.
+import { patterns, reasons, whole } from "./rules.ts";
 
 /** A parsed amount: whole pence, plus a note when the written form had to be tidied (currency sign, commas, sub-penny digits). */
 export type ParsedAmount = { ok: true; pence: number; note?: string } | { ok: false; reason: string };
 
-const plain = /^-?\d+(\.\d+)?$/;
-const withCommas = /^-?\d{1,3}(,\d{3})+(\.\d+)?$/;
+const plain = whole(patterns.number);
+const withCommas = whole(patterns.thousands);
+const currencySign = new RegExp(`^${patterns.currencySign}`, "i");
 
 /**
  * Read an amount in pounds. Numbers pass through; text may carry a leading £ (or "GBP") and thousands
@@ -22,14 +24,14 @@ export function parseAmount(value: unknown): ParsedAmount {
     if (text === "") return { ok: false, reason: "is empty" };
     const sign = text.startsWith("-") ? "-" : "";
     if (sign) text = text.slice(1).trim();
-    const stripped = text.replace(/^(£|GBP)\s*/i, "");
-    if (stripped !== text) notes.push("currency sign removed");
+    const stripped = text.replace(currencySign, "");
+    if (stripped !== text) notes.push(reasons.amountNotes.sign);
     text = sign + stripped;
     if (withCommas.test(text)) {
       text = text.replaceAll(",", "");
-      notes.push("thousands separators removed");
+      notes.push(reasons.amountNotes.thousands);
     }
-    if (!plain.test(text)) return { ok: false, reason: "is not a number (write digits only, e.g. 1200.50)" };
+    if (!plain.test(text)) return { ok: false, reason: reasons.notAmount };
     number = Number(text);
   } else {
     return { ok: false, reason: `is ${value === null ? "null" : typeof value}, not a number` };
@@ -37,7 +39,7 @@ export function parseAmount(value: unknown): ParsedAmount {
   const exact = number * 100;
   const pence = Math.round(exact);
   if (!Number.isSafeInteger(pence)) return { ok: false, reason: "is too large" };
-  if (Math.abs(exact - pence) > 1e-6 * Math.max(1, Math.abs(exact))) notes.push("rounded to the nearest penny");
+  if (Math.abs(exact - pence) > 1e-6 * Math.max(1, Math.abs(exact))) notes.push(reasons.amountNotes.rounded);
   return notes.length ? { ok: true, pence: pence === 0 ? 0 : pence, note: notes.join("; ") } : { ok: true, pence: pence === 0 ? 0 : pence };
 }
 

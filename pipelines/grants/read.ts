@@ -83,12 +83,17 @@ const expected: { label: string; test: (p: PathPart[]) => boolean }[] = [
   { label: "Funding Org:Name", test: (p) => p[0] === "fundingOrganization" && p[2] === "name" },
 ];
 
-function readSheetRows(sheet: Sheet, file: string, format: GrantFileFormat, encoding: string | null): ReadResult {
+/** What the header row says: each column's field (null for extra, repeated or untitled columns), labels, and its notes. Throws InputError when a required column is missing. */
+export interface HeaderLayout {
+  header: string[];
+  columns: (Column | null)[];
+  label: (path: PathPart[]) => string;
+  idIndex: number;
+  issues: ReadIssue[];
+}
+
+export function analyseHeader(header: string[], headerRow: number, sheetName: string | null, file: string): HeaderLayout {
   const issues: ReadIssue[] = [];
-  const sheetName = sheet.name;
-  if (sheet.rows.length === 0) throw new InputError(file, sheetName ? `sheet "${sheetName}" is empty` : "the file is empty");
-  const header = sheet.rows[0].cells.map((c) => (c instanceof Date ? c.toISOString() : c === null || c === undefined ? "" : String(c)));
-  const headerRow = sheet.rows[0].row;
   const columns: (Column | null)[] = header.map((h) => columnFor(h));
   const extra: string[] = [];
   const seen = new Map<string, number>();
@@ -131,26 +136,26 @@ function readSheetRows(sheet: Sheet, file: string, format: GrantFileFormat, enco
   columns.forEach((c, i) => c && labels.set(c.path.join("/"), header[i]));
   const label = (path: PathPart[]) => labels.get(path.join("/")) ?? (path.length ? titleFor(path, path.some((p) => typeof p === "number" && p > 0)) : "(row)");
   const idIndex = columns.findIndex((c) => c !== null && c.path.length === 1 && c.path[0] === "id");
+  return { header, columns, label, idIndex, issues };
+}
 
-  // Group rows by Identifier: a later row with the same Identifier may add values (the standard's
-  // "multiple rows" method) but never contradict the first; otherwise it is a duplicate and rejected.
-  interface Group {
-    cells: Cell[];
-    row: number;
-    duplicate?: SourceRecord["duplicate"];
-  }
-  const groups: Group[] = [];
-  const byId = new Map<string, Group>();
-  let rowsRead = 0;
-  let unnamed = 0;
-  for (const { cells, row } of sheet.rows.slice(1)) {
-    if (cells.every(isBlank)) continue;
-    rowsRead++;
-    if (cells.length > header.length && cells.slice(header.length).some((c) => !isBlank(c)))
-      issues.push({ row, sheet: sheetName, column: null, value: null, reason: `the row has values beyond the last titled column (${header.length} columns); they are ignored`, severity: "warning" });
-    cells.forEach((c, i) => {
-      if (!isBlank(c) && i < header.length && !columns[i] && !header[i].trim()) unnamed++;
-    });
+/** One grant's cells after merging, or a repeat kept apart (decided after validation: stage.ts). */
+export interface RowGroup {
+  cells: Cell[];
+  row: number;
+  duplicate?: SourceRecord["duplicate"];
+}
+
+/**
+ * Group rows (not blank) by Identifier: a later row with the same Identifier may add values (the standard's
+ * "multiple rows" method) but never contradict the first; otherwise it is a duplicate, kept apart.
+ */
+export function mergeRows(rows: { cells: Cell[]; row: number }[], layout: HeaderLayout, sheetName: string | null): { groups: RowGroup[]; issues: ReadIssue[] } {
+  const { header, columns, idIndex } = layout;
+  const issues: ReadIssue[] = [];
+  const groups: RowGroup[] = [];
+  const byId = new Map<string, RowGroup>();
+  for (const { cells, row } of rows) {
     const id = isBlank(cells[idIndex]) ? null : String(cells[idIndex]).trim();
     const first = id === null ? undefined : byId.get(id);
     if (!first) {
@@ -180,10 +185,47 @@ function readSheetRows(sheet: Sheet, file: string, format: GrantFileFormat, enco
     });
     issues.push({ row, sheet: sheetName, column: header[idIndex], value: id, reason: `merged into row ${first.row} (the standard's multiple-rows method: this row adds values for the same grant)`, severity: "warning", grantId: id });
   }
-  if (unnamed)
-    issues.push({ row: headerRow, sheet: sheetName, column: null, value: null, reason: `${unnamed} value(s) sit in columns with no title; they are ignored`, severity: "warning" });
+  return { groups, issues };
+}
 
-  const records: SourceRecord[] = groups.map(({ cells, row, duplicate }) => {
+/** The note for values in columns without a title. */
+export const unnamedIssue = (count: number, headerRow: number, sheetName: string | null): ReadIssue => ({
+  row: headerRow,
+  sheet: sheetName,
+  column: null,
+  value: null,
+  reason: `${count} value(s) sit in columns with no title; they are ignored`,
+  severity: "warning",
+});
+
+function readSheetRows(sheet: Sheet, file: string, format: GrantFileFormat, encoding: string | null): ReadResult {
+  const sheetName = sheet.name;
+  if (sheet.rows.length === 0) throw new InputError(file, sheetName ? `sheet "${sheetName}" is empty` : "the file is empty");
+  const header = sheet.rows[0].cells.map((c) => (c instanceof Date ? c.toISOString() : c === null || c === undefined ? "" : String(c)));
+  const headerRow = sheet.rows[0].row;
+  const layout = analyseHeader(header, headerRow, sheetName, file);
+  const { columns, label } = layout;
+  const issues: ReadIssue[] = [...layout.issues];
+
+  const body: { cells: Cell[]; row: number }[] = [];
+  const beyond: ReadIssue[] = [];
+  let unnamed = 0;
+  for (const { cells, row } of sheet.rows.slice(1)) {
+    if (cells.every(isBlank)) continue;
+    body.push({ cells, row });
+    if (cells.length > header.length && cells.slice(header.length).some((c) => !isBlank(c)))
+      beyond.push({ row, sheet: sheetName, column: null, value: null, reason: `the row has values beyond the last titled column (${header.length} columns); they are ignored`, severity: "warning" });
+    cells.forEach((c, i) => {
+      if (!isBlank(c) && i < header.length && !columns[i] && !header[i].trim()) unnamed++;
+    });
+  }
+  const merged = mergeRows(body, layout, sheetName);
+  // Row notes in row order (a row's note on extra values before its merge note).
+  const rowIssues = [...beyond, ...merged.issues].sort((a, b) => a.row! - b.row! || (a.reason.startsWith("merged") ? 1 : 0) - (b.reason.startsWith("merged") ? 1 : 0));
+  issues.push(...rowIssues);
+  if (unnamed) issues.push(unnamedIssue(unnamed, headerRow, sheetName));
+
+  const records: SourceRecord[] = merged.groups.map(({ cells, row, duplicate }) => {
     const raw: Record<string, unknown> = {};
     cells.forEach((c, i) => {
       if (isBlank(c) || i >= header.length) return;
@@ -194,16 +236,22 @@ function readSheetRows(sheet: Sheet, file: string, format: GrantFileFormat, enco
     compactArrays(raw);
     return duplicate ? { raw, row, sheet: sheetName, label, duplicate } : { raw, row, sheet: sheetName, label };
   });
-  return { format, encoding, sheet: sheetName, rowsRead, records, issues };
+  return { format, encoding, sheet: sheetName, rowsRead: body.length, records, issues };
+}
+
+/** The whole-file notes of a CSV: a delimiter other than comma, an encoding other than UTF-8 (said first). */
+export function csvNotes(encoding: string, delimiter: string): ReadIssue[] {
+  const note = (reason: string): ReadIssue => ({ row: null, sheet: null, column: null, value: null, reason, severity: "warning" });
+  const notes: ReadIssue[] = [];
+  if (delimiter !== ",") notes.push(note(`the columns are separated by ${delimiter === "\t" ? "tabs" : `"${delimiter}"`}, not commas; read that way`));
+  if (encoding === "windows-1252") notes.push(note("the file is not valid UTF-8; it was read as Windows-1252 (the encoding Excel uses for CSV on Windows)"));
+  return notes;
 }
 
 function readCsv(bytes: Buffer, file: string): ReadResult {
   const read = readDelimited(bytes, file);
   const result = readSheetRows({ name: null, rows: read.records.map((r) => ({ cells: r.fields, row: r.row })) }, file, "csv", read.encoding);
-  if (read.encoding === "windows-1252")
-    result.issues.unshift({ row: null, sheet: null, column: null, value: null, reason: "the file is not valid UTF-8; it was read as Windows-1252 (the encoding Excel uses for CSV on Windows)", severity: "warning" });
-  if (read.delimiter !== ",")
-    result.issues.unshift({ row: null, sheet: null, column: null, value: null, reason: `the columns are separated by ${read.delimiter === "\t" ? "tabs" : `"${read.delimiter}"`}, not commas; read that way`, severity: "warning" });
+  result.issues.unshift(...csvNotes(read.encoding, read.delimiter));
   return result;
 }
 

@@ -2,6 +2,23 @@
 import { z } from "zod";
 import { parseAmount } from "./money.ts";
 import { grantFields, type Field, type PathPart } from "./titles.ts";
+import {
+  amountLeaves,
+  codelistOf,
+  codelists,
+  coreLeaves,
+  countryCodes,
+  currencyCodes,
+  dateLeaves,
+  EARLIEST_AWARD,
+  FAR_FUTURE_YEARS,
+  INDIVIDUAL_NAME,
+  MAX_PLAUSIBLE_AMOUNT,
+  numberBounds,
+  patterns,
+  reasons,
+  whole,
+} from "./rules.ts";
 
 export type Severity = "error" | "warning";
 
@@ -21,30 +38,24 @@ export interface AcceptedGrant {
 
 export type ValidationResult = { ok: true; accepted: AcceptedGrant; issues: Issue[] } | { ok: false; issues: Issue[] };
 
-// ---------------------------------------------------------------- the standard, as zod
+// ---------------------------------------------------------------- the standard, as zod (rules.ts declares patterns, lists and reasons)
 
-const fullDate = /^\d{4}-(0[1-9]|1[012])-(0[1-9]|[12]\d|3[01])$/;
-const partialDate = /^\d{4}(-(0[1-9]|1[012]))?$/;
-const dateTime = /^\d{4}-(0[1-9]|1[012])-(0[1-9]|[12]\d|3[01])[Tt ]([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d+)?)?([Zz]|[+-]([01]\d|2[0-3]):?[0-5]\d)?$/;
-/** RFC 3339, what the 360Giving schema's "format": "date-time" means. */
-const strictDateTime = /^\d{4}-(0[1-9]|1[012])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d+)?(Z|[+-]([01]\d|2[0-3]):[0-5]\d)$/;
-const uri = /^[a-zA-Z][a-zA-Z0-9+.-]*:[^\s]+$/;
+const fullDate = whole(patterns.fullDate);
+const partialDate = whole(patterns.partialDate);
+const dateTime = whole(patterns.dateTime);
+const strictDateTime = whole(patterns.strictDateTime);
 
-function realCalendarDate(ymd: string): boolean {
+export function realCalendarDate(ymd: string): boolean {
   const [y, m, d] = ymd.slice(0, 10).split("-").map(Number);
   const date = new Date(Date.UTC(y, m - 1, d));
   return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
 }
 
 const text = z.string().min(1);
-const awardDateSchema = z
-  .string()
-  .refine((v) => (fullDate.test(v) || dateTime.test(v)) && realCalendarDate(v), "must be a date written YYYY-MM-DD (or a full date-time)");
-const eventDateSchema = z
-  .string()
-  .refine((v) => partialDate.test(v) || ((fullDate.test(v) || dateTime.test(v)) && realCalendarDate(v)), "must be YYYY-MM-DD, YYYY-MM, YYYY or a date-time");
-const dateTimeSchema = z.string().refine((v) => strictDateTime.test(v) && realCalendarDate(v), "must be a full date-time with a time zone, such as 2024-04-01T00:00:00Z");
-const uriSchema = z.string().regex(uri, "must be a full web address starting with http:// or https://");
+const awardDateSchema = z.string().refine((v) => (fullDate.test(v) || dateTime.test(v)) && realCalendarDate(v), reasons.awardDate);
+const eventDateSchema = z.string().refine((v) => partialDate.test(v) || ((fullDate.test(v) || dateTime.test(v)) && realCalendarDate(v)), reasons.eventDate);
+const dateTimeSchema = z.string().refine((v) => strictDateTime.test(v) && realCalendarDate(v), reasons.dateTime);
+const uriSchema = z.string().regex(whole(patterns.uri), reasons.uri);
 
 const organizationSchema = z.looseObject({ id: text, name: text });
 const personSchema = z.looseObject({ id: text, name: text });
@@ -55,7 +66,7 @@ export const grantSchema = z
     id: text,
     title: z.string(),
     description: z.string(),
-    currency: z.string().refine((c) => currencyCodes.has(c), "is not an ISO 4217 currency code"),
+    currency: z.string().refine((c) => currencyCodes.has(c), reasons.currencyCode),
     amountAwarded: z.number(),
     awardDate: awardDateSchema,
     recipientOrganization: z.array(organizationSchema).min(1).optional(),
@@ -66,48 +77,16 @@ export const grantSchema = z
 
 export type Grant360 = z.infer<typeof grantSchema> & Record<string, unknown>;
 
-/** ISO 4217 codes of the 360Giving currency codelist (schema 1.4 `$defs.currency.enum`). */
-export const currencyCodes = new Set(
-  [
-    "ADP AED AFA AFN ALK ALL AMD ANG AOA AOK AON AOR ARA ARP ARS ARY ATS AUD AWG AYM AZM AZN BAD BAM BBD BDT BEC BEF",
-    "BEL BGJ BGK BGL BGN BHD BIF BMD BND BOB BOP BOV BRB BRC BRE BRL BRN BRR BSD BTN BUK BWP BYB BYN BYR BZD CAD CDF",
-    "CHC CHE CHF CHW CLF CLP CNY COP COU CRC CSD CSJ CSK CUC CUP CVE CYP CZK DDM DEM DJF DKK DOP DZD ECS ECV EEK EGP",
-    "ERN ESA ESB ESP ETB EUR FIM FJD FKP FRF GBP GEK GEL GHC GHP GHS GIP GMD GNE GNF GNS GQE GRD GTQ GWE GWP GYD HKD",
-    "HNL HRD HRK HTG HUF IDR IEP ILP ILR ILS INR IQD IRR ISJ ISK ITL JMD JOD JPY KES KGS KHR KMF KPW KRW KWD KYD KZT",
-    "LAJ LAK LBP LKR LRD LSL LSM LTL LTT LUC LUF LUL LVL LVR LYD MAD MDL MGA MGF MKD MLF MMK MNT MOP MRO MRU MTL MTP",
-    "MUR MVQ MVR MWK MXN MXP MXV MYR MZE MZM MZN NAD NGN NIC NIO NLG NOK NPR NZD OMR PAB PEH PEI PEN PES PGK PHP PKR",
-    "PLN PLZ PTE PYG QAR RHD ROK ROL RON RSD RUB RUR RWF SAR SBD SCR SDD SDG SDP SEK SGD SHP SIT SKK SLL SOS SRD SRG",
-    "SSP STD STN SUR SVC SYP SZL THB TJR TJS TMM TMT TND TOP TPE TRL TRY TTD TWD TZS UAH UAK UGS UGW UGX USD USN USS",
-    "UYI UYN UYP UYU UZS VEB VEF VES VNC VND VUV WST XAF XAG XAU XBA XBB XBC XBD XCD XDR XEU XFO XFU XOF XPD XPF XPT",
-    "XRE XSU XTS XUA XXX YDD YER YUD YUM YUN ZAL ZAR ZMK ZMW ZRN ZRZ ZWC ZWD ZWL ZWN ZWR",
-  ]
-    .join(" ")
-    .split(" "),
-);
+export { countryCodes, currencyCodes, MAX_PLAUSIBLE_AMOUNT };
 
-/** ISO 3166-1 alpha-2 codes of the 360Giving country codelist (schema 1.4 `Location.countryCode.enum`). */
-export const countryCodes = new Set(
-  [
-    "AF AX AL DZ AS AD AO AI AQ AG AR AM AW AU AT AZ BS BH BD BB BY BE BZ BJ BM BT BO BQ BA BW BV BR IO BN BG BF BI",
-    "KH CM CA CV KY CF TD CL CN CX CC CO KM CG CD CK CR CI HR CU CW CY CZ DK DJ DM DO EC EG SV GQ ER EE ET FK FO FJ",
-    "FI FR GF PF TF GA GM GE DE GH GI GR GL GD GP GU GT GG GN GW GY HT HM VA HN HK HU IS IN ID IR IQ IE IM IL IT JM",
-    "JP JE JO KZ KE KI KP KR KW KG LA LV LB LS LR LY LI LT LU MO MK MG MW MY MV ML MT MH MQ MR MU YT MX FM MD MC MN",
-    "ME MS MA MZ MM NA NR NP NL NC NZ NI NE NG NU NF MP NO OM PK PW PS PA PG PY PE PH PN PL PT PR QA RE RO RU RW BL",
-    "SH KN LC MF PM VC WS SM ST SA SN RS SC SL SG SX SK SI SB SO ZA GS SS ES LK SD SR SJ SZ SE CH SY TW TJ TZ TH TL",
-    "TG TK TO TT TN TR TM TC TV UG UA AE GB US UM UY UZ VU VE VN VG VI WF EH YE ZM ZW",
-  ]
-    .join(" ")
-    .split(" "),
-);
-
-// Closed codelists of the standard (codelists/*.csv).
-const codelists: Record<string, string[]> = {
-  regrantType: ["FRG010", "FRG020", "FRG030", "FRG040", "FRG050", "FRG060", "FRG070"],
-  locationScope: ["GLS010", "GLS020", "GLS030", "GLS040", "GLS050", "GLS060", "GLS099"],
-  grantReason: ["GTIR010", "GTIR020", "GTIR030", "GTIR040", "GTIR050", "GTIR060", "GTIR070", "GTIR080", "GTIR090", "GTIR100", "GTIR110", "GTIR120"],
-  grantPurpose: Array.from({ length: 17 }, (_, i) => `GTIP${String((i + 1) * 10).padStart(3, "0")}`),
+const codelist = (key: keyof typeof codelists) => z.string().refine((v) => (codelists[key].codes as readonly string[]).includes(v), reasons.notInCodelist(codelists[key].name));
+const bounded = (b: (typeof numberBounds)[string]) => {
+  let n = z.number();
+  if (b.nonNegative) n = n.nonnegative(reasons.negative);
+  if (b.min !== undefined) n = n.min(b.min, reasons.tooSmall(b.min));
+  if (b.max !== undefined) n = n.max(b.max, reasons.tooBig(b.max));
+  return n;
 };
-const codelist = (list: string[], name: string) => z.string().refine((v) => list.includes(v), `is not a code in the ${name} codelist`);
 
 /** Checks on optional leaves, by field name or "parent/field"; a failure drops the value with a warning. */
 const leafChecks: Record<string, z.ZodType> = {
@@ -118,28 +97,20 @@ const leafChecks: Record<string, z.ZodType> = {
   "plannedDates/endDate": eventDateSchema,
   "actualDates/startDate": eventDateSchema,
   "actualDates/endDate": eventDateSchema,
-  "plannedDates/duration": z.number().nonnegative("must not be negative"),
-  "actualDates/duration": z.number().nonnegative("must not be negative"),
   transactionDate: awardDateSchema,
   valueDate: awardDateSchema,
-  latitude: z.number().min(-90).max(90),
-  longitude: z.number().min(-180).max(180),
-  countryCode: z.string().refine((c) => countryCodes.has(c), "must be a two-letter ISO 3166 country code such as GB"),
-  currency: z.string().refine((c) => currencyCodes.has(c), "is not an ISO 4217 currency code"),
-  fromOpenCall: z.enum(["Yes", "No"], { error: "must be Yes or No" }),
-  regrantType: codelist(codelists.regrantType, "Regrant Type"),
-  locationScope: codelist(codelists.locationScope, "Location Scope"),
-  primaryGrantReason: codelist(codelists.grantReason, "Grant to Individuals Reason"),
-  secondaryGrantReason: codelist(codelists.grantReason, "Grant to Individuals Reason"),
-  grantPurpose: z.array(codelist(codelists.grantPurpose, "Grant to Individuals Purpose")),
-  amountAppliedFor: z.number().nonnegative("must not be negative"),
-  amountDisbursed: z.number().nonnegative("must not be negative"),
+  countryCode: z.string().refine((c) => countryCodes.has(c), reasons.countryCode),
+  currency: z.string().refine((c) => currencyCodes.has(c), reasons.currencyCode),
+  fromOpenCall: z.enum(["Yes", "No"], { error: reasons.yesNo }),
+  ...Object.fromEntries(Object.entries(codelistOf).map(([field, key]) => [field, field === "grantPurpose" ? z.array(codelist(key)) : codelist(key)])),
+  ...Object.fromEntries(Object.entries(numberBounds).map(([field, b]) => [field, bounded(b)])),
   value: z.number(),
 };
 
 // ---------------------------------------------------------------- lenient reading of values
 
-const dmy = /^(\d{1,2})\/(\d{1,2})\/(\d{4})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?$/;
+const dmy = whole(patterns.dayMonthYear);
+const plainNumber = whole(patterns.number);
 
 function pad(n: number): string {
   return String(n).padStart(2, "0");
@@ -157,8 +128,8 @@ function readDate(value: unknown): { value?: string; note?: string; reason?: str
   const m = dmy.exec(t);
   if (m) {
     const iso = `${m[3]}-${pad(Number(m[2]))}-${pad(Number(m[1]))}`;
-    if (!realCalendarDate(iso) || Number(m[2]) > 12) return { reason: "is not a real date (read as day/month/year)" };
-    return { value: iso, note: `written day/month/year; read as ${iso}` };
+    if (!realCalendarDate(iso) || Number(m[2]) > 12) return { reason: reasons.notRealDmy };
+    return { value: iso, note: reasons.dmyNote(iso) };
   }
   return { value: t };
 }
@@ -185,8 +156,6 @@ function isEmpty(value: unknown): boolean {
   return value === null || value === undefined || (typeof value === "string" && value.trim() === "");
 }
 
-const dateLeaves = new Set(["awardDate", "startDate", "endDate", "transactionDate", "valueDate"]);
-const amountLeaves = new Set(["amountAwarded", "amountAppliedFor", "amountDisbursed", "value"]);
 
 // ---------------------------------------------------------------- cleaning driven by the field list
 
@@ -204,7 +173,7 @@ function checkLeaf(c: Cleaner, path: PathPart[], parent: string | undefined, nam
   if (!check) return value;
   const r = check.safeParse(value);
   if (r.success) return r.data;
-  warn(c, path, value, `${r.error.issues[0]?.message ?? "is not valid"}; value ignored`);
+  warn(c, path, value, reasons.ignored(r.error.issues[0]?.message ?? "is not valid"));
   return undefined;
 }
 
@@ -214,7 +183,7 @@ function cleanLeaf(c: Cleaner, field: Field, raw: unknown, path: PathPart[], par
   if (field.kind === "number") {
     const fail = (reason: string) => {
       if (core) c.issues.push({ path, value: raw, reason, severity: "error" });
-      else warn(c, path, raw, `${reason}; value ignored`);
+      else warn(c, path, raw, reasons.ignored(reason));
       return undefined;
     };
     let num: number;
@@ -223,12 +192,12 @@ function cleanLeaf(c: Cleaner, field: Field, raw: unknown, path: PathPart[], par
       num = raw;
     } else if (typeof raw === "string" && amountLeaves.has(name)) {
       const parsed = parseAmount(raw);
-      if (!parsed.ok) return fail(parsed.reason === "is too large" ? `is too large to be a grant (£${MAX_PLAUSIBLE_AMOUNT.toLocaleString("en-GB")} or more): check for a typo, or an amount written in pence` : parsed.reason);
-      if (parsed.note) warn(c, path, raw, `converted: ${parsed.note}`);
+      if (!parsed.ok) return fail(parsed.reason === "is too large" ? reasons.tooLarge : parsed.reason);
+      if (parsed.note) warn(c, path, raw, reasons.converted(parsed.note));
       num = parsed.pence / 100;
-    } else if (typeof raw === "string" && /^-?\d+(\.\d+)?$/.test(raw.trim())) {
+    } else if (typeof raw === "string" && plainNumber.test(raw.trim())) {
       num = Number(raw.trim());
-    } else return fail("is not a number");
+    } else return fail(reasons.notNumber);
     return core ? num : checkLeaf(c, path, parent, name, num);
   }
   if (field.kind === "strings") {
@@ -240,21 +209,21 @@ function cleanLeaf(c: Cleaner, field: Field, raw: unknown, path: PathPart[], par
     const d = readDate(raw);
     if (d.reason) {
       if (core) c.issues.push({ path, value: raw, reason: d.reason, severity: "error" });
-      else warn(c, path, raw, `${d.reason}; value ignored`);
+      else warn(c, path, raw, reasons.ignored(d.reason));
       return undefined;
     }
-    if (d.note) warn(c, path, raw, `converted: ${d.note}`);
+    if (d.note) warn(c, path, raw, d.note);
     if (core) return d.value;
     let value = d.value;
     if (value && dateTime.test(value) && !strictDateTime.test(value) && realCalendarDate(value)) {
       value = value.slice(0, 10);
-      warn(c, path, raw, `converted: not a full date-time with a time zone; read as the date ${value}`);
+      warn(c, path, raw, reasons.dateOfDateTime(value));
     }
     return checkLeaf(c, path, parent, name, value);
   }
   if (name === "dateModified") {
     const d = readDateTime(raw);
-    if (d.reason) return warn(c, path, raw, `${d.reason}; value ignored`), undefined;
+    if (d.reason) return warn(c, path, raw, reasons.ignored(d.reason)), undefined;
     return checkLeaf(c, path, parent, name, d.value);
   }
   let value = readString(raw);
@@ -264,22 +233,21 @@ function cleanLeaf(c: Cleaner, field: Field, raw: unknown, path: PathPart[], par
   }
   if (name === "fromOpenCall" && /^(y|yes|true|n|no|false)$/i.test(value) && value !== "Yes" && value !== "No") {
     const fixed = /^(y|yes|true)$/i.test(value) ? "Yes" : "No";
-    warn(c, path, raw, `converted: must be Yes or No; read as ${fixed}`);
+    warn(c, path, raw, reasons.yesNoNote(fixed));
     value = fixed;
   }
   if (name === "countryCode" && value === "UK") {
-    warn(c, path, raw, "converted: the ISO code for the United Kingdom is GB");
+    warn(c, path, raw, reasons.ukNote);
     value = "GB";
   }
   if (name === "countryCode" && /^[a-z]{2}$/.test(value)) value = value.toUpperCase();
   if (name === "currency" && parent === undefined && /^[a-zA-Z]{3}$/.test(value) && value !== value.toUpperCase()) {
-    warn(c, path, raw, `converted: currency codes are upper case; read as ${value.toUpperCase()}`);
+    warn(c, path, raw, reasons.upperCurrency(value.toUpperCase()));
     value = value.toUpperCase();
   }
   return core ? value : checkLeaf(c, path, parent, name, value);
 }
 
-const coreLeaves = new Set(["id", "amountAwarded", "awardDate", "currency"]);
 
 /** The field names of a field list, made once per list (cleanObject runs for every object of every grant). */
 const knownSets = new WeakMap<Field[], Set<string>>();
@@ -328,14 +296,12 @@ function cleanObject(c: Cleaner, raw: Record<string, unknown>, fields: Field[], 
 
 // ---------------------------------------------------------------- the whole grant
 
-/** Grants of £10 billion or more are not plausible (the largest UK grants are hundreds of millions): a typo, or pence. */
-export const MAX_PLAUSIBLE_AMOUNT = 10_000_000_000;
 
 /** Why an amount cannot be stored as given, or null. Amounts beyond the range of exact pence used to become £0. */
 export function implausibleAmount(amount: number): string | null {
   const parsed = parseAmount(amount);
   if (!parsed.ok || amount >= MAX_PLAUSIBLE_AMOUNT)
-    return `Amount Awarded ${amount.toLocaleString("en-GB", { maximumFractionDigits: 2 })} is not plausible for a grant (£${MAX_PLAUSIBLE_AMOUNT.toLocaleString("en-GB")} or more): check for a typo, or an amount written in pence`;
+    return reasons.implausible(amount.toLocaleString("en-GB", { maximumFractionDigits: 2 }));
   return null;
 }
 
@@ -345,10 +311,10 @@ export function implausibleAmount(amount: number): string | null {
  * rejected above): before 1990 (long before any open grant data), or after `today`, or more than 5 years after it.
  */
 export function awardDateWarning(ymd: string, today = new Date().toISOString().slice(0, 10)): string | null {
-  if (ymd < "1990-01-01") return `Award Date ${ymd} is before 1990: check for a typo or a placeholder date (360Giving FarPastDates)`;
-  const farFuture = `${Number(today.slice(0, 4)) + 5}${today.slice(4)}`;
-  if (ymd > farFuture) return `Award Date ${ymd} is more than 5 years in the future: check for a typo or a placeholder date (360Giving FarFutureDates)`;
-  if (ymd > today) return `Award Date ${ymd} is in the future: an award date is when the decision was made (360Giving PostDatedAwardDates)`;
+  if (ymd < EARLIEST_AWARD) return reasons.farPast(ymd);
+  const farFuture = `${Number(today.slice(0, 4)) + FAR_FUTURE_YEARS}${today.slice(4)}`;
+  if (ymd > farFuture) return reasons.farFuture(ymd);
+  if (ymd > today) return reasons.future(ymd);
   return null;
 }
 
@@ -369,19 +335,19 @@ export function validateGrant(raw: unknown): ValidationResult {
   const error = (path: PathPart[], value: unknown, reason: string) => c.issues.push({ path, value, reason, severity: "error" });
   const src = raw as Record<string, unknown>;
 
-  if (g.id === undefined && !c.issues.some((i) => i.path[0] === "id")) error(["id"], src.id, "Identifier is required");
-  else if (typeof g.id === "string" && !/^360G-/i.test(g.id)) warn(c, ["id"], g.id, "a grant Identifier should start with the publisher's 360G- prefix");
-  if (g.amountAwarded === undefined && !c.issues.some((i) => i.path[0] === "amountAwarded")) error(["amountAwarded"], src.amountAwarded, "Amount Awarded is required");
-  else if (typeof g.amountAwarded === "number" && g.amountAwarded < 0) error(["amountAwarded"], src.amountAwarded, "Amount Awarded must not be negative");
+  if (g.id === undefined && !c.issues.some((i) => i.path[0] === "id")) error(["id"], src.id, reasons.idRequired);
+  else if (typeof g.id === "string" && !/^360G-/i.test(g.id)) warn(c, ["id"], g.id, reasons.idPrefix);
+  if (g.amountAwarded === undefined && !c.issues.some((i) => i.path[0] === "amountAwarded")) error(["amountAwarded"], src.amountAwarded, reasons.amountRequired);
+  else if (typeof g.amountAwarded === "number" && g.amountAwarded < 0) error(["amountAwarded"], src.amountAwarded, reasons.amountNegative);
   else if (typeof g.amountAwarded === "number") {
     const reason = implausibleAmount(g.amountAwarded);
     if (reason) error(["amountAwarded"], src.amountAwarded, reason);
   }
-  if (g.currency === undefined) error(["currency"], src.currency, "Currency is required");
+  if (g.currency === undefined) error(["currency"], src.currency, reasons.currencyRequired);
   else if (!currencyCodes.has(String(g.currency)))
-    error(["currency"], src.currency, `is not an ISO 4217 currency code${/^G[BP][BP]$/i.test(String(g.currency)) ? " (did you mean GBP?)" : ""}`);
-  else if (g.currency !== "GBP") error(["currency"], src.currency, `amounts in ${g.currency} are not accepted: Chest Atlas works in pounds sterling (GBP) and does not convert currencies`);
-  if (g.awardDate === undefined && !c.issues.some((i) => i.path[0] === "awardDate")) error(["awardDate"], src.awardDate, "Award Date is required");
+    error(["currency"], src.currency, `${reasons.currencyCode}${/^G[BP][BP]$/i.test(String(g.currency)) ? reasons.didYouMeanGbp : ""}`);
+  else if (g.currency !== "GBP") error(["currency"], src.currency, reasons.notGbp(String(g.currency)));
+  if (g.awardDate === undefined && !c.issues.some((i) => i.path[0] === "awardDate")) error(["awardDate"], src.awardDate, reasons.awardDateRequired);
   else if (typeof g.awardDate === "string") {
     const r = awardDateSchema.safeParse(g.awardDate);
     if (!r.success) error(["awardDate"], src.awardDate, r.error.issues[0].message);
@@ -392,11 +358,11 @@ export function validateGrant(raw: unknown): ValidationResult {
     if (warning) warn(c, ["awardDate"], src.awardDate, warning);
   }
   if (g.title === undefined) {
-    warn(c, ["title"], src.title, "Title is missing (required by the standard); kept with an empty title");
+    warn(c, ["title"], src.title, reasons.titleMissing);
     g.title = "";
   }
   if (g.description === undefined) {
-    warn(c, ["description"], src.description, "Description is missing (required by the standard); kept with an empty description");
+    warn(c, ["description"], src.description, reasons.descriptionMissing);
     g.description = "";
   }
 
@@ -405,8 +371,8 @@ export function validateGrant(raw: unknown): ValidationResult {
     const list = (g[key] as Record<string, unknown>[] | undefined) ?? [];
     const kept = list.filter((o, i) => {
       if (o.id === undefined && o.name === undefined) return false;
-      if (o.id === undefined) warn(c, [key, i, "id"], undefined, "the organisation's Identifier is missing (required by the standard)");
-      if (o.name === undefined) warn(c, [key, i, "name"], undefined, "the organisation's Name is missing (required by the standard)");
+      if (o.id === undefined) warn(c, [key, i, "id"], undefined, reasons.orgIdMissing);
+      if (o.name === undefined) warn(c, [key, i, "name"], undefined, reasons.orgNameMissing);
       return true;
     });
     if (kept.length) g[key] = kept.map((o) => ({ ...o, id: o.id ?? o.name, name: o.name ?? o.id }));
@@ -418,15 +384,15 @@ export function validateGrant(raw: unknown): ValidationResult {
   if (ind && (ind.id === undefined || ind.name === undefined)) {
     if (ind.id === undefined && ind.name === undefined) delete g.recipientIndividual;
     else {
-      warn(c, ["recipientIndividual", ind.id === undefined ? "id" : "name"], undefined, "the individual recipient's Identifier and Name are both required (use a generic name such as \"Individual Recipient\")");
-      g.recipientIndividual = { id: ind.id ?? ind.name, name: ind.name ?? "Individual Recipient" };
+      warn(c, ["recipientIndividual", ind.id === undefined ? "id" : "name"], undefined, reasons.individualIncomplete);
+      g.recipientIndividual = { id: ind.id ?? ind.name, name: ind.name ?? INDIVIDUAL_NAME };
     }
   }
   if (!g.recipientOrganization && !g.recipientIndividual)
-    error(["recipientOrganization", 0, "id"], undefined, "no recipient: give Recipient Org:Identifier and Recipient Org:Name, or Recipient Ind:Identifier and Recipient Ind:Name");
+    error(["recipientOrganization", 0, "id"], undefined, reasons.noRecipient);
   else if (g.recipientOrganization && g.recipientIndividual)
-    error(["recipientIndividual", "id"], (g.recipientIndividual as Record<string, unknown>).id, "a grant has either a recipient organisation or a recipient individual, not both");
-  if (!g.fundingOrganization) error(["fundingOrganization", 0, "id"], undefined, "no funding organisation: give Funding Org:Identifier and Funding Org:Name");
+    error(["recipientIndividual", "id"], (g.recipientIndividual as Record<string, unknown>).id, reasons.bothRecipients);
+  if (!g.fundingOrganization) error(["fundingOrganization", 0, "id"], undefined, reasons.noFunder);
 
   if (c.issues.some((i) => i.severity === "error")) return { ok: false, issues: c.issues };
   const checked = grantSchema.safeParse(g);

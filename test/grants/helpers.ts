@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { openDb, type Db } from "../../pipelines/db/connection.ts";
 import { ingestGrants, type GrantIngestSummary } from "../../pipelines/grants/stage.ts";
+import type { IntakeOptions } from "../../pipelines/grants/intake.ts";
 import { memoryLogger } from "../../pipelines/log.ts";
 import { placeSchema, type Place } from "../../pipelines/place/schema.ts";
 import { sources } from "../../pipelines/sources.ts";
@@ -95,7 +96,7 @@ export interface IngestRun extends GrantIngestSummary {
 }
 
 /** Run the grants stage over files on a database (a fresh mini one by default). */
-export async function ingest(files: string[], options: { db?: Db; place?: Place; postcodes?: string | null; rawDir?: string } = {}): Promise<IngestRun & { db: Db }> {
+export async function ingest(files: string[], options: { db?: Db; place?: Place; postcodes?: string | null; rawDir?: string; intake?: IntakeOptions } = {}): Promise<IngestRun & { db: Db }> {
   const db = options.db ?? (await miniDb());
   const log = memoryLogger();
   const reportsDir = join(tempDir(), "rejects");
@@ -106,6 +107,7 @@ export async function ingest(files: string[], options: { db?: Db; place?: Place;
     reportsDir,
     rawDir: options.rawDir ?? mirrorRawDir(),
     postcodes: options.postcodes ?? null,
+    intake: options.intake,
   });
   return { ...summary, log: log.lines, reportsDir, db };
 }
