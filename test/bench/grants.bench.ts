@@ -34,7 +34,7 @@ const finalTables = [
   "grants_rejects", "grant_files", "grant_rounds", "input_issues",
 ];
 
-const profile = (db: Awaited<ReturnType<typeof openDb>>) => profileStatements(db, 100);
+const profile = (db: Awaited<ReturnType<typeof openDb>>) => profileStatements(db);
 
 async function main() {
   let dbPath = process.env.CHEST_DB;

@@ -1,7 +1,7 @@
-// Benchmark helper: with PROFILE=1, print every database statement slower than a threshold.
+// Benchmark helper: with PROFILE=1, print every database statement slower than a threshold (PROFILE_MS, default 100 ms).
 import type { Db } from "../../pipelines/db/connection.ts";
 
-export function profileStatements(db: Db, thresholdMs = 100): void {
+export function profileStatements(db: Db, thresholdMs = Number(process.env.PROFILE_MS ?? 100)): void {
   if (process.env.PROFILE !== "1") return;
   for (const key of ["run", "all"] as const) {
     const original = db[key].bind(db) as (sql: string, params?: unknown) => Promise<unknown>;
