@@ -1,7 +1,7 @@
 // Test configuration: pinned time zone, Node environment, browser tests kept apart by file name.
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
-import LongestFirstSiteLast from "./support/sequencer.ts";
+import LongestFirstSiteWhenReady from "./support/sequencer.ts";
 
 process.env.TZ = "Europe/London";
 // Every ingest in the tests re-runs the need stage: 200 weight perturbations instead of 1,000 keep it quick (the method is the same).
@@ -16,7 +16,7 @@ export default defineConfig({
     // Builds the demo database and the whole dashboard once for the browser tests (skip with CHEST_SKIP_SITE=1), in the
     // background: the files that need it wait in demoSite() and start last.
     globalSetup: ["test/support/global-site.ts"],
-    sequence: { sequencer: LongestFirstSiteLast },
+    sequence: { sequencer: LongestFirstSiteWhenReady },
     // CHEST_TEST_CPU_LOG=FILE appends each file's wall and CPU seconds to FILE (test/support/cpu-log.ts).
     setupFiles: ["test/support/worker-priority.ts", "test/support/cpu-log.ts"],
     testTimeout: 120_000,

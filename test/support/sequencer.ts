@@ -1,5 +1,5 @@
-// The order test files start in: the longest first (so no long file starts last and runs alone), and the files that open
-// the demo site after all the others (global setup builds it in the background meanwhile; see test/support/global-site.ts).
+// The order test files start in: the longest first (so no long file starts last and runs alone), and no file that opens the
+// demo site before global setup is expected to have it ready (it builds it in the background; see test/support/global-site.ts).
 import { readFileSync } from "node:fs";
 import { relative } from "node:path";
 import { BaseSequencer, type TestSpecification } from "vitest/node";
@@ -21,7 +21,35 @@ export function needsDemoSite(file: string): boolean {
   return /^\S.*\bawait demoSite\(\)/m.test(readFileSync(file, "utf8"));
 }
 
-export default class LongestFirstSiteLast extends BaseSequencer {
+/** The key in file-times.json holding how many seconds the demo site took to be ready in the run it was measured on. */
+export const DEMO_SITE_READY = "(demo site ready)";
+
+/** When the demo site is expected to be ready if no run has said (seconds from the start; about this on 2 idle cores). */
+const SITE_READY_DEFAULT = 90;
+
+/**
+ * Longest first on `workers` workers, as vitest hands them out (each file to the first worker free), except that a file
+ * that needs the demo site does not start before `siteReady`: until then the next file that does not need it goes
+ * instead. Pure, for the test of this order.
+ */
+export function scheduleOrder<T>(files: { item: T; seconds: number; site: boolean }[], workers: number, siteReady: number): T[] {
+  const waiting = [...files].sort((a, b) => b.seconds - a.seconds);
+  const free = Array.from({ length: workers }, () => 0);
+  const order: T[] = [];
+  while (waiting.length > 0) {
+    const w = free.indexOf(Math.min(...free));
+    const now = free[w];
+    let next = waiting.findIndex((f) => !f.site || now >= siteReady);
+    // Only site files are left and the site is not ready: the worker waits for it.
+    if (next < 0) next = 0;
+    const [file] = waiting.splice(next, 1);
+    free[w] = Math.max(now, file.site ? siteReady : 0) + file.seconds;
+    order.push(file.item);
+  }
+  return order;
+}
+
+export default class LongestFirstSiteWhenReady extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
     const root = this.ctx.config.root;
     const times = knownTimes(root);
@@ -29,8 +57,8 @@ export default class LongestFirstSiteLast extends BaseSequencer {
       const path = relative(root, spec.moduleId);
       return times[path] ?? (this.ctx.cache.getFileTestResults(`${spec.project.name}:${path}`)?.duration ?? 0) / 1000;
     };
-    const order = (list: TestSpecification[]) => list.map((spec) => ({ spec, seconds: expected(spec) })).sort((a, b) => b.seconds - a.seconds).map((x) => x.spec);
-    const site = files.filter((f) => needsDemoSite(f.moduleId));
-    return [...order(files.filter((f) => !site.includes(f))), ...order(site)];
+    const workers = Number(this.ctx.config.maxWorkers) || 1;
+    const items = files.map((spec) => ({ item: spec, seconds: expected(spec), site: needsDemoSite(spec.moduleId) }));
+    return scheduleOrder(items, workers, times[DEMO_SITE_READY] ?? SITE_READY_DEFAULT);
   }
 }
