@@ -7,6 +7,7 @@ import { ident, literal } from "../db/sql.ts";
 import { InputError } from "../errors.ts";
 import { bulkCsv, MAX_RECORD_CHARS } from "../kit/delimited.ts";
 import type { RecordLayout } from "./format.ts";
+import { financialYearSql } from "./measures.ts";
 import { needNormaliseSql, normaliseWordSql, outcomes, referralSources, type RecordColumn } from "./vocabulary.ts";
 
 export interface RecordFileInput {
@@ -210,7 +211,7 @@ async function check(input: RecordFileInput): Promise<void> {
   // Dates: the parsed date and what is wrong with it, once per distinct text.
   await db.run(`
     CREATE OR REPLACE TEMP TABLE rf_date_value AS
-    SELECT date_key, date_raw, referral_date,
+    SELECT date_key, date_raw, referral_date, strftime(referral_date, '%Y-%m') AS month, ${financialYearSql("referral_date")} AS financial_year,
            CASE WHEN date_raw IS NULL THEN 'missing referral date'
                 WHEN regexp_full_match(date_raw, '[0-9]{1,2}[/.][0-9]{1,2}[/.][0-9]{2,4}')
                   THEN 'dd/mm/yyyy dates are ambiguous (some exports write mm/dd/yyyy): write the date as yyyy-mm-dd, e.g. 2024-03-07'
@@ -326,7 +327,7 @@ async function check(input: RecordFileInput): Promise<void> {
   const on = (alias: string, key: string) => `${alias}.${key} IS NOT DISTINCT FROM p.${key}`;
   await db.run(`
     CREATE OR REPLACE TEMP VIEW rf_checked AS
-    SELECT line, referral_id, referral_date, practice_raw AS practice_code, pcn_code, lsoa21cd, location_method,
+    SELECT line, referral_id, referral_date, month, financial_year, practice_raw AS practice_code, pcn_code, lsoa21cd, location_method,
            age_band, source, outcome, activity_raw AS activity_id, days_waited, needs, flagged,
            CASE WHEN ${names.map((n) => `r_${n} IS NOT NULL`).join(" OR ")} OR len(unknown_needs) > 0 OR none_given THEN list_concat(
              list_filter([${problems.join(",\n")}], lambda x: x.reason IS NOT NULL),
@@ -334,7 +335,7 @@ async function check(input: RecordFileInput): Promise<void> {
              CASE WHEN none_given THEN [{'col': 'needs', 'value': left(needs_raw, 80), 'reason': 'no need category given'}] ELSE [] END) END AS problems
     FROM (
       SELECT p.line, p.referral_id, p.postcode_raw, p.lon_raw, p.lat_raw, p.lon, p.lat, p.activity_raw,
-             dv.date_raw, dv.referral_date, pv.practice_raw, pv.pcn_raw, pv.pcn_code, lv.lsoa_raw,
+             dv.date_raw, dv.referral_date, dv.month, dv.financial_year, pv.practice_raw, pv.pcn_raw, pv.pcn_code, lv.lsoa_raw,
              av.text AS age_raw, sv.text AS source_raw, ov.text AS outcome_raw, nv.needs_raw, dw.days_raw,
              ${names.map((n) => `${reasons[n]} AS r_${n}`).join(",\n             ")},
              CASE WHEN lv.lsoa_raw IS NOT NULL THEN lv.lsoa21cd WHEN p.postcode_raw IS NOT NULL THEN ppl.lsoa21cd ELSE pt.lsoa21cd END AS lsoa21cd,
@@ -397,9 +398,6 @@ async function locatePoints(input: RecordFileInput): Promise<void> {
   appender.closeSync();
 }
 
-/** The columns of referral that are written (month and financial_year are generated from referral_date when read). */
-const referralStoredColumns = "file, file_order, line, referral_id, referral_date, practice_code, pcn_code, lsoa21cd, location_method, age_band, source, outcome, activity_id, days_waited, needs";
-
 /** Ingest one record-level file: rejects into referral_reject, accepted rows into referral. */
 export async function ingestRecordFile(input: RecordFileInput): Promise<FileStats> {
   const { db, label, layout } = input;
@@ -429,8 +427,8 @@ export async function ingestRecordFile(input: RecordFileInput): Promise<FileStat
     { file: label },
   );
   await db.run(
-    `INSERT INTO referral (${referralStoredColumns})
-     SELECT $file, $order::INTEGER, c.line, c.referral_id, c.referral_date, c.practice_code, c.pcn_code, c.lsoa21cd, c.location_method, c.age_band, c.source, c.outcome, c.activity_id, c.days_waited, c.needs
+    `INSERT INTO referral
+     SELECT $file, $order::INTEGER, c.line, c.referral_id, c.referral_date, c.month, c.financial_year, c.practice_code, c.pcn_code, c.lsoa21cd, c.location_method, c.age_band, c.source, c.outcome, c.activity_id, c.days_waited, c.needs
      FROM rf_checked c ANTI JOIN rf_bad b ON b.line = c.line`,
     { file: label, order: input.order },
   );

@@ -8,7 +8,7 @@ import type { IngestResult } from "../kit/result.ts";
 import type { SpatialIndex } from "../../geo/spatial-index.ts";
 import { ingestAggregateFile } from "./aggregate.ts";
 import { readLayout } from "./format.ts";
-import { buildMeasures, financialYearSql } from "./measures.ts";
+import { buildMeasures } from "./measures.ts";
 import { ingestRecordFile, type FileStats } from "./records.ts";
 import { buildPracticeTables, loadLsoaLookups, loadPostcodeDirectory, loadVocabulary, lsoaIndex, writeNeedCategories } from "./reference.ts";
 
@@ -33,11 +33,8 @@ export function referralsStage(files: readonly (string | InputFile)[], ctx: Refe
 }
 
 const tableDefinitions = [
-  // month and financial_year follow from referral_date: virtual generated columns, computed when read and never written.
-  `CREATE TABLE referral (file VARCHAR, file_order INTEGER, line INTEGER, referral_id VARCHAR, referral_date DATE,
-     month VARCHAR GENERATED ALWAYS AS (strftime(referral_date, '%Y-%m')) VIRTUAL,
-     financial_year VARCHAR GENERATED ALWAYS AS (${financialYearSql("referral_date")}) VIRTUAL,
-     practice_code VARCHAR, pcn_code VARCHAR, lsoa21cd VARCHAR, location_method VARCHAR, age_band VARCHAR,
+  `CREATE TABLE referral (file VARCHAR, file_order INTEGER, line INTEGER, referral_id VARCHAR, referral_date DATE, month VARCHAR,
+     financial_year VARCHAR, practice_code VARCHAR, pcn_code VARCHAR, lsoa21cd VARCHAR, location_method VARCHAR, age_band VARCHAR,
      source VARCHAR, outcome VARCHAR, activity_id VARCHAR, days_waited INTEGER, needs VARCHAR[])`,
   `CREATE TABLE referral_aggregate (file VARCHAR, file_order INTEGER, line INTEGER, period VARCHAR, layer VARCHAR, area_code VARCHAR,
      converted_from_2011 BOOLEAN, need VARCHAR, referrals INTEGER, unmet INTEGER)`,
