@@ -21,23 +21,6 @@ export function financialYearSql(date: string): string {
   return `printf('%d/%02d', ${y}, (${y} + 1) % 100)`;
 }
 
-/**
- * referral_measures: the counts, sums and medians are written; the rates, the unmet share and the mean wait follow
- * from them and are virtual generated columns, computed when read (the table reads as it did when they were stored).
- */
-const measuresTable = `CREATE TABLE referral_measures (
-  layer VARCHAR, area_code VARCHAR, area_name VARCHAR, parent_code VARCHAR, period VARCHAR, period_type VARCHAR, need VARCHAR,
-  referrals INTEGER, unmet INTEGER, population INTEGER,
-  referrals_per_1000 DOUBLE GENERATED ALWAYS AS (round(1000.0 * referrals / nullif(population, 0), 3)) VIRTUAL,
-  unmet_per_1000 DOUBLE GENERATED ALWAYS AS (round(1000.0 * unmet / nullif(population, 0), 3)) VIRTUAL,
-  unmet_share DOUBLE GENERATED ALWAYS AS (round(unmet / nullif(referrals, 0)::DOUBLE, 4)) VIRTUAL,
-  waits_n INTEGER, wait_sum BIGINT,
-  wait_mean DOUBLE GENERATED ALWAYS AS (round(wait_sum / nullif(waits_n, 0)::DOUBLE, 2)) VIRTUAL,
-  wait_median DOUBLE, from_aggregates INTEGER)`;
-
-/** The columns of referral_measures that are written, in the order buildMeasures selects them. */
-const storedColumns = "layer, area_code, area_name, parent_code, period, period_type, need, referrals, unmet, population, waits_n, wait_sum, wait_median, from_aggregates";
-
 /** SQL: the April year of a month held as yyyymm. */
 const aprilYear = (month: string) => `(${month} // 100 - (${month} % 100 < 4)::INTEGER)`;
 
@@ -124,9 +107,8 @@ export async function buildMeasures(db: Db, placeCode: string, placeName: string
   );
   // Months, years (counts and sums from the months) and the whole span, records and aggregates side by side; codes, labels and population put back; in order.
   // Medians join on the period number alone: a month (yyyymm) is never a year (yyyy) or the whole span (0).
-  await db.run(measuresTable);
   await db.run(
-    `INSERT INTO referral_measures (${storedColumns})
+    `CREATE TABLE referral_measures AS
      WITH rec AS (
        SELECT layer, area, month AS period, 'month' AS period_type, need, referrals, unmet, waits_n, wait_sum FROM rm_month
        UNION ALL SELECT layer, area, ${aprilYear("month")}, 'year', need, sum(referrals), sum(unmet), sum(waits_n), sum(wait_sum) FROM rm_month GROUP BY layer, area, ${aprilYear("month")}, need
@@ -154,7 +136,11 @@ export async function buildMeasures(db: Db, placeCode: string, placeName: string
             CASE c.period_type WHEN 'month' THEN printf('%04d-%02d', c.period // 100, c.period % 100)
                                WHEN 'year' THEN printf('%d/%02d', c.period, (c.period + 1) % 100) ELSE 'all' END AS period,
             c.period_type, nc.code AS need, c.referrals, c.unmet, a.population::INTEGER AS population,
-            c.waits_n, c.wait_sum, m.wait_median, c.from_aggregates
+            round(1000.0 * c.referrals / nullif(a.population, 0), 3) AS referrals_per_1000,
+            round(1000.0 * c.unmet / nullif(a.population, 0), 3) AS unmet_per_1000,
+            round(c.unmet / nullif(c.referrals, 0)::DOUBLE, 4) AS unmet_share,
+            c.waits_n, c.wait_sum, round(c.wait_sum / nullif(c.waits_n, 0)::DOUBLE, 2) AS wait_mean, m.wait_median,
+            c.from_aggregates
      FROM counts c
      LEFT JOIN rm_code ac ON ac.layer = c.layer AND ac.id = c.area
      JOIN rm_code nc ON nc.layer = 'need' AND nc.id = c.need

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "../../pipelines/build/build.ts";
 import { openDb } from "../../pipelines/db/connection.ts";
-import { ident, literal } from "../../pipelines/db/sql.ts";
+import { literal } from "../../pipelines/db/sql.ts";
 import { fetchSources } from "../../pipelines/fetch/fetch.ts";
 import { silentLogger } from "../../pipelines/log.ts";
 import { loadPlace } from "../../pipelines/place/load.ts";
@@ -132,14 +132,7 @@ async function main() {
   const parts: string[] = [];
   for (const table of ["referral", "referral_reject", "referral_measures"]) {
     const tt = performance.now();
-    // The same declaration (generated columns are computed when read, not written), then the stored columns.
-    const [{ sql }] = await floor.all<{ sql: string }>(`SELECT sql FROM duckdb_tables() WHERE database_name = 'done' AND table_name = $table`, { table });
-    const stored = (await floor.all<{ c: string }>(
-      `SELECT column_name AS c FROM information_schema.columns WHERE table_catalog = 'done' AND table_name = $table AND column_default IS NULL ORDER BY ordinal_position`,
-      { table },
-    )).map((r) => ident(r.c)).join(", ");
-    await floor.run(sql);
-    await floor.run(`INSERT INTO ${table} (${stored}) SELECT ${stored} FROM done.${table}`);
+    await floor.run(`CREATE TABLE ${table} AS SELECT * FROM done.${table}`);
     parts.push(`${table} ${((performance.now() - tt) / 1000).toFixed(2)} s`);
   }
   const floorSeconds = seconds(t);
