@@ -5,6 +5,7 @@ import { silentLogger, type Logger } from "../log.ts";
 import { hasTable } from "../db/catalog.ts";
 import { ident, literal } from "../db/sql.ts";
 import { publishReferrals, type PublishedReferralRow } from "../publish/referrals.ts";
+import { MEASURE_TABLES } from "../referrals/measures.ts";
 import { THEMES } from "../../src/lib/need-themes.ts";
 
 /** Layers whose published referral figures can be given to the LSOAs inside, finest first. */
@@ -22,7 +23,7 @@ async function referralFingerprint(db: Db): Promise<string> {
     `SELECT table_name AS t FROM duckdb_tables() WHERE NOT temporary AND (table_name LIKE 'referral%' OR list_contains($tables, table_name)) ORDER BY table_name`,
     { tables: GATE_TABLES },
   )).map((r) => r.t);
-  if (!tables.some((t) => t === "referral_measures")) return "";
+  if (!tables.some((t) => t === MEASURE_TABLES.values)) return "";
   const parts = await db.all<{ part: string }>(
     tables.map((t) => `SELECT ${literal(t)} || ':' || count(*) || ':' || coalesce(sum(hash(x)::HUGEINT), 0) AS part FROM ${ident(t)} x`).join(" UNION ALL ") + " ORDER BY part",
   );

@@ -21,6 +21,76 @@ export function financialYearSql(date: string): string {
   return `printf('%d/%02d', ${y}, (${y} + 1) % 100)`;
 }
 
+/** The tables behind the view referral_measures: its numbers (values), and the text of its areas, periods and needs. */
+export const MEASURE_TABLES = {
+  values: "referral_measure_value",
+  area: "referral_measure_area",
+  period: "referral_measure_period",
+  need: "referral_measure_need",
+} as const;
+
+/** Drop referral_measures (a view; a table in databases built before) and the tables behind it. */
+export async function dropMeasures(db: Db): Promise<void> {
+  const [{ view }] = await db.all<{ view: boolean }>(`SELECT count(*) > 0 AS view FROM duckdb_views() WHERE view_name = 'referral_measures' AND NOT temporary`);
+  await db.run(view ? `DROP VIEW referral_measures` : `DROP TABLE IF EXISTS referral_measures`);
+  for (const t of Object.values(MEASURE_TABLES)) await db.run(`DROP TABLE IF EXISTS ${ident(t)}`);
+}
+
+/** The data dictionary of referral_measures and the tables behind it (DuckDB comments). */
+const measureDescriptions: Record<string, { table: string; columns: Record<string, string> }> = {
+  referral_measures: {
+    table: "Referrals, unmet, rates per 1,000 residents, unmet share and waits per area (LSOA, MSOA, ward, borough, PCN, place), period (month, financial year, all) and need, before disclosure control: a view over referral_measure_value and its area, period and need tables",
+    columns: {
+      layer: "lsoa, msoa, ward, lad, pcn or place",
+      area_code: "the area's code (ONS, or ODS for PCNs)",
+      area_name: "the area's name",
+      parent_code: "the MSOA of an LSOA, the borough of an MSOA or ward, the place of a borough",
+      period: "yyyy-mm (month), yyyy/yy (financial year, April to March) or all",
+      period_type: "month, year or all",
+      need: "the need category, or all (a referral counts once per need it carries and once under all)",
+      referrals: "referrals (records and aggregate counts)",
+      unmet: "referrals whose outcome was no suitable activity",
+      population: "residents (PCNs: none)",
+      referrals_per_1000: "referrals per 1,000 residents (computed when read)",
+      unmet_per_1000: "unmet referrals per 1,000 residents (computed when read)",
+      unmet_share: "unmet / referrals (computed when read)",
+      waits_n: "referral records with days waited",
+      wait_sum: "days waited, summed",
+      wait_mean: "mean days waited (computed when read)",
+      wait_median: "median days waited (financial years and all; not months)",
+      from_aggregates: "of the referrals, those from aggregate files",
+    },
+  },
+  [MEASURE_TABLES.values]: {
+    table: "The numbers of referral_measures, one row per area, period and need, in the view's order",
+    columns: { area: "referral_measure_area.id", period: "referral_measure_period.id", need: "referral_measure_need.id" },
+  },
+  [MEASURE_TABLES.area]: {
+    table: "The areas of referral_measures, numbered by layer and code",
+    columns: { id: "the number referral_measure_value.area refers to", area_number: "the area's number within its layer while the measures are built" },
+  },
+  [MEASURE_TABLES.period]: {
+    table: "The periods of referral_measures, numbered by period type and period",
+    columns: { id: "the number referral_measure_value.period refers to", period_number: "yyyymm (month), the April year (year) or 0 (all)" },
+  },
+  [MEASURE_TABLES.need]: {
+    table: "The needs of referral_measures, numbered in code order",
+    columns: { id: "the number referral_measure_value.need refers to", need: "the need category, or all" },
+  },
+};
+
+async function describeMeasures(db: Db): Promise<void> {
+  for (const [name, { table, columns }] of Object.entries(measureDescriptions)) {
+    await db.run(`COMMENT ON ${name === "referral_measures" ? "VIEW" : "TABLE"} ${ident(name)} IS ${literal(table)}`);
+    // Columns the view shares with the tables behind it are described once, under the view.
+    const names = await db.all<{ c: string }>(`SELECT column_name AS c FROM information_schema.columns WHERE table_name = $name AND table_schema = 'main'`, { name });
+    for (const { c } of names) {
+      const text = columns[c] ?? measureDescriptions.referral_measures.columns[c];
+      if (text) await db.run(`COMMENT ON COLUMN ${ident(name)}.${ident(c)} IS ${literal(text)}`);
+    }
+  }
+}
+
 /** SQL: the April year of a month held as yyyymm. */
 const aprilYear = (month: string) => `(${month} // 100 - (${month} % 100 < 4)::INTEGER)`;
 
@@ -36,7 +106,7 @@ const aprilYear = (month: string) => `(${month} // 100 - (${month} % 100 < 4)::I
  * hash table per set and were several times slower here).
  */
 export async function buildMeasures(db: Db, placeCode: string, placeName: string): Promise<void> {
-  await db.run(`DROP TABLE IF EXISTS referral_measures`);
+  await dropMeasures(db);
   await numberCodes(db, placeCode);
   // The facts: one row per referral and need, and one under "all".
   await db.run(
@@ -105,10 +175,9 @@ export async function buildMeasures(db: Db, placeCode: string, placeName: string
      SELECT p.layer, c.id AS area, p.month, p.need, p.referrals, p.unmet FROM placed p LEFT JOIN rm_code c ON c.layer = p.layer AND c.code = p.area_code`,
     { place: placeCode },
   );
-  // Months, years (counts and sums from the months) and the whole span, records and aggregates side by side; codes, labels and population put back; in order.
-  // Medians join on the period number alone: a month (yyyymm) is never a year (yyyy) or the whole span (0).
+  // Months, years (counts and sums from the months) and the whole span, records and aggregates side by side, as numbers.
   await db.run(
-    `CREATE TABLE referral_measures AS
+    `CREATE OR REPLACE TEMP TABLE rm_count AS
      WITH rec AS (
        SELECT layer, area, month AS period, 'month' AS period_type, need, referrals, unmet, waits_n, wait_sum FROM rm_month
        UNION ALL SELECT layer, area, ${aprilYear("month")}, 'year', need, sum(referrals), sum(unmet), sum(waits_n), sum(wait_sum) FROM rm_month GROUP BY layer, area, ${aprilYear("month")}, need
@@ -117,14 +186,19 @@ export async function buildMeasures(db: Db, placeCode: string, placeName: string
        SELECT layer, area, month AS period, 'month' AS period_type, need, sum(referrals) AS referrals, sum(unmet) AS unmet FROM rm_agg GROUP BY layer, area, month, need
        UNION ALL SELECT layer, area, ${aprilYear("month")}, 'year', need, sum(referrals), sum(unmet) FROM rm_agg GROUP BY layer, area, ${aprilYear("month")}, need
        UNION ALL SELECT layer, area, 0, 'all', need, sum(referrals), sum(unmet) FROM rm_agg GROUP BY layer, area, need
-     ), counts AS (
-       SELECT layer, area, period, period_type, need,
-              (coalesce(rec.referrals, 0) + coalesce(agg.referrals, 0))::INTEGER AS referrals,
-              (coalesce(rec.unmet, 0) + coalesce(agg.unmet, 0))::INTEGER AS unmet,
-              coalesce(agg.referrals, 0)::INTEGER AS from_aggregates,
-              coalesce(rec.waits_n, 0)::INTEGER AS waits_n, rec.wait_sum::BIGINT AS wait_sum
-       FROM rec FULL OUTER JOIN agg USING (layer, area, period, period_type, need)
-     ), areas AS (
+     )
+     SELECT layer, area, period, period_type, need,
+            (coalesce(rec.referrals, 0) + coalesce(agg.referrals, 0))::INTEGER AS referrals,
+            (coalesce(rec.unmet, 0) + coalesce(agg.unmet, 0))::INTEGER AS unmet,
+            coalesce(agg.referrals, 0)::INTEGER AS from_aggregates,
+            coalesce(rec.waits_n, 0)::INTEGER AS waits_n, rec.wait_sum::BIGINT AS wait_sum
+     FROM rec FULL OUTER JOIN agg USING (layer, area, period, period_type, need)`,
+  );
+  // The text is stored once per area, period and need (small tables numbered in the order of the old sort: layer, area
+  // code, period type, period, need); the counts, sums and medians are stored as numbers in that order.
+  await db.run(
+    `CREATE TABLE ${MEASURE_TABLES.area} AS
+     WITH areas AS (
        SELECT 'lsoa' AS layer, lsoa21cd AS area_code, lsoa21nm AS area_name, msoa21cd AS parent_code, population FROM lsoa
        UNION ALL SELECT 'msoa', msoa21cd, any_value(msoa_name), any_value(lad_code), sum(population) FROM lsoa GROUP BY msoa21cd
        UNION ALL SELECT 'ward', ward_code, any_value(ward_name), any_value(lad_code), sum(population) FROM lsoa GROUP BY ward_code
@@ -132,24 +206,47 @@ export async function buildMeasures(db: Db, placeCode: string, placeName: string
        UNION ALL SELECT 'place', $place, $placeName, NULL, sum(population) FROM lsoa
        UNION ALL SELECT 'pcn', code, name, NULL, NULL FROM pcn
      )
-     SELECT c.layer, ac.code AS area_code, a.area_name, a.parent_code,
-            CASE c.period_type WHEN 'month' THEN printf('%04d-%02d', c.period // 100, c.period % 100)
-                               WHEN 'year' THEN printf('%d/%02d', c.period, (c.period + 1) % 100) ELSE 'all' END AS period,
-            c.period_type, nc.code AS need, c.referrals, c.unmet, a.population::INTEGER AS population,
-            round(1000.0 * c.referrals / nullif(a.population, 0), 3) AS referrals_per_1000,
-            round(1000.0 * c.unmet / nullif(a.population, 0), 3) AS unmet_per_1000,
-            round(c.unmet / nullif(c.referrals, 0)::DOUBLE, 4) AS unmet_share,
-            c.waits_n, c.wait_sum, round(c.wait_sum / nullif(c.waits_n, 0)::DOUBLE, 2) AS wait_mean, m.wait_median,
-            c.from_aggregates
-     FROM counts c
+     SELECT row_number() OVER (ORDER BY c.layer, c.area)::INTEGER AS id, c.layer, c.area AS area_number, ac.code AS area_code, a.area_name, a.parent_code,
+            a.population::INTEGER AS population
+     FROM (SELECT DISTINCT layer, area FROM rm_count) c
      LEFT JOIN rm_code ac ON ac.layer = c.layer AND ac.id = c.area
-     JOIN rm_code nc ON nc.layer = 'need' AND nc.id = c.need
-     LEFT JOIN rm_median m ON m.layer = c.layer AND m.area = c.area AND m.period = c.period AND m.need = c.need
-     LEFT JOIN areas a ON a.layer = c.layer AND a.area_code = ac.code
-     ORDER BY c.layer, c.area, c.period_type, c.period, c.need`,
+     LEFT JOIN areas a ON a.layer = c.layer AND a.area_code = ac.code`,
     { place: placeCode, placeName },
   );
-  for (const t of ["rm_code", "rm_lsoa", "rm_lsoa_month", "rm_month", "rm_median", "rm_agg"]) await db.run(`DROP TABLE IF EXISTS ${t}`);
+  await db.run(
+    `CREATE TABLE ${MEASURE_TABLES.period} AS
+     SELECT row_number() OVER (ORDER BY period_type, period)::INTEGER AS id, period AS period_number,
+            CASE period_type WHEN 'month' THEN printf('%04d-%02d', period // 100, period % 100)
+                             WHEN 'year' THEN printf('%d/%02d', period, (period + 1) % 100) ELSE 'all' END AS period,
+            period_type
+     FROM (SELECT DISTINCT period, period_type FROM rm_count)`,
+  );
+  await db.run(`CREATE TABLE ${MEASURE_TABLES.need} AS SELECT id, code AS need FROM rm_code WHERE layer = 'need'`);
+  // Medians join on the period number alone: a month (yyyymm) is never a year (yyyy) or the whole span (0).
+  await db.run(
+    `CREATE TABLE ${MEASURE_TABLES.values} AS
+     SELECT a.id AS area, p.id AS period, c.need, c.referrals, c.unmet, c.waits_n, c.wait_sum, m.wait_median, c.from_aggregates
+     FROM rm_count c
+     JOIN ${MEASURE_TABLES.area} a ON a.layer = c.layer AND a.area_number IS NOT DISTINCT FROM c.area
+     JOIN ${MEASURE_TABLES.period} p ON p.period_number = c.period AND p.period_type = c.period_type
+     LEFT JOIN rm_median m ON m.layer = c.layer AND m.area = c.area AND m.period = c.period AND m.need = c.need
+     ORDER BY a.id, p.id, c.need`,
+  );
+  // What consumers read: the text put back, the rates, unmet share and mean wait computed from the stored counts and sums.
+  await db.run(
+    `CREATE VIEW referral_measures AS
+     SELECT a.layer, a.area_code, a.area_name, a.parent_code, p.period, p.period_type, n.need, v.referrals, v.unmet, a.population,
+            round(1000.0 * v.referrals / nullif(a.population, 0), 3) AS referrals_per_1000,
+            round(1000.0 * v.unmet / nullif(a.population, 0), 3) AS unmet_per_1000,
+            round(v.unmet / nullif(v.referrals, 0)::DOUBLE, 4) AS unmet_share,
+            v.waits_n, v.wait_sum, round(v.wait_sum / nullif(v.waits_n, 0)::DOUBLE, 2) AS wait_mean, v.wait_median, v.from_aggregates
+     FROM ${MEASURE_TABLES.values} v
+     JOIN ${MEASURE_TABLES.area} a ON a.id = v.area
+     JOIN ${MEASURE_TABLES.period} p ON p.id = v.period
+     JOIN ${MEASURE_TABLES.need} n ON n.id = v.need`,
+  );
+  await describeMeasures(db);
+  for (const t of ["rm_code", "rm_lsoa", "rm_lsoa_month", "rm_month", "rm_median", "rm_agg", "rm_count"]) await db.run(`DROP TABLE IF EXISTS ${t}`);
 }
 
 /**

@@ -8,7 +8,7 @@ import type { IngestResult } from "../kit/result.ts";
 import type { SpatialIndex } from "../../geo/spatial-index.ts";
 import { ingestAggregateFile } from "./aggregate.ts";
 import { readLayout } from "./format.ts";
-import { buildMeasures } from "./measures.ts";
+import { buildMeasures, dropMeasures } from "./measures.ts";
 import { ingestRecordFile, type FileStats } from "./records.ts";
 import { buildPracticeTables, loadLsoaLookups, loadPostcodeDirectory, loadVocabulary, lsoaIndex, writeNeedCategories } from "./reference.ts";
 
@@ -53,7 +53,8 @@ async function runReferrals(db: Db, files: readonly (string | InputFile)[], ctx:
   const today = options.today ?? process.env.CHEST_TODAY ?? todayInLondon();
   if (!/^\d{4}-\d{2}-\d{2}$/.test(today)) throw new Error(`today must be yyyy-mm-dd, got ${today}`);
 
-  for (const t of ["referral", "referral_aggregate", "referral_reject", "referral_file", "referral_measures"]) await db.run(`DROP TABLE IF EXISTS ${t}`);
+  await dropMeasures(db);
+  for (const t of ["referral", "referral_aggregate", "referral_reject", "referral_file"]) await db.run(`DROP TABLE IF EXISTS ${t}`);
   for (const sql of tableDefinitions) await db.run(sql);
   await writeNeedCategories(db);
   const hasPostcodes = await loadPostcodeDirectory(db, options.postcodes ?? ctx.postcodes ?? process.env.CHEST_POSTCODES ?? undefined);

@@ -9,7 +9,7 @@ import { literal } from "../../pipelines/db/sql.ts";
 import { fetchSources } from "../../pipelines/fetch/fetch.ts";
 import { silentLogger } from "../../pipelines/log.ts";
 import { loadPlace } from "../../pipelines/place/load.ts";
-import { buildMeasures } from "../../pipelines/referrals/measures.ts";
+import { buildMeasures, MEASURE_TABLES } from "../../pipelines/referrals/measures.ts";
 import { referralsStage, runReferralStage } from "../../pipelines/referrals/stage.ts";
 import { mulberry32 } from "../../src/lib/equity.ts";
 import { NEED_CATEGORIES } from "../../src/lib/needs.ts";
@@ -130,7 +130,8 @@ async function main() {
   t = performance.now();
   c = process.cpuUsage();
   const parts: string[] = [];
-  for (const table of ["referral", "referral_reject", "referral_measures"]) {
+  // referral_measures is a view: what is written is the tables behind it.
+  for (const table of ["referral", "referral_reject", ...Object.values(MEASURE_TABLES)]) {
     const tt = performance.now();
     await floor.run(`CREATE TABLE ${table} AS SELECT * FROM done.${table}`);
     parts.push(`${table} ${((performance.now() - tt) / 1000).toFixed(2)} s`);

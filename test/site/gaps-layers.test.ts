@@ -69,7 +69,8 @@ describe("the need stage's referral inputs", () => {
       expect(await rows()).toEqual(before);
       // A changed input (one LSOA's measures dropped) changes the fingerprint: the gate runs and the rows are rebuilt.
       const [{ fingerprint: old }] = await rw.all<{ fingerprint: string }>(`SELECT fingerprint FROM need_referral_source`);
-      await rw.run(`DELETE FROM referral_measures WHERE area_code = (SELECT min(area_code) FROM referral_measures WHERE layer = 'lsoa')`);
+      // referral_measures is a view: the rows go from the table of numbers behind it (the first LSOA in code order).
+      await rw.run(`DELETE FROM referral_measure_value WHERE area = (SELECT min(id) FROM referral_measure_area WHERE layer = 'lsoa')`);
       t = performance.now();
       await writePublishedReferrals(rw);
       const rerunMs = performance.now() - t;
