@@ -14,7 +14,7 @@ export default defineConfig({
     exclude: ["test/bench/**", "node_modules/**"],
     environment: "node",
     // Builds the demo database and the whole dashboard once for the browser tests (skip with CHEST_SKIP_SITE=1), in the
-    // background: the files that need it wait in demoSite() and start last.
+    // background: the files that need it wait in demoSite() and start once it is expected (test/support/sequencer.ts).
     globalSetup: ["test/support/global-site.ts"],
     sequence: { sequencer: LongestFirstSiteWhenReady },
     // CHEST_TEST_CPU_LOG=FILE appends each file's wall and CPU seconds to FILE (test/support/cpu-log.ts).

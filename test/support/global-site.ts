@@ -1,6 +1,7 @@
 // Vitest global setup: make sure Chromium is there, then build the demo database (real public data + synthetic inputs)
 // and the whole dashboard once, offline, and serve it. The build runs in the background while the test files that do
-// not need it run (the sequencer starts those first); files that need it wait in demoSite() (test/support/demo-site.ts).
+// not need it run (the sequencer starts no file that needs it before it is expected); files that need it wait in
+// demoSite() (test/support/demo-site.ts).
 import { mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { TestProject } from "vitest/node";
