@@ -1,4 +1,5 @@
 // Opening DuckDB databases and reading small, aggregated results into JavaScript.
+import { UsageError } from "../errors.ts";
 import { DOUBLE, DuckDBConnection, DuckDBInstance, LIST, VARCHAR, listValue, type DuckDBType } from "@duckdb/node-api";
 
 type Params = Record<string, unknown> | unknown[];
@@ -33,9 +34,22 @@ export interface Db {
   close(): void;
 }
 
+/**
+ * CHEST_DB_THREADS: how many threads DuckDB may use (default: one per core). On a shared machine, or where several
+ * runs go at once (the test suite's workers), 1 avoids threads waiting on each other for cores they do not get.
+ */
+function dbThreads(): string | undefined {
+  const value = process.env.CHEST_DB_THREADS?.trim();
+  if (!value) return undefined;
+  if (!/^[1-9]\d{0,3}$/.test(value)) throw new UsageError(`CHEST_DB_THREADS must be a whole number of threads from 1, not "${value}"`);
+  return value;
+}
+
 export async function openDb(path = ":memory:", options: { readOnly?: boolean } = {}): Promise<Db> {
   const config: Record<string, string> = {};
   if (options.readOnly) config.access_mode = "READ_ONLY";
+  const threads = dbThreads();
+  if (threads) config.threads = threads;
   const instance = await DuckDBInstance.create(path, config);
   const conn = await instance.connect();
   return wrap(instance, conn);
