@@ -9,13 +9,13 @@ import { createInterface } from "node:readline";
 import { pathToFileURL } from "node:url";
 import { ChestError, ExitCode } from "../errors.ts";
 import type { Logger } from "../log.ts";
-import { allowZoom, fixSidebarList, labelSidebarToggle, setLang, stripGoogleFonts } from "./html-fixes.ts";
+import { addIcon, allowZoom, fixSidebarList, labelSidebarToggle, setLang, stripGoogleFonts } from "./html-fixes.ts";
 import { findPackageDir, NOT_INSTALLED_VERSION, prefillNpmCache } from "./npm-cache.ts";
 import { clearStaleOutputs, swapIntoPlace, temporaryOutput } from "./output-swap.ts";
 import { preloadData } from "./loaders.ts";
 import { precompress } from "./precompress.ts";
 
-export { allowZoom, fixSidebarList, labelSidebarToggle, setLang, stripGoogleFonts };
+export { addIcon, allowZoom, fixSidebarList, labelSidebarToggle, setLang, stripGoogleFonts };
 
 export interface BuildSiteOptions {
   /** The Framework source root, e.g. "src" (relative to cwd). */
@@ -172,7 +172,7 @@ export function externalImports(js: string): string[] {
   return Array.from(js.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|\bimport\s*)["'`]((?:https?:)?\/\/[^"'`]+)["'`]/g), (m) => m[1]!);
 }
 
-/** Make each page stand-alone and accessible: lang="en-GB", zoom allowed, the sidebar toggle named, no font CDN, nothing fetched from outside the site. */
+/** Make each page stand-alone and accessible: lang="en-GB", zoom allowed, the sidebar toggle named, an inline icon, no font CDN, nothing fetched from outside the site. */
 async function postProcess(outDir: string, files: string[], log: Logger): Promise<void> {
   const outside: string[] = [];
   let strippedFonts = false;
@@ -182,7 +182,7 @@ async function postProcess(outDir: string, files: string[], log: Logger): Promis
       const before = await readFile(file, "utf-8");
       const noFonts = stripGoogleFonts(before);
       strippedFonts ||= noFonts !== before;
-      const after = labelSidebarToggle(allowZoom(fixSidebarList(setLang(noFonts))));
+      const after = addIcon(labelSidebarToggle(allowZoom(fixSidebarList(setLang(noFonts)))));
       if (after !== before) await writeFile(file, after, "utf-8");
       for (const url of [...externalResources(after), ...externalImports(after)]) outside.push(`${rel}: ${url}`);
     } else if (file.endsWith(".js")) {

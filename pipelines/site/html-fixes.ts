@@ -1,4 +1,4 @@
-// Corrections to the HTML Framework 1.13 writes for every page: language, no font CDN, valid list markup, zoom allowed, the sidebar toggle named.
+// Corrections to the HTML Framework 1.13 writes for every page: language, no font CDN, valid list markup, zoom allowed, the sidebar toggle named, an icon.
 
 const LANG = "en-GB";
 
@@ -50,4 +50,18 @@ export function labelSidebarToggle(html: string): string {
     .replace(/<label id="observablehq-sidebar-(backdrop|close)"(?![^>]*aria-hidden)/g, '<label id="observablehq-sidebar-$1" aria-hidden="true"')
     .replace(/<nav id="observablehq-sidebar">/, '<nav id="observablehq-sidebar" aria-label="Pages">')
     .replace(/(<aside id="observablehq-toc"[^>]*>\s*)<nav>/, '$1<nav aria-label="On this page">');
+}
+
+/** The site's icon, a chest-blue square with a white "C", as an SVG data URL: no file to serve and no request. */
+const ICON_URL = `data:image/svg+xml,${encodeURIComponent(
+  '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><rect width="16" height="16" rx="3" fill="#1d5a8c"/><text x="8" y="12" font-family="sans-serif" font-size="11" font-weight="700" text-anchor="middle" fill="#fff">C</text></svg>',
+)}`;
+
+/**
+ * Give every page an icon. Without one, browsers ask for /favicon.ico, get a 404 and log it as an error in the console.
+ * Done here rather than in the config's `head`, because a page's own front-matter `head` replaces the config's.
+ */
+export function addIcon(html: string): string {
+  if (/<link\b[^>]*\brel="(?:shortcut )?icon"/i.test(html)) return html;
+  return html.replace(/<\/head>/i, `<link rel="icon" type="image/svg+xml" href="${ICON_URL}">\n</head>`);
 }

@@ -1,4 +1,4 @@
-// The real dashboard, built offline from a fresh database and opened in Chromium: every page renders, is accessible, and works (half the pages' render checks are in dashboard-renders.test.ts).
+// The real dashboard, built offline from a fresh database and opened in Chromium: every page renders, is accessible, is light, and works (half the pages' render and weight checks are in dashboard-renders.test.ts).
 import { join } from "node:path";
 import { existsSync, readFileSync } from "node:fs";
 import type { Browser } from "playwright-core";

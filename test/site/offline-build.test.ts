@@ -9,7 +9,7 @@ import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDb } from "../../pipelines/db/connection.ts";
 import { literal } from "../../pipelines/db/sql.ts";
-import { clearLoaderCache, externalCssResources, externalImports, externalResources, setLang, stripGoogleFonts } from "../../pipelines/site/build.ts";
+import { addIcon, clearLoaderCache, externalCssResources, externalImports, externalResources, setLang, stripGoogleFonts } from "../../pipelines/site/build.ts";
 import { cacheFileFor, parseNpmSpecifier } from "../../pipelines/site/npm-cache.ts";
 import { isLoopbackUrl, launchBrowser, openPage } from "../support/browser.ts";
 import { startStaticServer } from "../support/static-server.ts";
@@ -120,6 +120,15 @@ describe("html post-processing", () => {
   it("strips Google Fonts links", () => {
     const html = '<head>\n<link rel="preconnect" href="https://fonts.gstatic.com" crossorigin>\n<link rel="stylesheet" href="https://fonts.googleapis.com/css2?family=Source+Serif+4">\n<link rel="stylesheet" href="./style.css">\n</head>';
     expect(stripGoogleFonts(html)).toBe('<head>\n<link rel="stylesheet" href="./style.css">\n</head>');
+  });
+
+  it("gives every page an inline icon (no request, so no /favicon.ico 404 in the console), once", () => {
+    const page = addIcon("<html><head>\n<title>Overview</title>\n</head><body></body></html>");
+    const [tag] = page.match(/<link rel="icon"[^>]*>/) ?? [];
+    expect(tag).toMatch(/^<link rel="icon" type="image\/svg\+xml" href="data:image\/svg\+xml,%3Csvg/);
+    expect(page.indexOf(tag!)).toBeLessThan(page.indexOf("</head>"));
+    expect(addIcon(page)).toBe(page);
+    expect(externalResources(page)).toEqual([]);
   });
 
   it("finds what a page would fetch from elsewhere, but not plain links", () => {

@@ -10,6 +10,11 @@ export const CHROMIUM_ARGS: readonly string[] = [
   "--disable-background-networking",
   "--disable-component-update",
   "--disable-sync",
+  // Nothing leaves loopback: every other address goes to a proxy that is not there (port 9, discard), and names do not
+  // resolve. Done in the browser rather than by routing each request through Playwright, because routing turns the
+  // HTTP cache off, and the render tests measure what a repeat visit takes from it (page-renders.ts).
+  "--proxy-server=http://127.0.0.1:9",
+  "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost",
 ];
 
 export function launchBrowser(): Promise<Browser> {
@@ -23,7 +28,7 @@ export interface PageSession {
   consoleErrors: string[];
   /** console.warn messages (not failures by themselves). */
   consoleWarnings: string[];
-  /** URLs the page asked for outside 127.0.0.1/localhost; each was aborted. */
+  /** URLs the page asked for outside 127.0.0.1/localhost; none can be reached (see CHROMIUM_ARGS). */
   externalRequests: string[];
   /** Loopback requests that failed or answered 400 or more, as "status url". */
   failedRequests: string[];
@@ -39,6 +44,8 @@ export interface OpenPageOptions {
   viewport?: { width: number; height: number };
   /** When goto() returns; "networkidle" (the default) waits for Framework's lazy imports too. */
   waitUntil?: "load" | "domcontentloaded" | "networkidle";
+  /** Called with the new page before it navigates (e.g. to start counting what it transfers). */
+  beforeGoto?: (page: Page) => Promise<void>;
 }
 
 export function isLoopbackUrl(url: string): boolean {
@@ -66,7 +73,7 @@ function watch(page: Page, session: PageSession): void {
   });
 }
 
-/** Open url in a fresh context; requests leaving loopback are recorded and aborted, so a test can never reach the internet. */
+/** Open url in a fresh context; requests leaving loopback are recorded and fail (CHROMIUM_ARGS), so a test can never reach the internet. */
 export async function openPage(url: string, options: OpenPageOptions = {}): Promise<PageSession> {
   const ownBrowser = options.browser ? undefined : await launchBrowser();
   const browser = options.browser ?? ownBrowser!;
@@ -85,13 +92,12 @@ export async function openPage(url: string, options: OpenPageOptions = {}): Prom
       await ownBrowser?.close();
     },
   };
-  await context.route("**/*", (route) => {
-    const requested = route.request().url();
-    if (isLoopbackUrl(requested)) return route.continue();
-    session.externalRequests.push(requested);
-    return route.abort("blockedbyclient");
+  // Every page of the context (a repeat visit, a popup) and its workers.
+  context.on("request", (request) => {
+    if (!isLoopbackUrl(request.url())) session.externalRequests.push(request.url());
   });
   watch(page, session);
+  await options.beforeGoto?.(page);
   await page.goto(url, { waitUntil: options.waitUntil ?? "networkidle" });
   return session;
 }

@@ -50,7 +50,8 @@ const FIRST_FIGURE_PROBE = `(() => {
   observer.observe(document, { childList: true, subtree: true });
 })();`;
 
-async function counter(page: Page): Promise<{ cdp: CDPSession; done: () => Omit<VisitFigures, "firstFigureMs" | "heapBytes"> }> {
+/** Start counting what page transfers (attach before it navigates); done() gives the figures so far. */
+export async function countTransfers(page: Page): Promise<{ cdp: CDPSession; done: () => Omit<VisitFigures, "firstFigureMs" | "heapBytes"> }> {
   const cdp = await page.context().newCDPSession(page);
   const urls = new Map<string, string>();
   const sizes = new Map<string, number>();
@@ -91,7 +92,7 @@ export async function visit(context: BrowserContext, url: string): Promise<Visit
   const page = await context.newPage();
   try {
     await page.addInitScript(FIRST_FIGURE_PROBE);
-    const { cdp, done } = await counter(page);
+    const { cdp, done } = await countTransfers(page);
     await page.goto(url, { waitUntil: "networkidle", timeout: 60_000 });
     await page
       .waitForFunction(() => !document.querySelector(".observablehq--loading"), null, { timeout: 30_000 })
