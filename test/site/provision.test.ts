@@ -7,6 +7,7 @@ import { demoSite } from "../support/demo-site.ts";
 import { repoRoot } from "../support/pipeline.ts";
 import { waitForRender } from "../support/site.ts";
 import { query } from "../services/helpers.ts";
+import { pageThrough, rowCount, showAll } from "./paged-table.ts";
 
 const demo = await demoSite();
 const server = { url: demo.url };
@@ -40,7 +41,13 @@ describe("the Provision page with the demo directory", () => {
       await expect.poll(() => page.locator("#provision-summary").textContent()).toContain(`${none.toLocaleString("en-GB")} of 1,087 neighbourhoods`);
       const gapTable = page.locator("table.data-table").first();
       expect(await gapTable.locator("caption").textContent()).toMatch(new RegExp(`^Neighbourhoods with no activity within 1,200 m .*\\(${none}\\)`));
-      expect(await gapTable.locator("tbody tr").count()).toBe(none);
+      expect(await rowCount(gapTable)).toBe(none);
+      // Paged 50 rows at a time: Next reaches every unreached neighbourhood once, in the order Show all lists them, and no other.
+      const paged = await pageThrough(gapTable);
+      expect(paged).toHaveLength(none);
+      const names = (await query<{ name: string }>(dbPath, `SELECT l.lsoa21nm AS name FROM provision p JOIN lsoa l USING (lsoa21cd) WHERE p.need = 'all' AND p.services_in_person = 0`)).map((r) => r.name);
+      expect(paged.map((t) => names.find((n) => t.startsWith(n))).sort()).toEqual(names.sort());
+      expect(await (await showAll(gapTable)).allTextContents()).toEqual(paged);
 
       expect(session.consoleErrors).toEqual([]);
       expect(session.externalRequests).toEqual([]);
@@ -56,7 +63,7 @@ describe("the Provision page with the demo directory", () => {
     const { page } = session;
     try {
       await waitForRender(page);
-      const gapRows = () => page.locator("table.data-table").first().locator("tbody tr").count();
+      const gapRows = () => rowCount(page.locator("table.data-table").first());
       const need = async (key: string, remote: boolean) =>
         (await query<{ n: number }>(dbPath, `SELECT count(*)::INTEGER AS n FROM provision WHERE need = '${key}' AND ${remote ? "services_reaching" : "services_in_person"} = 0`))[0].n;
 
