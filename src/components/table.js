@@ -18,7 +18,7 @@ let tables = 0;
  */
 export function dataTable(rows, { caption, columns, pageSize = PAGE_ROWS, download = true }) {
   const paged = rows.length > pageSize;
-  const body = tableBody(paged ? rows.slice(0, pageSize) : rows, columns);
+  const body = paged ? document.createElement("tbody") : tableBody(rows, columns);
   const id = `data-table-${++tables}`;
   // A long table fills its scroll box (28rem): the browser lays it out only when it nears the screen (see .table-long).
   const box = html`<div class=${Math.min(rows.length, pageSize) > LONG_ROWS ? "table-scroll table-long" : "table-scroll"} tabindex="0" role="region" aria-label=${caption}>
@@ -29,12 +29,29 @@ export function dataTable(rows, { caption, columns, pageSize = PAGE_ROWS, downlo
     </table>
   </div>`;
   if (!paged) return box;
-  return html`<div class="table-paged">${box}${pager({ rows, columns, caption, pageSize, download, id, body, box })}</div>`;
+  return pagedTable(box, {
+    id,
+    caption,
+    total: rows.length,
+    pageSize,
+    render: (start, end) => body.replaceChildren(...tableBody(rows.slice(start, end), columns).children),
+    download: download ? () => saveCsv(rows, columns, caption) : null,
+  });
 }
 
-/** The buttons under a paged table (Previous, Next, Show all, Download CSV) and the live status "Rows 1–50 of 1,087". */
-function pager({ rows, columns, caption, pageSize, download, id, body, box }) {
-  const total = rows.length;
+/**
+ * A long table's scroll box with its pager under it: Previous, Next, the live status "Rows 1–50 of 1,087", Show all, and
+ * Download CSV when `download` is given. `render(start, end)` puts rows start … end − 1 in the table's body (it is called
+ * at once for the first page); `id` is the table's, for the buttons' aria-controls; `caption` names the table in their labels.
+ * A table of `pageSize` rows or fewer gets every row and no pager.
+ * @param {HTMLElement} box
+ * @param {{id: string, caption: string, total: number, pageSize?: number, render: (start: number, end: number) => void, download?: (() => void) | null}} options
+ */
+export function pagedTable(box, { id, caption, total, pageSize = PAGE_ROWS, render, download = null }) {
+  if (total <= pageSize) {
+    render(0, total);
+    return box;
+  }
   const hidden = (text) => html`<span class="visually-hidden">${text}</span>`;
   const status = html`<span class="table-status" role="status" aria-live="polite">${pageStatus(pageBounds(0, pageSize, total), total)}</span>`;
   const previous = html`<button type="button" aria-controls=${id} aria-disabled="true">Previous${hidden(` ${pageSize} rows: ${caption}`)}</button>`;
@@ -44,7 +61,8 @@ function pager({ rows, columns, caption, pageSize, download, id, body, box }) {
   let all = false;
   const show = () => {
     const bounds = pageBounds(page, pageSize, total);
-    body.replaceChildren(...tableBody(all ? rows : rows.slice(bounds.start, bounds.end), columns).children);
+    if (all) render(0, total);
+    else render(bounds.start, bounds.end);
     status.textContent = pageStatus(all ? "all" : bounds, total);
     previous.hidden = next.hidden = all;
     previous.setAttribute("aria-disabled", String(bounds.page === 0));
@@ -66,8 +84,8 @@ function pager({ rows, columns, caption, pageSize, download, id, body, box }) {
   };
   show();
   const csv = download ? html`<button type="button" class="table-download">Download CSV${hidden(` of all ${total.toLocaleString("en-GB")} rows: ${caption}`)}</button>` : "";
-  if (csv) csv.onclick = () => saveCsv(rows, columns, caption);
-  return html`<div class="table-pager">${previous}${next}${status}${toggle}${csv}</div>`;
+  if (csv) csv.onclick = download;
+  return html`<div class="table-paged">${box}<div class="table-pager">${previous}${next}${status}${toggle}${csv}</div></div>`;
 }
 
 /** Every row of the table as CSV, each cell as the table shows it (so it holds nothing the page does not), saved by the browser. */
