@@ -10,6 +10,7 @@ import { repointSite } from "../support/place-site.ts";
 import { axeViolations, waitForRender } from "../support/site.ts";
 import { startStaticServer, type StaticServer } from "../support/static-server.ts";
 import { demoSite } from "../support/demo-site.ts";
+import { pagerOf, rowCount, showAll } from "./paged-table.ts";
 import { openDb } from "../../pipelines/db/connection.ts";
 import { parseCsv } from "../../pipelines/kit/delimited.ts";
 
@@ -44,7 +45,7 @@ describe("awarding page", () => {
     const out = tempDir("chest-awarding-");
     try {
       await waitForRender(page);
-      await expect.poll(() => page.locator("#aw-applications tbody tr").count(), { timeout: 60_000 }).toBeGreaterThan(200);
+      await expect.poll(() => rowCount(page.locator("#aw-applications")), { timeout: 60_000 }).toBeGreaterThan(200);
       expect(await text(page, "#synthetic-banner")).toMatch(/SYNTHETIC DEMO DATA/);
       expect(await text(page, "#aw-totals-summary")).toBe("Nothing is chosen yet.");
       expect(await page.locator("main").textContent()).toMatch(/is awarded against the decision record “[^”]+” of 15 Sep 2026 \(/);
@@ -72,7 +73,11 @@ describe("awarding page", () => {
       expect(suggestedTotal).toBeLessThanOrEqual(250_000);
       expect(suggestedTotal).toBeGreaterThan(200_000);
       await expect.poll(async () => pounds(await text(page, "#aw-chosen-total"))).toBe(suggestedTotal);
+      // The suggestion ticks boxes on every page of the list (50 a page): all of them, once every row is shown.
+      await showAll(page.locator("#aw-applications"));
       expect(await page.locator("#aw-applications input[type=checkbox]:checked").count()).toBe(suggested);
+      await pagerOf(page.locator("#aw-applications")).getByRole("button", { name: /^Show 50 rows a page/ }).click();
+      await expect.poll(() => page.locator("#aw-applications tbody tr").count()).toBe(50);
       expect(await page.locator("#aw-lines .aw-over").count()).toBe(0);
       expect(await text(page, "#aw-totals-summary")).toContain("Every area and theme is within its agreed allocation.");
       expect(await text(page, "#aw-equity")).not.toBe(equityTwo);

@@ -8,6 +8,7 @@ import { launchBrowser, openPage } from "../support/browser.ts";
 import { navPages } from "../support/page-weight.ts";
 import { waitForRender } from "../support/site.ts";
 import { describePageRenders } from "./page-renders.ts";
+import { rowCount } from "./paged-table.ts";
 import { demoSite } from "../support/demo-site.ts";
 
 const shots = join(repoRoot, "test", "output");
@@ -49,7 +50,7 @@ describe("need map", () => {
       const shapes = () => page.locator('svg g[aria-description="areas"] path').count();
       expect(await shapes()).toBe(1087);
       await expect.poll(() => page.locator("#map-summary").textContent()).toMatch(/of 1,087 neighbourhoods .* most deprived 10% in England/);
-      expect(await page.locator("table.data-table tbody tr").count()).toBe(1087);
+      expect(await rowCount(page.locator("table.data-table").first())).toBe(1087); // paged: "Rows 1–50 of 1,087"
 
       await page.getByLabel("Borough", { exact: true }).check();
       await expect.poll(shapes).toBe(8);

@@ -7,6 +7,7 @@ import { repoRoot } from "../support/pipeline.ts";
 import { launchBrowser, openPage } from "../support/browser.ts";
 import { waitForRender } from "../support/site.ts";
 import { demoSite } from "../support/demo-site.ts";
+import { rowCount, showAll } from "./paged-table.ts";
 
 const shots = join(repoRoot, "test", "output");
 const url = (await demoSite()).url;
@@ -64,7 +65,7 @@ describe("Gaps page", () => {
       await expect.poll(() => page.locator("#gaps-summary").textContent()).toMatch(/^Cost of living and debt, 218 areas/);
       await expect.poll(fills).not.toBe(beforeFills);
       await expect.poll(firstRows).not.toBe(beforeRows);
-      expect(await page.locator("#gaps-table tbody tr").count()).toBe(218);
+      expect(await rowCount(page.locator("#gaps-table"))).toBe(218);
       await page.screenshot({ path: join(shots, "gaps-cost-of-living.png"), fullPage: false });
 
       const { name, text } = await download(page, "#gaps-download");
@@ -72,7 +73,8 @@ describe("Gaps page", () => {
       const csv = parseCsv(text);
       expect(csv[0].slice(0, 3)).toEqual(["Priority rank (1 = highest)", "Area", "Code"]);
       expect(csv.length - 1).toBe(218);
-      const shownCodes = await page.locator("#gaps-table tbody tr").evaluateAll((rs) => rs.map((r) => r.children[2].textContent));
+      const shownCodes = await (await showAll(page.locator("#gaps-table"))).evaluateAll((rs) => rs.map((r) => r.children[2].textContent));
+      expect(shownCodes).toHaveLength(218);
       expect(csv.slice(1).map((r) => r[2])).toEqual(shownCodes);
       expect(csv.slice(1).every((r) => r[r.length - 1] === "cost_of_living")).toBe(true);
 
@@ -84,7 +86,7 @@ describe("Gaps page", () => {
       // PCN footprints (the LSOAs nearest each PCN's practices, merged): one shape per PCN in the table.
       await page.getByLabel("Areas", { exact: true }).selectOption({ label: "Primary care network" });
       await expect.poll(() => page.locator("#gaps-summary").textContent()).toMatch(/areas \(Primary care network\)/);
-      const pcns = await page.locator("#gaps-table tbody tr").count();
+      const pcns = await rowCount(page.locator("#gaps-table"));
       expect(pcns).toBeGreaterThan(20);
       await expect.poll(() => shapes.count()).toBe(pcns);
       await page.screenshot({ path: join(shots, "gaps-pcn.png"), fullPage: false });

@@ -25,6 +25,7 @@ import { launchBrowser, openPage, type PageSession } from "../support/browser.ts
 import { repoRoot } from "../support/pipeline.ts";
 import { waitForRender } from "../support/site.ts";
 import { demoSite } from "../support/demo-site.ts";
+import { pageThrough, rowCount, showAll } from "./paged-table.ts";
 
 const shots = join(repoRoot, "test", "output");
 const demo = await demoSite();
@@ -38,8 +39,13 @@ function pounds(text: string | null): number {
   return Number(m[1].replaceAll(",", ""));
 }
 
-const ledgerRows = (page: Page) => page.locator("#ledger-table tbody tr");
-const ledgerIds = (page: Page) => page.locator("#ledger-table tbody code.grant-id").allTextContents();
+/** How many grants the ledger table holds (paged 50 at a time: its pager's "of N"). */
+const ledgerCount = (page: Page) => rowCount(page.locator("#ledger-table"));
+/** Every grant identifier in the ledger table, in order (all its rows shown first). */
+const ledgerIds = async (page: Page) => {
+  await showAll(page.locator("#ledger-table"));
+  return page.locator("#ledger-table tbody code.grant-id").allTextContents();
+};
 const shapes = (page: Page) => page.locator('svg g[aria-description="areas"] path').count();
 
 /** Click the download button and read the CSV it saves: header and rows as arrays of fields. */
@@ -69,7 +75,7 @@ pageTest("the Grants page", () => {
   });
 
   it("renders with no console errors, no external or failed requests, under a synthetic-data banner (axe-core on this page: the dashboard tests)", async () => {
-    expect(await ledgerRows(page).count()).toBe(100);
+    expect(await ledgerCount(page)).toBe(100);
     await page.screenshot({ path: join(shots, "grants-top.png") });
     expect(session.consoleErrors).toEqual([]);
     expect(session.externalRequests).toEqual([]);
@@ -96,13 +102,14 @@ pageTest("the Grants page", () => {
 
     // A borough: fewer rows, every one spending money there; the total in the summary changes and the CSV follows.
     await page.getByLabel("Borough (where the money is spent)").selectOption({ label: "Hackney" });
-    await expect.poll(() => ledgerRows(page).count()).toBeLessThan(100);
-    const hackney = await ledgerRows(page).count();
+    await expect.poll(() => ledgerCount(page)).toBeLessThan(100);
+    const hackney = await ledgerCount(page);
     expect(hackney).toBeGreaterThan(0);
     await expect.poll(() => summary.textContent()).toMatch(new RegExp(`^Showing ${hackney} of 100 grants: £`));
     const hackneyTotal = pounds(await summary.textContent());
     expect(hackneyTotal).toBeLessThan(505000);
-    const spentIn = await page.locator("#ledger-table tbody tr td:nth-child(6)").allTextContents();
+    const spentIn = await (await showAll(page.locator("#ledger-table"))).locator("td:nth-child(6)").allTextContents();
+    expect(spentIn).toHaveLength(hackney);
     expect(spentIn.every((b) => b.includes("Hackney"))).toBe(true);
     const filtered = await download(page);
     expect(filtered.name).toBe("grants-ledger-filtered.csv");
@@ -115,7 +122,7 @@ pageTest("the Grants page", () => {
     await page.getByLabel("Round", { exact: true }).selectOption({ label: "Community Chest round 1 (demo)" });
     await expect.poll(() => summary.textContent()).not.toMatch(new RegExp(`^Showing ${hackney} of`));
     const both = await download(page);
-    expect(both.rows.length).toBe(await ledgerRows(page).count());
+    expect(both.rows.length).toBe(await ledgerCount(page));
     expect(both.rows.length).toBeLessThan(hackney);
     expect(both.rows.every((r) => r[both.header.indexOf("Round")] === "Community Chest round 1 (demo)")).toBe(true);
 
@@ -123,18 +130,18 @@ pageTest("the Grants page", () => {
     await page.getByLabel("Round", { exact: true }).selectOption({ label: "All rounds" });
     await page.getByLabel("Borough (where the money is spent)").selectOption({ label: "All boroughs" });
     await page.getByLabel("Search grants").fill("lunch club");
-    await expect.poll(() => ledgerRows(page).count()).toBeLessThan(100);
-    const lunch = await ledgerRows(page).count();
+    await expect.poll(() => ledgerCount(page)).toBeLessThan(100);
+    const lunch = await ledgerCount(page);
     expect(lunch).toBeGreaterThan(0);
     const searched = await download(page);
     expect(searched.rows.map((r) => r[0])).toEqual(await ledgerIds(page));
     await page.getByLabel("Search grants").fill("");
-    await expect.poll(() => ledgerRows(page).count()).toBe(100);
+    await expect.poll(() => ledgerCount(page)).toBe(100);
     await expect.poll(() => summary.textContent()).toMatch(/^All 100 grants: £505,000/);
 
     // Funder type: the business partner is named by some grants alone, but every round-1 grant carries some business money.
     await page.getByLabel("Funder type", { exact: true }).selectOption({ label: "business" });
-    await expect.poll(() => ledgerRows(page).count()).toBe(100);
+    await expect.poll(() => ledgerCount(page)).toBe(100);
     await page.getByLabel("Funder type", { exact: true }).selectOption({ label: "All funder types" });
     expect(session.consoleErrors).toEqual([]);
   });
@@ -148,14 +155,21 @@ pageTest("the Grants page", () => {
     expect(await mapSummary.textContent()).toMatch(/^£505,000 \(all rounds, all funders\) was placed in [\d,]+ of the 1,087 neighbourhoods \(LSOAs\)/);
     expect(await mapSummary.textContent()).toMatch(/most deprived 20%.*Core20/);
     const mapTable = page.locator("table.data-table", { has: page.locator("caption", { hasText: "Grant money by neighbourhood" }) });
-    expect(await mapTable.locator("tbody tr").count()).toBe(1087);
+    expect(await rowCount(mapTable)).toBe(1087);
+    // Paging with Next reaches every neighbourhood once, most per resident first across the page breaks, in the order
+    // Show all lists them: the last page ends with the table's last row.
+    const paged = await pageThrough(mapTable);
+    expect(new Set(paged).size).toBe(1087);
+    const perHead = paged.map((t) => Number(/£([\d,.]+)$/.exec(t)?.[1].replaceAll(",", "") ?? -1)); // "–" (no residents) last
+    expect(perHead.every((v, i) => i === 0 || v <= perHead[i - 1])).toBe(true);
+    expect(await (await showAll(mapTable)).allTextContents()).toEqual(paged);
     await page.locator("figure.binned-map").screenshot({ path: join(shots, "grants-map-lsoa.png") });
 
     await page.getByLabel("Larger neighbourhoods (MSOAs, about 8,000 residents)").check();
     await expect.poll(() => shapes(page)).toBe(218);
     await expect.poll(() => mapSummary.textContent()).toMatch(/of the 218 MSOAs/);
     const msoaTable = page.locator("table.data-table", { has: page.locator("caption", { hasText: "Grant money by MSOA" }) });
-    expect(await msoaTable.locator("tbody tr").count()).toBe(218);
+    await expect.poll(() => rowCount(msoaTable)).toBe(218);
 
     await page.getByLabel("Round on the map").selectOption({ label: "Community Chest round 2 (demo)" });
     await page.getByLabel("Funder type on the map").selectOption({ label: "NHS money only" });
@@ -180,7 +194,7 @@ pageTest("the Grants page", () => {
     }
     const charts = page.locator('svg[aria-label^="Bar chart"]');
     expect(await charts.count()).toBe(2);
-    expect(await page.locator("table.data-table caption", { hasText: "Grants per recipient" }).locator("xpath=ancestor::table").locator("tbody tr").count()).toBe(82);
+    expect(await rowCount(page.locator("table.data-table caption", { hasText: "Grants per recipient" }).locator("xpath=ancestor::table"))).toBe(82);
     await page.locator("#funders").scrollIntoViewIfNeeded();
     await page.screenshot({ path: join(shots, "grants-funders.png") });
     await page.locator("#spent-based").scrollIntoViewIfNeeded();

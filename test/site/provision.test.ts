@@ -1,4 +1,5 @@
 // Browser test of the Provision page on the suite's demo site (its demo service directory): the map of reach with its activity points, the need filter, the list of areas nothing reaches, the synthetic banner; figures checked against the demo database (axe-core on this page: the dashboard tests).
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -7,6 +8,8 @@ import { demoSite } from "../support/demo-site.ts";
 import { repoRoot } from "../support/pipeline.ts";
 import { waitForRender } from "../support/site.ts";
 import { query } from "../services/helpers.ts";
+import { pageThrough, pagerOf, rowCount, showAll } from "./paged-table.ts";
+import { parseCsv } from "../../pipelines/kit/delimited.ts";
 
 const demo = await demoSite();
 const server = { url: demo.url };
@@ -40,7 +43,20 @@ describe("the Provision page with the demo directory", () => {
       await expect.poll(() => page.locator("#provision-summary").textContent()).toContain(`${none.toLocaleString("en-GB")} of 1,087 neighbourhoods`);
       const gapTable = page.locator("table.data-table").first();
       expect(await gapTable.locator("caption").textContent()).toMatch(new RegExp(`^Neighbourhoods with no activity within 1,200 m .*\\(${none}\\)`));
-      expect(await gapTable.locator("tbody tr").count()).toBe(none);
+      expect(await rowCount(gapTable)).toBe(none);
+      // Paged 50 rows at a time: Next reaches every unreached neighbourhood once, in the order Show all lists them, and no other.
+      const paged = await pageThrough(gapTable);
+      expect(paged).toHaveLength(none);
+      const names = (await query<{ name: string }>(dbPath, `SELECT l.lsoa21nm AS name FROM provision p JOIN lsoa l USING (lsoa21cd) WHERE p.need = 'all' AND p.services_in_person = 0`)).map((r) => r.name);
+      expect(paged.map((t) => names.find((n) => t.startsWith(n))).sort()).toEqual(names.sort());
+      const allRows = await showAll(gapTable);
+      expect(await allRows.allTextContents()).toEqual(paged);
+      // Its CSV holds every row as the table shows it, under the table's column headings.
+      const [file] = await Promise.all([page.waitForEvent("download"), pagerOf(gapTable).getByRole("button", { name: /^Download CSV/ }).click()]);
+      expect(file.suggestedFilename()).toMatch(/^neighbourhoods-with-no-activity-within-1-200-m-.*\.csv$/);
+      const [header, ...csvRows] = parseCsv(readFileSync((await file.path())!, "utf8").replace(/^\ufeff/, "")).map((r) => r.fields);
+      expect(header).toEqual(await gapTable.locator("thead th").allTextContents());
+      expect(csvRows).toEqual(await allRows.evaluateAll((rs) => rs.map((r) => [...r.children].map((c) => c.textContent ?? ""))));
 
       expect(session.consoleErrors).toEqual([]);
       expect(session.externalRequests).toEqual([]);
@@ -56,7 +72,7 @@ describe("the Provision page with the demo directory", () => {
     const { page } = session;
     try {
       await waitForRender(page);
-      const gapRows = () => page.locator("table.data-table").first().locator("tbody tr").count();
+      const gapRows = () => rowCount(page.locator("table.data-table").first());
       const need = async (key: string, remote: boolean) =>
         (await query<{ n: number }>(dbPath, `SELECT count(*)::INTEGER AS n FROM provision WHERE need = '${key}' AND ${remote ? "services_reaching" : "services_in_person"} = 0`))[0].n;
 
