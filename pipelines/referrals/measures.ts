@@ -1,5 +1,6 @@
 // referral_measures: referrals, unmet, rates per 1,000 residents, unmet share and waits per LSOA, MSOA, ward, PCN, borough and place, by month, financial year and in all.
 import type { Db } from "../db/connection.ts";
+import { inTransaction } from "../db/transaction.ts";
 import { ident, literal } from "../db/sql.ts";
 import { UNMET_OUTCOME } from "./vocabulary.ts";
 
@@ -79,7 +80,12 @@ const measureDescriptions: Record<string, { table: string; columns: Record<strin
   },
 };
 
+/** One transaction: ~60 COMMENT statements, each its own commit otherwise. */
 async function describeMeasures(db: Db): Promise<void> {
+  await inTransaction(db, () => commentMeasures(db));
+}
+
+async function commentMeasures(db: Db): Promise<void> {
   for (const [name, { table, columns }] of Object.entries(measureDescriptions)) {
     await db.run(`COMMENT ON ${name === "referral_measures" ? "VIEW" : "TABLE"} ${ident(name)} IS ${literal(table)}`);
     // Columns the view shares with the tables behind it are described once, under the view.
