@@ -1,5 +1,6 @@
 // referral_measures: referrals, unmet, rates per 1,000 residents, unmet share and waits per LSOA, MSOA, ward, PCN, borough and place, by month, financial year and in all.
 import type { Db } from "../db/connection.ts";
+import { inTransaction } from "../db/transaction.ts";
 import { ident, literal } from "../db/sql.ts";
 import { UNMET_OUTCOME } from "./vocabulary.ts";
 
@@ -79,7 +80,12 @@ const measureDescriptions: Record<string, { table: string; columns: Record<strin
   },
 };
 
+/** One transaction: ~60 COMMENT statements, each its own commit otherwise. */
 async function describeMeasures(db: Db): Promise<void> {
+  await inTransaction(db, () => commentMeasures(db));
+}
+
+async function commentMeasures(db: Db): Promise<void> {
   for (const [name, { table, columns }] of Object.entries(measureDescriptions)) {
     await db.run(`COMMENT ON ${name === "referral_measures" ? "VIEW" : "TABLE"} ${ident(name)} IS ${literal(table)}`);
     // Columns the view shares with the tables behind it are described once, under the view.
@@ -108,17 +114,20 @@ const aprilYear = (month: string) => `(${month} // 100 - (${month} % 100 < 4)::I
 export async function buildMeasures(db: Db, placeCode: string, placeName: string): Promise<void> {
   await dropMeasures(db);
   await numberCodes(db, placeCode);
-  // The facts: one row per referral and need, and one under "all".
+  // The facts: one row per referral and need, and one under "all". Needs are numbered before the list is unnested (a
+  // need's number is its place in the sorted list of codes), not joined once per fact.
   await db.run(
     `CREATE OR REPLACE TEMP TABLE rm_fact AS
-     SELECT r.lsoa21cd, r.msoa21cd, r.ward_code, r.lad_code, r.pcn_code, 1 AS place_code, r.month, r.financial_year, n.id AS need, r.unmet, r.days_waited
-     FROM (SELECT a.lsoa21cd, a.msoa21cd, a.ward_code, a.lad_code, p.id AS pcn_code,
-                  (year(r.referral_date) * 100 + month(r.referral_date))::INTEGER AS month,
-                  (year(r.referral_date) - (month(r.referral_date) < 4)::INTEGER)::INTEGER AS financial_year,
-                  (r.outcome = '${UNMET_OUTCOME}')::INTEGER AS unmet, r.days_waited, unnest(list_append(r.needs, 'all')) AS need
-           FROM referral r JOIN rm_lsoa a ON a.code = r.lsoa21cd
-           LEFT JOIN rm_code p ON p.layer = 'pcn' AND p.code = r.pcn_code) r
-     JOIN rm_code n ON n.layer = 'need' AND n.code = r.need`,
+     SELECT * FROM (
+       SELECT a.lsoa21cd, a.msoa21cd, a.ward_code, a.lad_code, p.id AS pcn_code, 1 AS place_code,
+              (year(r.referral_date) * 100 + month(r.referral_date))::INTEGER AS month,
+              (year(r.referral_date) - (month(r.referral_date) < 4)::INTEGER)::INTEGER AS financial_year,
+              unnest(list_transform(list_append(r.needs, 'all'), lambda x: list_position(n.codes, x)))::INTEGER AS need,
+              (r.outcome = '${UNMET_OUTCOME}')::INTEGER AS unmet, r.days_waited
+       FROM referral r JOIN rm_lsoa a ON a.code = r.lsoa21cd
+       LEFT JOIN rm_code p ON p.layer = 'pcn' AND p.code = r.pcn_code
+       CROSS JOIN (SELECT list(code ORDER BY id) AS codes FROM rm_code WHERE layer = 'need' AND code IS NOT NULL) n)
+     WHERE need IS NOT NULL`,
   );
   // Month counts and sums per LSOA and per PCN from the facts; the larger areas' months summed from their LSOAs'.
   await db.run(

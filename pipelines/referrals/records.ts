@@ -145,22 +145,22 @@ async function findIdentifiers(db: Db): Promise<void> {
 }
 
 /**
- * Every check, set-based, for one file already in rf_raw. Leaves the view rf_checked (parsed rows + problems) and
- * rf_problem (line, problems, flagged: the rows with a problem or a possible identifier), so the accepted rows go from the
- * view straight into referral. Columns whose
- * values repeat (dates, practice and PCN codes, LSOA codes, vocabularies, need lists, days) are tidied and checked
- * once per distinct text in small lookups (rf_*_value, keyed by the text as read), then one pass joins them to the
- * rows; a row's problem list is only built when one of its checks failed.
+ * Every check, set-based, for one file already in rf_raw. Leaves the view rf_checked (parsed rows, problems and the
+ * identifier flag), so the accepted rows go from the view straight into referral, and returns its SQL for some rows
+ * only (a query of rf_raw row ids), for the few rows set aside. Columns whose values repeat (dates, practice and PCN
+ * codes, LSOA codes, vocabularies, need lists, days) are tidied and checked once per distinct text in small lookups
+ * (rf_*_value, keyed by the text as read), then one pass joins them to the rows; a row's problem list is only built
+ * when one of its checks failed.
  */
-async function check(input: RecordFileInput): Promise<void> {
+async function check(input: RecordFileInput): Promise<(rows: string) => string> {
   const { db, layout, today } = input;
   const raw = (c: RecordColumn) => (layout.columns[c] !== undefined ? ident(c) : "NULL::VARCHAR");
   const clean = (c: RecordColumn) => (layout.columns[c] !== undefined ? `nullif(trim(${ident(c)}), '')` : "NULL::VARCHAR");
   // The text of the columns that do not repeat (and of columns not read, extra_*), for the identifier check per row.
   const rowText = layout.names.filter((n) => n !== "postcode" && !lookupColumns.some((l) => l.column === n)).map((n) => ident(n));
-  // Per row: the few columns that do not repeat; the *_key columns are the text as read, for the lookups.
-  await db.run(`
-    CREATE OR REPLACE TEMP VIEW rf_parsed AS
+  // Per row: the few columns that do not repeat; the *_key columns are the text as read, for the lookups. `rows`: a
+  // query of rf_raw row ids to parse only those (the whole file when absent).
+  const parsed = (rows?: string) => `
     SELECT *,
            upper(regexp_replace(postcode_raw, '\\s+', '', 'g')) AS pc,
            try_cast(lon_raw AS DOUBLE) AS lon,
@@ -183,7 +183,8 @@ async function check(input: RecordFileInput): Promise<void> {
              ${raw("days_waited")} AS days_key,
              ${rowText.length ? `concat_ws(chr(31), ${rowText.join(", ")})` : "''"} AS ident_text,
              ${raw("postcode")} AS postcode_text
-      FROM rf_raw)`);
+      FROM rf_raw${rows ? ` WHERE rowid IN (${rows})` : ""})`;
+  await db.run(`CREATE OR REPLACE TEMP VIEW rf_parsed AS ${parsed()}`);
   const tidy = (key: string) => `nullif(trim(${key}), '')`;
   const distinct = (...keys: string[]) => `(SELECT DISTINCT ${keys.join(", ")} FROM rf_parsed)`;
 
@@ -325,8 +326,7 @@ async function check(input: RecordFileInput): Promise<void> {
   const unknownNeed = "unknown need category (the value): not in the need taxonomy or the place''s needSynonyms; map it to a category in the place file, it is never guessed";
   const names = Object.keys(reasons);
   const on = (alias: string, key: string) => `${alias}.${key} IS NOT DISTINCT FROM p.${key}`;
-  await db.run(`
-    CREATE OR REPLACE TEMP VIEW rf_checked AS
+  const checked = (rows?: string) => `
     SELECT line, referral_id, referral_date, month, financial_year, practice_raw AS practice_code, pcn_code, lsoa21cd, location_method,
            age_band, source, outcome, activity_raw AS activity_id, days_waited, needs, flagged,
            CASE WHEN ${names.map((n) => `r_${n} IS NOT NULL`).join(" OR ")} OR len(unknown_needs) > 0 OR none_given THEN list_concat(
@@ -343,7 +343,7 @@ async function check(input: RecordFileInput): Promise<void> {
              coalesce(av.value, 'unknown') AS age_band, sv.value AS source, ov.value AS outcome, dw.days_waited,
              nv.needs, nv.unknown AS unknown_needs, nv.none_given,
              ${identifierFlagSql(layout, { rf_date_value: "dv", rf_practice_value: "pv", rf_lsoa_value: "lv", rf_age_band_value: "av", rf_source_value: "sv", rf_outcome_value: "ov", rf_need_value: "nv", rf_days_value: "dw" })} AS flagged
-      FROM rf_parsed p
+      FROM (${rows ? parsed(rows) : "SELECT * FROM rf_parsed"}) p
       LEFT JOIN rf_date_value dv ON ${on("dv", "date_key")}
       LEFT JOIN rf_practice_value pv ON ${on("pv", "practice_key")} AND ${on("pv", "pcn_key")}
       LEFT JOIN rf_lsoa_value lv ON ${on("lv", "lsoa_key")}
@@ -355,8 +355,9 @@ async function check(input: RecordFileInput): Promise<void> {
       LEFT JOIN rf_postcode pcd ON pcd.pc = CASE WHEN lv.lsoa_raw IS NULL THEN p.pc END
       LEFT JOIN lsoa ppl ON ppl.lsoa21cd = pcd.lsoa21cd
       LEFT JOIN rf_lsoa21 pclad ON pclad.code = pcd.lsoa21cd
-      LEFT JOIN rf_point pt ON pt.lon = CASE WHEN lv.lsoa_raw IS NULL AND p.postcode_raw IS NULL THEN p.lon END AND pt.lat = p.lat)`);
-  await db.run(`CREATE OR REPLACE TEMP TABLE rf_problem AS SELECT line, problems, flagged FROM rf_checked WHERE problems IS NOT NULL OR flagged`);
+      LEFT JOIN rf_point pt ON pt.lon = CASE WHEN lv.lsoa_raw IS NULL AND p.postcode_raw IS NULL THEN p.lon END AND pt.lat = p.lat)`;
+  await db.run(`CREATE OR REPLACE TEMP VIEW rf_checked AS ${checked()}`);
+  return checked;
 }
 
 /** The per-value lookups check() builds. */
@@ -403,7 +404,16 @@ export async function ingestRecordFile(input: RecordFileInput): Promise<FileStat
   const { db, label, layout } = input;
   await createIdentifierMacros(db);
   await readRaw(input);
-  await check(input);
+  const checkedRows = await check(input);
+  const fields = `$file, $order::INTEGER, c.line, c.referral_id, c.referral_date, c.month, c.financial_year, c.practice_code, c.pcn_code, c.lsoa21cd, c.location_method, c.age_band, c.source, c.outcome, c.activity_id, c.days_waited, c.needs`;
+  // One pass over every row: the rows with no problem and no possible identifier go straight into referral. The rows
+  // set aside (those not stored: a few percent) are checked again alone, for their problem lists and identifier flags.
+  await db.run(`INSERT INTO referral SELECT ${fields} FROM rf_checked c WHERE c.problems IS NULL AND NOT coalesce(c.flagged, false)`, { file: label, order: input.order });
+  await db.run(
+    `CREATE OR REPLACE TEMP TABLE rf_problem AS
+     SELECT line, problems, flagged FROM (${checkedRows(`SELECT rowid FROM rf_raw EXCEPT SELECT line - 2 FROM referral WHERE file_order = $order::INTEGER`)})`,
+    { order: input.order },
+  );
   await findIdentifiers(db);
 
   // Reports name columns as the file does ("Referral Date"), or by their canonical name when the file lacks them.
@@ -426,12 +436,13 @@ export async function ingestRecordFile(input: RecordFileInput): Promise<FileStat
      ORDER BY r.line, col, reason`,
     { file: label },
   );
-  await db.run(
-    `INSERT INTO referral
-     SELECT $file, $order::INTEGER, c.line, c.referral_id, c.referral_date, c.month, c.financial_year, c.practice_code, c.pcn_code, c.lsoa21cd, c.location_method, c.age_band, c.source, c.outcome, c.activity_id, c.days_waited, c.needs
-     FROM rf_checked c ANTI JOIN rf_bad b ON b.line = c.line`,
-    { file: label, order: input.order },
-  );
+  // Rows flagged as possibly holding an identifier where none was found, with no problem, are stored too (after the
+  // others: referral has no order, every reader sorts or aggregates).
+  if ((await db.all(`SELECT 1 FROM rf_problem p ANTI JOIN rf_bad b USING (line) LIMIT 1`)).length)
+    await db.run(`INSERT INTO referral SELECT ${fields} FROM (${checkedRows(`SELECT line - 2 FROM rf_problem EXCEPT SELECT line - 2 FROM rf_bad`)}) c ORDER BY c.line`, {
+      file: label,
+      order: input.order,
+    });
   const [s] = await db.all<Omit<FileStats, "file" | "format" | "ignored_columns" | "synthetic">>(
     `SELECT (SELECT count(*) FROM rf_raw)::INTEGER AS rows,
             count(*)::INTEGER AS accepted,

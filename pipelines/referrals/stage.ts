@@ -1,6 +1,7 @@
 // The referrals input stage: rebuilds every referral table from all registered files (records and aggregates), writes the rejects report, builds the measures.
 import { resolve } from "node:path";
 import type { Db } from "../db/connection.ts";
+import { inTransaction } from "../db/transaction.ts";
 import { asInputFiles, type InputContext, type InputFile, type KindStage } from "../kit/kind.ts";
 import { recordIssues } from "../kit/issues.ts";
 import { recordChanges } from "../kit/changes.ts";
@@ -53,17 +54,21 @@ async function runReferrals(db: Db, files: readonly (string | InputFile)[], ctx:
   const today = options.today ?? process.env.CHEST_TODAY ?? todayInLondon();
   if (!/^\d{4}-\d{2}-\d{2}$/.test(today)) throw new Error(`today must be yyyy-mm-dd, got ${today}`);
 
-  await dropMeasures(db);
-  for (const t of ["referral", "referral_aggregate", "referral_reject", "referral_file"]) await db.run(`DROP TABLE IF EXISTS ${t}`);
-  for (const sql of tableDefinitions) await db.run(sql);
-  await writeNeedCategories(db);
-  const hasPostcodes = await loadPostcodeDirectory(db, options.postcodes ?? ctx.postcodes ?? process.env.CHEST_POSTCODES ?? undefined);
-  await buildPracticeTables(db, rawDir, files.length > 0, log, hasPostcodes);
+  // The set-up's small statements in one transaction: one commit instead of one each.
+  const { hasPostcodes, needs } = await inTransaction(db, async () => {
+    await dropMeasures(db);
+    for (const t of ["referral", "referral_aggregate", "referral_reject", "referral_file"]) await db.run(`DROP TABLE IF EXISTS ${t}`);
+    for (const sql of tableDefinitions) await db.run(sql);
+    await writeNeedCategories(db);
+    const hasPostcodes = await loadPostcodeDirectory(db, options.postcodes ?? ctx.postcodes ?? process.env.CHEST_POSTCODES ?? undefined);
+    await buildPracticeTables(db, rawDir, files.length > 0, log, hasPostcodes);
+    if (files.length === 0) return { hasPostcodes, needs: undefined };
+    await loadLsoaLookups(db, rawDir);
+    return { hasPostcodes, needs: await loadVocabulary(db, place) };
+  });
 
   const stats: FileStats[] = [];
-  if (files.length > 0) {
-    await loadLsoaLookups(db, rawDir);
-    const needs = await loadVocabulary(db, place);
+  if (needs) {
     let index: SpatialIndex | undefined;
     const lazyIndex = () => (index ??= lsoaIndex(rawDir));
     // Files in ingest order: a referral id in a later file corrects the earlier one.
