@@ -208,12 +208,15 @@ export async function locateGrants(db: Db, options: LocateOptions): Promise<void
   await db.run(`INSERT INTO grant_area_lsoa
     SELECT t.code, t.lsoa21cd, t.population, c.population, c.lsoas
     FROM g_target t JOIN g_target_code c USING (code) WHERE t.code IN (SELECT code FROM g_part)`);
-  // Only a code with several LSOAs can leave pennies over.
+  // Only a code with several LSOAs can leave pennies over. Ties go to the LSOA code first in order: its rank among
+  // the codes (li) is what the split sorts by, a number rather than text.
+  await db.run(`CREATE OR REPLACE TEMP TABLE g_area_rank AS
+    SELECT *, dense_rank() OVER (ORDER BY lsoa21cd)::INTEGER AS li FROM grant_area_lsoa WHERE code_lsoas > 1`);
   await db.run(`CREATE OR REPLACE TEMP TABLE g_cut AS
     ${cutSql(
-      `SELECT p.gk, p.part, p.total, a.lsoa21cd, a.population, a.code_population, a.code_lsoas
-       FROM g_part p JOIN grant_area_lsoa a USING (code) WHERE a.code_lsoas > 1`,
-      "gk, part", "total", "population", "lsoa21cd", { weight: "code_population", count: "code_lsoas" },
+      `SELECT p.gk, p.part, p.total, a.lsoa21cd, a.li, a.population, a.code_population, a.code_lsoas
+       FROM g_part p JOIN g_area_rank a USING (code)`,
+      "gk, part", "total", "population", "li", { weight: "code_population", count: "code_lsoas" }, "lsoa21cd",
     )}`);
   await createDocumentedTable(db, "grant_lsoa_part");
   await db.run(`INSERT INTO grant_lsoa_part
@@ -275,7 +278,7 @@ export async function locateGrants(db: Db, options: LocateOptions): Promise<void
     ) x JOIN grants_stg_grant g USING (grant_id)`,
     { first: options.nextIssue, havePostcodes: Boolean(postcodes) },
   );
-  for (const t of ["g_part", "g_cut", "g_lsoa11_codes", "g_share", "g_loc", "g_grant", "g_fallback", "g_recipient", "g_pc", "g_names", "g_known", "g_target_code", "g_target", "g_msoa", "g_lookup_ward", "g_lookup11"])
+  for (const t of ["g_part", "g_cut", "g_area_rank", "g_lsoa11_codes", "g_share", "g_loc", "g_grant", "g_fallback", "g_recipient", "g_pc", "g_names", "g_known", "g_target_code", "g_target", "g_msoa", "g_lookup_ward", "g_lookup11"])
     await db.run(`DROP TABLE IF EXISTS ${t}`);
 }
 
