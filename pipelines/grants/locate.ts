@@ -166,16 +166,16 @@ export async function locateGrants(db: Db, options: LocateOptions): Promise<void
   // Per grant: what the beneficiary locations give, else the recipient's postcode, else its district.
   await db.run(`CREATE OR REPLACE TEMP TABLE g_grant AS
     WITH b AS (
-      SELECT l.grant_id,
+      SELECT any_value(l.grant_id) AS grant_id,
         count(*) FILTER (WHERE l.resolution IN ('in place', 'outside place')) AS n_usable,
         count(*) FILTER (WHERE l.resolution = 'in place') AS n_in,
         count(*) FILTER (WHERE l.resolution = 'wide area') AS n_wide,
         coalesce(sum(s.amount) FILTER (WHERE l.resolution = 'in place'), 0) AS in_place,
         coalesce(sum(s.amount) FILTER (WHERE l.resolution = 'outside place'), 0) AS outside,
-        CASE WHEN count(DISTINCT l.code_kind) FILTER (WHERE l.resolution = 'in place') = 1
+        CASE WHEN min(l.code_kind) FILTER (WHERE l.resolution = 'in place') = max(l.code_kind) FILTER (WHERE l.resolution = 'in place')
           THEN 'beneficiary_' || first(${methodSuffix("l.code_kind")}) FILTER (WHERE l.resolution = 'in place')
           ELSE 'beneficiary_mixed' END AS b_method
-      FROM g_loc l LEFT JOIN g_share s USING (gk, seq) GROUP BY l.grant_id
+      FROM g_loc l LEFT JOIN g_share s USING (gk, seq) GROUP BY l.gk
     )
     SELECT r.grant_id, r.amount_pence,
       coalesce(b.n_usable, 0) AS n_usable, coalesce(b.n_in, 0) AS n_in, coalesce(b.n_wide, 0) AS n_wide,
