@@ -221,8 +221,9 @@ export async function locateGrants(db: Db, options: LocateOptions): Promise<void
   await createDocumentedTable(db, "grant_lsoa_part");
   await db.run(`INSERT INTO grant_lsoa_part
     SELECT p.grant_id, p.code, p.method, p.total, c.rem_cut, c.tie_cut,
-      count(*) OVER (PARTITION BY p.gk) > 1 OR p.code IN (SELECT code FROM grant_area_lsoa GROUP BY code, lsoa21cd HAVING count(*) > 1)
-    FROM g_part p LEFT JOIN g_cut c USING (gk, part)`);
+      p.gk IN (SELECT gk FROM g_part GROUP BY gk HAVING count(*) > 1) OR p.code IN (SELECT code FROM grant_area_lsoa GROUP BY code, lsoa21cd HAVING count(*) > 1)
+    FROM g_part p LEFT JOIN g_cut c USING (gk, part)
+    ORDER BY p.gk, p.part`);
   await createGrantLsoaView(db);
 
   await db.run(`CREATE OR REPLACE TEMP TABLE grants_placed AS
