@@ -52,11 +52,12 @@ export function apportionSql(source: string, key: string, total: string, weight:
 /**
  * The same apportionment kept as one cut-off per `key` group (only groups where some row gets an extra penny):
  * the group's `key` columns, and the remainder (`rem_cut`) and tiebreak (`tie_cut`) of the last row that gets one.
- * spreadSql gives every row its amount back from them.
+ * spreadSql gives every row its amount back from them. `tieValue`: what tie_cut holds, when `tiebreak` is a cheaper
+ * column in the same order (a number for a text code: the sort is then on numbers only).
  */
-export function cutSql(source: string, key: string, total: string, weight: string, tiebreak: string, sums?: { weight: string; count: string }): string {
+export function cutSql(source: string, key: string, total: string, weight: string, tiebreak: string, sums?: { weight: string; count: string }, tieValue = tiebreak): string {
   return `
-    SELECT ${key}, _rem AS rem_cut, ${tiebreak} AS tie_cut
+    SELECT ${key}, _rem AS rem_cut, ${tieValue} AS tie_cut
     FROM (${rankedSql(source, key, total, weight, tiebreak, sums)}) WHERE _rank = _left`;
 }
 

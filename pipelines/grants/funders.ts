@@ -63,11 +63,11 @@ export async function attributeFunders(db: Db, place: Place): Promise<void> {
       SELECT *, CASE WHEN sum(remaining) OVER (PARTITION BY round_id) > 0 THEN remaining ELSE contribution_pence END AS w FROM g_remaining
     )`);
   await db.run(`CREATE OR REPLACE TEMP TABLE g_pro_rata AS
-    SELECT g.grant_id, r.round_id, g.amount_pence FROM grants_stg_grant g JOIN grants_round r USING (grant_id) ANTI JOIN g_named n USING (grant_id)`);
+    SELECT g.grant_id, g.gk, r.round_id, g.amount_pence FROM grants_stg_grant g JOIN grants_round r USING (grant_id) ANTI JOIN g_named n USING (grant_id)`);
   await db.run(`CREATE OR REPLACE TEMP TABLE g_cut AS
     ${cutSql(
-      `SELECT p.grant_id, p.amount_pence, w.seq, w.weight, w.round_weight, w.contributions FROM g_pro_rata p JOIN grant_round_weight w USING (round_id) WHERE w.contributions > 1`,
-      "grant_id", "amount_pence", "weight", "seq", { weight: "round_weight", count: "contributions" },
+      `SELECT p.gk, p.amount_pence, w.seq, w.weight, w.round_weight, w.contributions FROM g_pro_rata p JOIN grant_round_weight w USING (round_id) WHERE w.contributions > 1`,
+      "gk", "amount_pence", "weight", "seq", { weight: "round_weight", count: "contributions" },
     )}`);
 
   await createDocumentedTable(db, "grant_funder_part");
@@ -76,7 +76,7 @@ export async function attributeFunders(db: Db, place: Place): Promise<void> {
     FROM g_named_split s LEFT JOIN grants_round r USING (grant_id)
     UNION ALL
     SELECT p.grant_id, p.round_id, NULL, NULL, p.amount_pence, 'round pro rata', c.rem_cut, c.tie_cut
-    FROM g_pro_rata p LEFT JOIN g_cut c USING (grant_id)
+    FROM g_pro_rata p LEFT JOIN g_cut c USING (gk)
     UNION ALL
     SELECT g.grant_id, NULL, coalesce(g.funding_org_name, g.funding_org_id), 'not declared', g.amount_pence, 'not declared', NULL, NULL
     FROM grants_stg_grant g ANTI JOIN g_named n USING (grant_id) ANTI JOIN grants_round r USING (grant_id)`);

@@ -166,16 +166,16 @@ export async function locateGrants(db: Db, options: LocateOptions): Promise<void
   // Per grant: what the beneficiary locations give, else the recipient's postcode, else its district.
   await db.run(`CREATE OR REPLACE TEMP TABLE g_grant AS
     WITH b AS (
-      SELECT l.grant_id,
+      SELECT any_value(l.grant_id) AS grant_id,
         count(*) FILTER (WHERE l.resolution IN ('in place', 'outside place')) AS n_usable,
         count(*) FILTER (WHERE l.resolution = 'in place') AS n_in,
         count(*) FILTER (WHERE l.resolution = 'wide area') AS n_wide,
         coalesce(sum(s.amount) FILTER (WHERE l.resolution = 'in place'), 0) AS in_place,
         coalesce(sum(s.amount) FILTER (WHERE l.resolution = 'outside place'), 0) AS outside,
-        CASE WHEN count(DISTINCT l.code_kind) FILTER (WHERE l.resolution = 'in place') = 1
+        CASE WHEN min(l.code_kind) FILTER (WHERE l.resolution = 'in place') = max(l.code_kind) FILTER (WHERE l.resolution = 'in place')
           THEN 'beneficiary_' || first(${methodSuffix("l.code_kind")}) FILTER (WHERE l.resolution = 'in place')
           ELSE 'beneficiary_mixed' END AS b_method
-      FROM g_loc l LEFT JOIN g_share s USING (gk, seq) GROUP BY l.grant_id
+      FROM g_loc l LEFT JOIN g_share s USING (gk, seq) GROUP BY l.gk
     )
     SELECT r.grant_id, r.amount_pence,
       coalesce(b.n_usable, 0) AS n_usable, coalesce(b.n_in, 0) AS n_in, coalesce(b.n_wide, 0) AS n_wide,
@@ -208,18 +208,22 @@ export async function locateGrants(db: Db, options: LocateOptions): Promise<void
   await db.run(`INSERT INTO grant_area_lsoa
     SELECT t.code, t.lsoa21cd, t.population, c.population, c.lsoas
     FROM g_target t JOIN g_target_code c USING (code) WHERE t.code IN (SELECT code FROM g_part)`);
-  // Only a code with several LSOAs can leave pennies over.
+  // Only a code with several LSOAs can leave pennies over. Ties go to the LSOA code first in order: its rank among
+  // the codes (li) is what the split sorts by, a number rather than text.
+  await db.run(`CREATE OR REPLACE TEMP TABLE g_area_rank AS
+    SELECT *, dense_rank() OVER (ORDER BY lsoa21cd)::INTEGER AS li FROM grant_area_lsoa WHERE code_lsoas > 1`);
   await db.run(`CREATE OR REPLACE TEMP TABLE g_cut AS
     ${cutSql(
-      `SELECT p.gk, p.part, p.total, a.lsoa21cd, a.population, a.code_population, a.code_lsoas
-       FROM g_part p JOIN grant_area_lsoa a USING (code) WHERE a.code_lsoas > 1`,
-      "gk, part", "total", "population", "lsoa21cd", { weight: "code_population", count: "code_lsoas" },
+      `SELECT p.gk, p.part, p.total, a.lsoa21cd, a.li, a.population, a.code_population, a.code_lsoas
+       FROM g_part p JOIN g_area_rank a USING (code)`,
+      "gk, part", "total", "population", "li", { weight: "code_population", count: "code_lsoas" }, "lsoa21cd",
     )}`);
   await createDocumentedTable(db, "grant_lsoa_part");
   await db.run(`INSERT INTO grant_lsoa_part
     SELECT p.grant_id, p.code, p.method, p.total, c.rem_cut, c.tie_cut,
-      count(*) OVER (PARTITION BY p.gk) > 1 OR p.code IN (SELECT code FROM grant_area_lsoa GROUP BY code, lsoa21cd HAVING count(*) > 1)
-    FROM g_part p LEFT JOIN g_cut c USING (gk, part)`);
+      p.gk IN (SELECT gk FROM g_part GROUP BY gk HAVING count(*) > 1) OR p.code IN (SELECT code FROM grant_area_lsoa GROUP BY code, lsoa21cd HAVING count(*) > 1)
+    FROM g_part p LEFT JOIN g_cut c USING (gk, part)
+    ORDER BY p.gk, p.part`);
   await createGrantLsoaView(db);
 
   await db.run(`CREATE OR REPLACE TEMP TABLE grants_placed AS
@@ -275,7 +279,7 @@ export async function locateGrants(db: Db, options: LocateOptions): Promise<void
     ) x JOIN grants_stg_grant g USING (grant_id)`,
     { first: options.nextIssue, havePostcodes: Boolean(postcodes) },
   );
-  for (const t of ["g_part", "g_cut", "g_lsoa11_codes", "g_share", "g_loc", "g_grant", "g_fallback", "g_recipient", "g_pc", "g_names", "g_known", "g_target_code", "g_target", "g_msoa", "g_lookup_ward", "g_lookup11"])
+  for (const t of ["g_part", "g_cut", "g_area_rank", "g_lsoa11_codes", "g_share", "g_loc", "g_grant", "g_fallback", "g_recipient", "g_pc", "g_names", "g_known", "g_target_code", "g_target", "g_msoa", "g_lookup_ward", "g_lookup11"])
     await db.run(`DROP TABLE IF EXISTS ${t}`);
 }
 
