@@ -1,5 +1,5 @@
 // The other half of the dashboard's pages (dashboard.test.ts has the first): each renders in Chromium with no errors and no
-// accessibility finding, and transfers little on a first and a repeat visit. A file of its own so the two test workers check the pages side by side.
+// accessibility finding, and transfers little on a first and a repeat visit. A file of its own so two test workers check the pages side by side.
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll } from "vitest";
 import { launchBrowser } from "../support/browser.ts";

@@ -38,7 +38,7 @@ describe("the dashboard build", () => {
   });
 });
 
-// Half the pages here, half in dashboard-renders.test.ts, so the two test workers check them side by side.
+// Half the pages here, half in dashboard-renders.test.ts, so two test workers check them side by side.
 describePageRenders(() => ({ url: server.url, browser }), navPages().filter((_, i) => i % 2 === 0));
 
 describe("need map", () => {
