@@ -88,9 +88,12 @@ describe("equity page", () => {
     const { page } = session;
     try {
       await waitForRender(page);
+      const chosen = () => page.locator("#equity-kpis").locator("xpath=preceding-sibling::p[1]").textContent();
       await page.getByLabel("Round", { exact: true }).selectOption({ label: "All rounds" });
+      // The funder type menu is made again for the round chosen (it lists the round's funder types): choose from the new one.
+      await expect.poll(chosen).toBe("All rounds, all funders.");
       await page.getByLabel("Funder type", { exact: true }).selectOption({ label: "NHS" });
-      await expect.poll(() => page.locator("#equity-kpis").locator("xpath=preceding-sibling::p[1]").textContent()).toBe("All rounds, NHS money.");
+      await expect.poll(chosen).toBe("All rounds, NHS money.");
       await page.getByLabel("Boroughs (all funders)").check();
       await expect.poll(() => curves(page).locator('g[aria-label="line"] path').count()).toBe(1 + 8);
       await expect.poll(() => page.locator("table caption", { hasText: "by borough, all funders" }).count()).toBe(1);
