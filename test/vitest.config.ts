@@ -1,9 +1,12 @@
 // Test configuration: pinned time zone, Node environment, browser tests kept apart by file name.
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
+import { useRunTemp } from "./support/run-temp.ts";
 import LongestFirstSiteWhenReady from "./support/sequencer.ts";
 
 process.env.TZ = "Europe/London";
+// Every temporary file of the run in one folder that global setup's teardown removes (shared builds are kept outside it).
+useRunTemp();
 // Every ingest in the tests re-runs the need stage: 200 weight perturbations instead of 1,000 keep it quick (the method is the same).
 process.env.CHEST_NEED_RUNS ??= "200";
 // The test workers (and the demo build beside them) share the cores: one DuckDB thread each spends about a third less CPU

@@ -5,8 +5,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 
-/** Where finished builds are kept between test files (and runs): one folder per key, written by rename so readers never see half a build. */
-export const buildCacheDir = join(tmpdir(), "chest-test-builds");
+/**
+ * Where finished builds are kept between test files (and runs): one folder per key, written by rename so readers never
+ * see half a build. In $TMPDIR as the run started (CHEST_TEST_BUILDS, set with the run's own folder: run-temp.ts).
+ */
+export const buildCacheDir = process.env.CHEST_TEST_BUILDS ?? join(tmpdir(), "chest-test-builds");
 
 /** The marker written last into a finished build. */
 const DONE = ".built";

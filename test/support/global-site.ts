@@ -12,6 +12,7 @@ import { serveStatic } from "../../pipelines/site/serve.ts";
 import { buildFromMirror, repoRoot, tempDir } from "./pipeline.ts";
 import { ensureChromium } from "./chromium.ts";
 import type { DemoSiteState } from "./demo-site.ts";
+import { removeRunTemp } from "./run-temp.ts";
 import { buildSiteGuarded } from "./site.ts";
 
 declare module "vitest" {
@@ -50,7 +51,7 @@ export default async function setup(project: TestProject) {
     if (process.env.CHEST_SKIP_SITE !== "1") throw error;
     process.stderr.write(`test setup: ${(error as Error).message}\n`);
   }
-  if (process.env.CHEST_SKIP_SITE === "1") return;
+  if (process.env.CHEST_SKIP_SITE === "1") return removeRunTemp;
   const dir = tempDir("chest-site-");
   const stateFile = join(dir, "state.json");
   project.provide("siteStateFile", stateFile);
@@ -76,5 +77,6 @@ export default async function setup(project: TestProject) {
   return async () => {
     const site = await written;
     await site?.close();
+    removeRunTemp();
   };
 }
