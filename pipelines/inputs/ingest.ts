@@ -5,6 +5,7 @@ import { updateDatabase } from "../build/update.ts";
 import { openDb } from "../db/connection.ts";
 import { InputError, MissingSourceError, UsageError } from "../errors.ts";
 import type { InputContext, InputFile } from "../kit/kind.ts";
+import { removePrepared } from "../kit/prepared.ts";
 import type { IngestResult } from "../kit/result.ts";
 import { inputKind, inputKindNames } from "./kinds.ts";
 import { checkRegularFile, reconcileInputs, storeInput } from "./registry.ts";
@@ -30,7 +31,12 @@ export async function ingestFiles(kindName: string, files: string[], options: In
     for (const given of files) {
       checkRegularFile(given, { allowDirectory: kindName === "services" });
       const prepared = kind.prepare ? await kind.prepare(given) : given;
-      const stored = storeInput(options.inputsDir, kindName, prepared, [...current, ...added], basename(prepared === given ? given : prepared));
+      let stored;
+      try {
+        stored = storeInput(options.inputsDir, kindName, prepared, [...current, ...added], basename(prepared === given ? given : prepared));
+      } finally {
+        if (prepared !== given) removePrepared(prepared);
+      }
       if (stored.added) added.push(stored.file);
       log.info(stored.added ? `${given}: stored as ${stored.file.path}` : `${given}: already ingested (same content as ${stored.file.path}), nothing new`);
     }

@@ -41,7 +41,10 @@ export interface InputKindDecl {
   name: string;
   /** What the files hold, for --help and `chest inputs`. */
   summary: string;
-  /** Check a given file can be read (bounded; throw InputError) and return the one file to store. Default: the file itself. */
+  /**
+   * Check a given file can be read (bounded; throw InputError) and return the one file to store. Default: the file itself.
+   * A file it makes must be written in preparedFolder() (kit/prepared.ts): the folder is removed once the file is stored.
+   */
   prepare?: (file: string) => string | Promise<string>;
   stage: (files: InputFile[], ctx: InputContext) => KindStage;
   demo?: DemoGenerator;

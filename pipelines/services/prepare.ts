@@ -1,10 +1,10 @@
 // Before a services file is registered: check it can be read, and turn a data package that is more than one file (a folder, or a datapackage.json beside its CSVs) into one self-contained datapackage.json.
-import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { InputError } from "../errors.ts";
 import { parseTable as parseCsv } from "../kit/delimited.ts";
 import { confinedFile, readBounded } from "../kit/bounds.ts";
+import { preparedFolder } from "../kit/prepared.ts";
 import { readDirectoryFile } from "./read.ts";
 
 /** True when `file` is a folder, or a datapackage.json whose resources point at files beside it. */
@@ -52,7 +52,7 @@ export function prepareServicesInput(file: string): string {
     for (const [entity, rows] of Object.entries(read.tables)) if (rows.length) resources.push({ name: entity, data: rows.map((r) => r.data) });
   }
   const name = (descriptor.name ?? basename(dir)).replace(/[^A-Za-z0-9._-]+/g, "-");
-  const out = join(mkdtempSync(join(tmpdir(), "chest-services-")), `${name}.datapackage.json`);
+  const out = join(preparedFolder(), `${name}.datapackage.json`);
   writeFileSync(out, JSON.stringify({ ...descriptor, name, packed_from: basename(dir), resources }, null, 1) + "\n");
   readDirectoryFile(out, basename(out));
   return out;

@@ -1,10 +1,11 @@
 // Reading service directories in every shape they are published in (API JSON, older ORUK feeds, data packages as folder, beside-CSV, zip or inline), and refusing whole files that cannot be read with one clear message.
-import { readFileSync, readdirSync, writeFileSync } from "node:fs";
-import { basename, join } from "node:path";
+import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { InputError } from "../../pipelines/errors.ts";
 import { parseCsv as parseRecords, parseTable as parseCsv } from "../../pipelines/kit/delimited.ts";
 const parseCsvRecords = (text: string) => parseRecords(text.replace(/^\uFEFF/, "")).map((r) => r.fields);
+import { removePrepared } from "../../pipelines/kit/prepared.ts";
 import { isMultiFilePackage, prepareServicesInput } from "../../pipelines/services/prepare.ts";
 import { readDirectoryFile, recordKind } from "../../pipelines/services/read.ts";
 import type { ReadDirectory } from "../../pipelines/services/model.ts";
@@ -94,6 +95,16 @@ describe("tabular data packages", () => {
     expect(read.format).toBe("tabular data package (inline data)");
     expect(sizes(read)).toEqual(fullRecord);
     expect(prepareServicesInput(join(orukExamples, "service_full.json"))).toBe(join(orukExamples, "service_full.json"));
+  });
+
+  it("packs into a temporary folder of its own, which the ingest removes once the file is stored (and nothing else)", () => {
+    const packed = prepareServicesInput(packageFolder("openreferral-uk"));
+    expect(existsSync(packed)).toBe(true);
+    removePrepared(packed);
+    expect(existsSync(dirname(packed))).toBe(false);
+    const given = join(orukExamples, "service_full.json");
+    removePrepared(given);
+    expect(existsSync(given)).toBe(true);
   });
 
   it("refuses a datapackage.json without its CSVs, saying how to give them", () => {
