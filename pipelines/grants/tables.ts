@@ -2,6 +2,7 @@
 import type { Db } from "../db/connection.ts";
 import { ident } from "../db/sql.ts";
 import { commentTable, createTable, type TableDecl } from "../kit/table.ts";
+import { inTransaction } from "../db/transaction.ts";
 
 /** A table the stage writes, or (view) a view over them. */
 export type TableDoc = TableDecl & { description: string; view?: boolean };
@@ -239,12 +240,7 @@ export async function createDocumentedView(db: Db, name: string, select: string)
 /** Store the descriptions as DuckDB comments (visible in duckdb_tables() and duckdb_columns()). */
 export async function commentTables(db: Db): Promise<void> {
   // One transaction: ~140 COMMENT statements, each its own commit otherwise (seconds under load, after a big ingest).
-  await db.run("BEGIN TRANSACTION");
-  try {
+  await inTransaction(db, async () => {
     for (const t of grantTables) await commentTable(db, t);
-    await db.run("COMMIT");
-  } catch (e) {
-    await db.run("ROLLBACK");
-    throw e;
-  }
+  });
 }

@@ -2,18 +2,10 @@
 import { existsSync } from "node:fs";
 import { readdir, rename, rm } from "node:fs/promises";
 import path from "node:path";
+import { pidAlive } from "../build/lock.ts";
 
 const TEMP = /^(.+)\.(tmp|old)-(\d+)$/;
 
-function alive(pid: number): boolean {
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
 
 /** Where this process builds: "<dist>.tmp-<pid>", beside the output folder (so the final rename stays on one file system). */
 export function temporaryOutput(outDir: string): string {
@@ -30,7 +22,7 @@ export async function clearStaleOutputs(outDir: string): Promise<void> {
   if (!existsSync(parent)) return;
   for (const name of await readdir(parent)) {
     const match = TEMP.exec(name);
-    if (!match || match[1] !== base || alive(Number(match[3]))) continue;
+    if (!match || match[1] !== base || pidAlive(Number(match[3]))) continue;
     const full = path.join(parent, name);
     if (match[2] === "old" && !existsSync(outDir)) await rename(full, outDir);
     else await rm(full, { recursive: true, force: true });

@@ -4,6 +4,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, s
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import { pidAlive } from "../../pipelines/build/lock.ts";
 
 /**
  * Where finished builds are kept between test files (and runs): one folder per key, written by rename so readers never
@@ -26,14 +27,6 @@ function pruneBuildCache(): void {
   }
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
 
 /** Take the lock folder for a key; false when a live process holds it (a dead holder's lock is broken). */
 function tryLock(lock: string): boolean {
@@ -51,7 +44,7 @@ function tryLock(lock: string): boolean {
     }
     // A lock with no pid for a minute, or whose process has gone, was left by a killed run.
     const age = Date.now() - (statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
-    if ((Number.isFinite(holder) && !alive(holder)) || (!Number.isFinite(holder) && age > 60_000)) rmSync(lock, { recursive: true, force: true });
+    if ((Number.isFinite(holder) && !pidAlive(holder)) || (!Number.isFinite(holder) && age > 60_000)) rmSync(lock, { recursive: true, force: true });
     return false;
   }
 }

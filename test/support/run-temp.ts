@@ -5,24 +5,16 @@
 import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { pidAlive } from "../../pipelines/build/lock.ts";
 
 const PREFIX = "chest-test-run-";
 
-/** Whether a process with this pid is running (signal 0 only checks). */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
 
 /** Remove run folders whose run is gone (killed before its teardown), named chest-test-run-<pid>-XXXXXX. */
 function removeAbandoned(base: string): void {
   for (const name of readdirSync(base)) {
     const pid = Number(/^chest-test-run-(\d+)-/.exec(name)?.[1]);
-    if (pid && pid !== process.pid && !alive(pid)) rmSync(join(base, name), { recursive: true, force: true });
+    if (pid && pid !== process.pid && !pidAlive(pid)) rmSync(join(base, name), { recursive: true, force: true });
   }
 }
 
