@@ -2,9 +2,10 @@
 import { join } from "node:path";
 import { existsSync, readFileSync } from "node:fs";
 import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { repoRoot } from "../support/pipeline.ts";
-import { launchBrowser, openPage } from "../support/browser.ts";
+import { openPage } from "../support/browser.ts";
+import { useBrowser } from "../support/use-browser.ts";
 import { navPages } from "../support/page-weight.ts";
 import { waitForRender } from "../support/site.ts";
 import { describePageRenders } from "./page-renders.ts";
@@ -15,14 +16,7 @@ const shots = join(repoRoot, "test", "output");
 const demo = await demoSite();
 const server = { url: demo.url };
 let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-});
+useBrowser((b) => (browser = b));
 
 describe("the dashboard build", () => {
   it("makes zero network requests (the build, Framework and every data loader ran with all network calls failing)", () => {

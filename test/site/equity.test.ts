@@ -1,9 +1,10 @@
 // The Equity page in Chromium on the demo site: headline, borough small multiples, concentration curves and controls work, with no errors, no outside requests and no serious axe findings.
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { repoRoot } from "../support/pipeline.ts";
-import { launchBrowser, openPage } from "../support/browser.ts";
+import { openPage } from "../support/browser.ts";
+import { useBrowser } from "../support/use-browser.ts";
 import { axeViolations, waitForRender } from "../support/site.ts";
 import { demoSite } from "../support/demo-site.ts";
 
@@ -11,14 +12,7 @@ const shots = join(repoRoot, "test", "output");
 const url = (await demoSite()).url + "equity";
 const boroughs = ["Barking and Dagenham", "City of London", "Hackney", "Havering", "Newham", "Redbridge", "Tower Hamlets", "Waltham Forest"];
 let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-});
+useBrowser((b) => (browser = b));
 
 const smallMultiples = (page: Page) => page.locator('svg[aria-label^="Small multiple bar charts"]');
 const curves = (page: Page) => page.locator('svg[aria-label^="Concentration curves"]');

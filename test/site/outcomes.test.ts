@@ -2,23 +2,17 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { repoRoot } from "../support/pipeline.ts";
-import { launchBrowser, openPage } from "../support/browser.ts";
+import { openPage } from "../support/browser.ts";
+import { useBrowser } from "../support/use-browser.ts";
 import { waitForRender } from "../support/site.ts";
 import { demoSite } from "../support/demo-site.ts";
 
 const shots = join(repoRoot, "test", "output");
 const url = (await demoSite()).url + "outcomes";
 let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-});
+useBrowser((b) => (browser = b));
 
 describe("outcomes page", () => {
   it("shows the upward summary, reach against targets, wellbeing change with intervals, GP answers and completeness (axe-core on the page as first drawn: the dashboard tests)", async () => {

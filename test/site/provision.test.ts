@@ -2,8 +2,9 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchBrowser, openPage } from "../support/browser.ts";
+import { describe, expect, it } from "vitest";
+import { openPage } from "../support/browser.ts";
+import { useBrowser } from "../support/use-browser.ts";
 import { demoSite } from "../support/demo-site.ts";
 import { repoRoot } from "../support/pipeline.ts";
 import { waitForRender } from "../support/site.ts";
@@ -15,14 +16,7 @@ const demo = await demoSite();
 const server = { url: demo.url };
 const dbPath = demo.dbPath ?? join(repoRoot, "data", "chest.duckdb");
 let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-});
+useBrowser((b) => (browser = b));
 
 describe("the Provision page with the demo directory", () => {
   it("draws every neighbourhood, the activity venues and the synthetic banner; the summary and the gap list agree with the database (axe-core on this page: the dashboard tests)", async () => {
