@@ -56,7 +56,7 @@ async function writeUnits(db: Db, round: string, layer: string): Promise<void> {
     ), shared AS (
       SELECT application_id, unit, pop / sum(pop) OVER (PARTITION BY application_id, code) / n AS share FROM parts
     )
-    SELECT application_id, $layer, unit, sum(share) FROM shared GROUP BY application_id, unit`, { round, layer });
+    SELECT application_id, $layer, unit, sum(share) FROM shared GROUP BY application_id, unit ORDER BY application_id, unit`, { round, layer });
 }
 
 /** The record's allocation as lines: one per area, plus each theme's total when the pot was split by theme. */
