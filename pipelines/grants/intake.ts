@@ -2,6 +2,7 @@
 import type { Db } from "../db/connection.ts";
 import type { InputFile } from "../kit/kind.ts";
 import { literal } from "../db/sql.ts";
+import { onOneThread, ROW_GROUP_ROWS } from "../db/threads.ts";
 import { appendRows, createTable, type TableDecl } from "../kit/table.ts";
 import type { Logger } from "../log.ts";
 import { dropRawTables, RAW_TABLE, readCsvLedger, type BulkLedger } from "./bulk.ts";
@@ -241,21 +242,6 @@ function validateRecords(sink: Sink, f: FileIn, result: ReadResult): void {
     if (dup) at(DUPLICATE_KEPT, { column: record.label(["id"]), value: dup.id, reason: `the same Identifier as ${unit} ${dup.firstRow} of this file, which was rejected; this copy is kept`, severity: "warning", grantId: dup.id });
     acceptedHere.set(v.accepted.grant.id, record.row);
     candidateRows(sink, f, v.accepted.grant, v.accepted.amountPence, record.sheet, record.row, result.format === "json", record.label);
-  }
-}
-
-/** DuckDB's rows per row group: a table no larger is scanned by one thread. */
-const ROW_GROUP_ROWS = 122_880;
-
-/** Run `work` with DuckDB on one thread (when `when`), then put the thread count back. */
-async function onOneThread<T>(db: Db, when: boolean, work: () => Promise<T>): Promise<T> {
-  const [{ threads }] = await db.all<{ threads: number }>(`SELECT current_setting('threads')::INTEGER AS threads`);
-  if (!when || threads <= 1) return work();
-  await db.run(`SET threads = 1`);
-  try {
-    return await work();
-  } finally {
-    await db.run(`SET threads = ${threads}`);
   }
 }
 
