@@ -93,6 +93,9 @@ export interface StoredGrant {
 /** The ingested grants (all, or those in the place's rounds) rebuilt from their stored files, by award date and Identifier. */
 export async function storedGrants(db: Db, scope: "rounds" | "all" = "all", options: { setBased?: boolean } = {}): Promise<StoredGrant[]> {
   const where = scope === "rounds" ? "round_id IS NOT NULL" : "true";
+  const [{ named }] = await db.all<{ named: boolean }>(`
+    SELECT count(*) > 0 AS named FROM duckdb_columns() WHERE database_name = current_database() AND table_name = 'grants' AND column_name = 'source_seq'`);
+  if (!named) throw new MissingSourceError("grants: this database was built before each grant named its stored file (grants.source_seq): run chest build, then export again");
   const files = await db.all<StoredFile>(`SELECT seq, file, stored_as AS path FROM grant_files ORDER BY seq`);
   await rebuildGrantJson(db, files, `SELECT source_seq AS file_seq, source_row AS "row", grant_id FROM grants WHERE ${where}`, options.setBased);
   try {

@@ -330,7 +330,7 @@ describe("each grant's 360Giving JSON, rebuilt from its stored file", () => {
     expect(await r.db.all(`SELECT count(*)::INTEGER AS n FROM duckdb_tables() WHERE table_name LIKE 'grants\\_json%' ESCAPE '\\'`)).toEqual([{ n: 0 }]);
   });
 
-  it("says which file is gone, or changed since it was ingested", async () => {
+  it("says which file is gone, or changed since it was ingested, or that the database is older than the rebuild", async () => {
     const dir = tempDir();
     const [csv, json] = [join(dir, "geography.csv"), join(dir, "package.json")];
     writeFileSync(csv, readFileSync(fixture("geography.csv")));
@@ -341,6 +341,9 @@ describe("each grant's 360Giving JSON, rebuilt from its stored file", () => {
     await expect(storedGrants(r.db)).rejects.toMatchObject({ name: "IntegrityError", message: expect.stringMatching(/^grants: package\.json: the stored copy \(.*package\.json\) no longer holds grant /) });
     rmSync(csv);
     await expect(storedGrants(r.db)).rejects.toMatchObject({ name: "MissingSourceError", message: expect.stringMatching(/^grants: geography\.csv: its stored copy .*geography\.csv is gone/) });
+    // A database built before grants named their file.
+    await r.db.run(`ALTER TABLE grants DROP COLUMN source_seq`);
+    await expect(storedGrants(r.db)).rejects.toMatchObject({ name: "MissingSourceError", message: expect.stringContaining("run chest build") });
   });
 });
 
