@@ -1,5 +1,6 @@
 // Each accepted grant's cleaned 360Giving JSON, and its values outside the standard, rebuilt from the stored input file by the path that read it (checks.ts for a CSV ledger, read.ts + validate.ts otherwise): what the export writes and what corrections across files compare. The ingest stores neither.
 import { existsSync } from "node:fs";
+import { isAbsolute } from "node:path";
 import type { Db } from "../db/connection.ts";
 import { onOneThread, ROW_GROUP_ROWS } from "../db/threads.ts";
 import { IntegrityError, MissingSourceError } from "../errors.ts";
@@ -58,7 +59,9 @@ export async function rebuildGrantJson(db: Db, files: StoredFile[], wanted: stri
 /** One file's wanted grants into grants_json. */
 async function rebuildFile(db: Db, f: StoredFile, setBased: boolean): Promise<void> {
   if (!existsSync(f.path))
-    throw new MissingSourceError(`grants: ${f.file}: its stored copy ${f.path} is gone, so its grants' 360Giving JSON cannot be rebuilt; ingest the file again (chest ingest grants FILE)`);
+    throw new MissingSourceError(
+      `grants: ${f.file}: its stored copy ${f.path} is gone, so its grants' 360Giving JSON cannot be rebuilt${isAbsolute(f.path) ? "" : " (the path is from the folder chest ran in when it was ingested)"}; ingest the file again, or run chest build to drop its grants`,
+    );
   const bulk = setBased ? await readCsvLedger(db, f.path, f.file) : null;
   if (bulk) {
     try {
