@@ -1,11 +1,11 @@
 // Reading a 360Giving CSV ledger into DuckDB as text (bulkCsv + read_csv): the raw table grants_raw (row, c0…cN), the header's notes, and the rows that repeat an Identifier merged as read.ts does. Null when the file needs the JavaScript reader's leniency.
-import { readFileSync } from "node:fs";
+import { closeSync, openSync, readFileSync, readSync } from "node:fs";
 import type { Db } from "../db/connection.ts";
 import { literal } from "../db/sql.ts";
 import { readBounded } from "../kit/bounds.ts";
 import { bulkCsv, MAX_RECORD_CHARS, readHeader } from "../kit/delimited.ts";
 import { appendRows, createTable } from "../kit/table.ts";
-import { analyseHeader, csvNotes, mergeRows, unnamedIssue, type HeaderLayout, type ReadIssue, type RowGroup } from "./read.ts";
+import { analyseHeader, csvNotes, mergeRows, sniffFormat, unnamedIssue, type HeaderLayout, type ReadIssue, type RowGroup } from "./read.ts";
 import { rawColumn } from "./checks.ts";
 import { grantFields } from "./titles.ts";
 
@@ -138,4 +138,24 @@ export async function readBulkCsv(db: Db, path: string, file: string): Promise<B
   } finally {
     csv.cleanup();
   }
+}
+
+/** A CSV for the set-based path, loaded into grants_raw (null: not a CSV, or one read.ts must read). */
+export async function readCsvLedger(db: Db, path: string, file: string): Promise<BulkLedger | null> {
+  const fd = openSync(path, "r");
+  const head = Buffer.alloc(4096);
+  let n: number;
+  try {
+    n = readSync(fd, head, 0, head.length, 0);
+  } finally {
+    closeSync(fd);
+  }
+  if (n === 0 || sniffFormat(head.subarray(0, n), file) !== "csv") return null;
+  return readBulkCsv(db, path, file);
+}
+
+/** Drop grants_raw and the tables behind it. */
+export async function dropRawTables(db: Db): Promise<void> {
+  await db.run(`DROP VIEW IF EXISTS ${RAW_TABLE}`);
+  for (const t of ["grants_raw0", "grants_rawfix", "grants_rawfix_rows"]) await db.run(`DROP TABLE IF EXISTS ${t}`);
 }

@@ -1,4 +1,4 @@
-// The checks of a 360Giving CSV ledger generated as SQL from its header and the field declarations (titles.ts) with the rules (rules.ts): every row is cleaned, checked and turned into its grant's JSON set-based in DuckDB, as validate.ts does one grant at a time.
+// The checks of a 360Giving CSV ledger generated as SQL from its header and the field declarations (titles.ts) with the rules (rules.ts): every row is cleaned, checked and (when asked) turned into its grant's JSON set-based in DuckDB, as validate.ts does one grant at a time.
 import type { Db } from "../db/connection.ts";
 import { literal } from "../db/sql.ts";
 import {
@@ -157,9 +157,11 @@ export interface CheckSql {
 }
 
 /**
- * The SELECT that checks every row of `raw` (columns row, c0…cN as text). Per row: ok, grant_id, issues (list of
- * {o, col, v, r, s}), grant_json, extra_json, the staging columns, and the lists for the location, programme, funder
- * and recipient-code tables. `$today` (yyyy-mm-dd) is bound by the caller.
+ * The SELECT that checks every row of `raw` (columns row, c0…cN as text: a table, or a subquery in parentheses). Per
+ * row: ok, grant_id, issues (list of {o, col, v, r, s}), grant_json, extra_json, the staging columns, and the lists
+ * for the location, programme, funder and recipient-code tables. `$today` (yyyy-mm-dd) is bound by the caller. A
+ * column not selected from it is not computed: the ingest leaves out the JSON (a third of the statement's time),
+ * rebuild.ts selects little else.
  */
 export function checkSql(layout: SheetLayout, raw: string): CheckSql {
   const { header, columns, label } = layout;

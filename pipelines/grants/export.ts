@@ -5,6 +5,7 @@ import type { Db } from "../db/connection.ts";
 import { ChestError } from "../errors.ts";
 import type { Place } from "../place/schema.ts";
 import { csvText } from "../kit/delimited.ts";
+import { storedGrants } from "./rebuild.ts";
 import { flattenGrant, grantFields, type Field, type PathPart } from "./titles.ts";
 
 export interface ExportOptions {
@@ -55,12 +56,9 @@ function forPublication(grant: Record<string, unknown>): Record<string, unknown>
   return g;
 }
 
-/** The grants to export, as cleaned 360Giving objects. */
+/** The grants to export, as cleaned 360Giving objects (rebuilt from the stored files they were read from). */
 export async function exportableGrants(db: Db, scope: "rounds" | "all" = "rounds"): Promise<Record<string, unknown>[]> {
-  const rows = await db.all<{ grant_json: string }>(`
-    SELECT grant_json::VARCHAR AS grant_json FROM grants ${scope === "rounds" ? "WHERE round_id IS NOT NULL" : ""}
-    ORDER BY award_date, grant_id`);
-  return rows.map((r) => forPublication(JSON.parse(r.grant_json)));
+  return (await storedGrants(db, scope)).map((r) => forPublication(JSON.parse(r.grant_json)));
 }
 
 /** Sort key of a path in schema order, so columns come out as in the 360Giving template. */

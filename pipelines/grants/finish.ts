@@ -15,8 +15,8 @@ export async function finishTables(db: Db): Promise<void> {
     LEFT JOIN grants_round r USING (grant_id)
     LEFT JOIN grants_recipient_base b USING (grant_id)
     ORDER BY g.gk`);
-  // The staging table is usually in ingest order already (a checked ledger is): then its wide rows (the grant's
-  // JSON) are paired with the narrow ones by position instead of being sorted again.
+  // The staging table is usually in ingest order already (a checked ledger is): then its wide rows are paired with
+  // the narrow ones by position instead of being sorted again.
   const [{ inOrder }] = await db.all<{ inOrder: boolean }>(`
     SELECT count(*) FILTER (WHERE gk IS DISTINCT FROM n) = 0 AND count(*) = (SELECT count(*) FROM grants_fin) AS "inOrder"
     FROM (SELECT gk, row_number() OVER () - 1 AS n FROM grants_stg_grant)`);
@@ -31,7 +31,7 @@ export async function finishTables(db: Db): Promise<void> {
       f.round_id, g.themes,
       f.location_method, f.in_place_pence, f.outside_pence, g.amount_pence - f.in_place_pence - f.outside_pence,
       f.recipient_lsoa21cd, f.recipient_lad_code, f.recipient_base_method, f.recipient_in_place,
-      g.source_file, g.source_sheet, g.source_row, g.data_source, g.date_modified, g.grant_json::JSON, g.extra_json::JSON
+      g.file_seq, g.source_file, g.source_sheet, g.source_row, g.data_source, g.date_modified
     FROM ${inOrder ? "grants_stg_grant g POSITIONAL JOIN grants_fin f" : "grants_stg_grant g JOIN grants_fin f USING (gk) ORDER BY g.gk"}`);
   await createDocumentedTable(db, "grant_files");
   await db.run(`

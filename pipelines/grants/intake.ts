@@ -1,13 +1,14 @@
 // The front half of the grants stage: every file read and checked into candidate tables (CSV ledgers set-based in DuckDB, checks.ts; JSON packages, workbooks and CSVs that need the lenient reader row by row, validate.ts), corrections across files decided, and the staging tables filled for locate/funders.
-import { closeSync, openSync, readSync } from "node:fs";
 import type { Db } from "../db/connection.ts";
 import type { InputFile } from "../kit/kind.ts";
 import { literal } from "../db/sql.ts";
+import { onOneThread, ROW_GROUP_ROWS } from "../db/threads.ts";
 import { appendRows, createTable, type TableDecl } from "../kit/table.ts";
 import type { Logger } from "../log.ts";
-import { readBulkCsv, RAW_TABLE, type BulkLedger } from "./bulk.ts";
+import { dropRawTables, RAW_TABLE, readCsvLedger, type BulkLedger } from "./bulk.ts";
 import { checkSql, createCheckMacros } from "./checks.ts";
-import { readGrantFile, sniffFormat, type ReadIssue, type ReadResult } from "./read.ts";
+import { readGrantFile, type ReadIssue, type ReadResult } from "./read.ts";
+import { rebuildGrantJson } from "./rebuild.ts";
 import { tableDoc } from "./tables.ts";
 import { validateGrant, type Grant360 } from "./validate.ts";
 
@@ -42,8 +43,6 @@ export const stgGrant: TableDecl = {
     ["source_row", "INTEGER"],
     ["data_source", "VARCHAR"],
     ["date_modified", "VARCHAR"],
-    ["grant_json", "VARCHAR"],
-    ["extra_json", "VARCHAR"],
     ["gk", "INTEGER"],
   ],
 };
@@ -119,7 +118,11 @@ const issueTable: TableDecl = {
     ["grant_id", "VARCHAR"],
   ],
 };
-/** Where a grant came from and what decides corrections, then the staging columns (stgGrant's, in its order). */
+/**
+ * Where a grant came from and what decides corrections (grant_json: the grant's JSON, for the row-by-row files only;
+ * a checked ledger's grants are rebuilt from the file when an Identifier is in another file too), then the staging
+ * columns (stgGrant's, in its order).
+ */
 const candTable: TableDecl = {
   name: "grants_cand",
   columns: [
@@ -134,8 +137,7 @@ const candTable: TableDecl = {
     ["date_modified", "VARCHAR"],
     ["amount_pence", "BIGINT"],
     ["grant_json", "VARCHAR"],
-    ["extra_json", "VARCHAR"],
-    ...stgGrant.columns.filter(([n]) => !["grant_id", "file_seq", "amount_pence", "source_file", "source_sheet", "source_row", "date_modified", "grant_json", "extra_json", "gk"].includes(n)),
+    ...stgGrant.columns.filter(([n]) => !["grant_id", "file_seq", "amount_pence", "source_file", "source_sheet", "source_row", "date_modified", "gk"].includes(n)),
   ],
 };
 const key = [["file_seq", "INTEGER"], ["row", "INTEGER"], ["seq", "INTEGER"]] as const;
@@ -197,7 +199,7 @@ class Sink {
 }
 
 /** What an accepted grant (validate.ts) contributes to the candidate tables. */
-function candidateRows(sink: Sink, f: FileIn, g: Grant360, amountPence: number, extras: Record<string, unknown> | null, sheet: string | null, row: number, json: boolean, label: (p: (string | number)[]) => string) {
+function candidateRows(sink: Sink, f: FileIn, g: Grant360, amountPence: number, sheet: string | null, row: number, json: boolean, label: (p: (string | number)[]) => string) {
   const org = g.recipientOrganization?.[0] as Record<string, unknown> | undefined;
   const ind = g.recipientIndividual as Record<string, unknown> | undefined;
   const funders = (g.fundingOrganization ?? []) as Record<string, unknown>[];
@@ -205,7 +207,7 @@ function candidateRows(sink: Sink, f: FileIn, g: Grant360, amountPence: number, 
   const planned = ((g.plannedDates as Record<string, unknown>[] | undefined) ?? [])[0];
   const themes = ((g.classifications as Record<string, unknown>[] | undefined) ?? []).map((c) => str(c.title) ?? str(c.code)).filter(Boolean);
   sink.cands.push([
-    f.fileSeq, f.seq, f.file, sheet, row, json, label(["id"]), g.id, str(g.dateModified), amountPence, JSON.stringify(g), extras ? JSON.stringify(extras) : null,
+    f.fileSeq, f.seq, f.file, sheet, row, json, label(["id"]), g.id, str(g.dateModified), amountPence, JSON.stringify(g),
     g.title, g.description, g.currency, g.awardDate, str(planned?.startDate), str(planned?.endDate), typeof planned?.duration === "number" ? planned.duration : null,
     org ? "organisation" : "individual", str(org ? org.id : ind?.id), str(org ? org.name : ind?.name), str(org?.charityNumber), str(org?.companyNumber), str(org?.postalCode),
     str(funders[0]?.id), str(funders[0]?.name), funders.length, str(programmes[0]?.code), str(programmes[0]?.title), themes.length ? themes.join("; ") : null, str(g.dataSource),
@@ -239,22 +241,7 @@ function validateRecords(sink: Sink, f: FileIn, result: ReadResult): void {
     if (!v.ok) continue;
     if (dup) at(DUPLICATE_KEPT, { column: record.label(["id"]), value: dup.id, reason: `the same Identifier as ${unit} ${dup.firstRow} of this file, which was rejected; this copy is kept`, severity: "warning", grantId: dup.id });
     acceptedHere.set(v.accepted.grant.id, record.row);
-    candidateRows(sink, f, v.accepted.grant, v.accepted.amountPence, v.accepted.extras, record.sheet, record.row, result.format === "json", record.label);
-  }
-}
-
-/** DuckDB's rows per row group: a table no larger is scanned by one thread. */
-const ROW_GROUP_ROWS = 122_880;
-
-/** Run `work` with DuckDB on one thread (when `when`), then put the thread count back. */
-async function onOneThread<T>(db: Db, when: boolean, work: () => Promise<T>): Promise<T> {
-  const [{ threads }] = await db.all<{ threads: number }>(`SELECT current_setting('threads')::INTEGER AS threads`);
-  if (!when || threads <= 1) return work();
-  await db.run(`SET threads = 1`);
-  try {
-    return await work();
-  } finally {
-    await db.run(`SET threads = ${threads}`);
+    candidateRows(sink, f, v.accepted.grant, v.accepted.amountPence, record.sheet, record.row, result.format === "json", record.label);
   }
 }
 
@@ -264,6 +251,7 @@ async function onOneThread<T>(db: Db, when: boolean, work: () => Promise<T>): Pr
  */
 interface Checked {
   table: string;
+  file: FileIn;
   items: Map<string, string>;
 }
 
@@ -274,9 +262,10 @@ async function checkLedger(db: Db, f: FileIn, bulk: BulkLedger, today: string): 
   const check = checkSql(bulk.layout, RAW_TABLE);
   const chk = `grants_chk_${f.fileSeq}`;
   // One pass: every row checked; each grant's staging columns first (grants_stg_grant's order, file/sheet/row not yet
-  // renamed), then what corrections and the lists need, and its problems. A ledger within one row group is checked
-  // by one thread whatever the setting, and a second one only slows the statement down (100,000 grants on an idle
-  // machine: 1.33–1.41 s on one thread, 1.73–1.82 s with two), so it runs on one.
+  // renamed), then what corrections and the lists need, and its problems; not its JSON, which the check builds only
+  // when asked (rebuild.ts: the export, corrections across files). A ledger within one row group is checked by one
+  // thread whatever the setting, and a second one only slows the statement down (100,000 grants on an idle machine:
+  // 1.33–1.41 s on one thread, 1.73–1.82 s with two), so it runs on one.
   await onOneThread(db, bulk.rowsRead <= ROW_GROUP_ROWS, () => db.run(
     `CREATE OR REPLACE TEMP TABLE ${chk} AS
      SELECT grant_id, ${f.fileSeq}::INTEGER AS file_seq, coalesce(title_v, '') AS title, coalesce(description_v, '') AS description, currency_v AS currency,
@@ -288,7 +277,7 @@ async function checkLedger(db: Db, f: FileIn, bulk: BulkLedger, today: string): 
        funders[1].id AS funding_org_id, funders[1].name AS funding_org_name, len(funders)::INTEGER AS funding_org_count,
        programmes[1].code AS programme_code, programmes[1].title AS programme_title,
        nullif(array_to_string(list_filter(list_transform(classes, lambda c: c.theme), lambda s: s IS NOT NULL), '; '), '') AS themes,
-       $file AS file, NULL::VARCHAR AS sheet, "row", data_source, date_modified, grant_json, extra_json, NULL::INTEGER AS gk,
+       $file AS file, NULL::VARCHAR AS sheet, "row", data_source, date_modified, NULL::INTEGER AS gk,
        ${f.seq}::INTEGER AS seq, false AS json, $idLabel AS id_label,
        issues, len(list_filter(issues, lambda i: i.s = 'error')) = 0 AS ok, locations, programmes, funders, recipient_codes
      FROM (${check.select})`,
@@ -330,16 +319,16 @@ async function checkLedger(db: Db, f: FileIn, bulk: BulkLedger, today: string): 
     [candProgramme.name, list("programmes", "x.code, x.title")],
     [candFunder.name, list("funders", "x.id AS org_id, x.name AS org_name")],
   ]);
-  await db.run(`DROP VIEW IF EXISTS ${RAW_TABLE}`);
-  for (const t of ["grants_raw0", "grants_rawfix", "grants_rawfix_rows"]) await db.run(`DROP TABLE IF EXISTS ${t}`);
-  return { table: chk, items };
+  await dropRawTables(db);
+  return { table: chk, file: f, items };
 }
 
 /** Every file's accepted grants, one view: the row-by-row files' table and each checked ledger's. */
 async function candidatesView(db: Db, checked: Checked[]): Promise<void> {
   const cols = candTable.columns.map(([c]) => `"${c}"`).join(", ");
+  const chkCols = candTable.columns.map(([c]) => (c === "grant_json" ? "NULL::VARCHAR AS grant_json" : `"${c}"`)).join(", ");
   await db.run(`CREATE OR REPLACE TEMP VIEW grants_cands AS
-    SELECT ${cols} FROM grants_cand${checked.map((c) => ` UNION ALL SELECT ${cols} FROM ${c.table} WHERE ok`).join("")}`);
+    SELECT ${cols} FROM grants_cand${checked.map((c) => ` UNION ALL SELECT ${chkCols} FROM ${c.table} WHERE ok`).join("")}`);
 }
 
 interface Candidate {
@@ -366,12 +355,20 @@ function decide(prev: Candidate, next: Candidate): { winner: Candidate; loser: C
   return next.row > prev.row ? { winner: next, loser: prev, rule: "later row" } : { winner: prev, loser: next, rule: "later row" };
 }
 
-/** An Identifier accepted in more than one file: the versions in ingest order, the winner kept, each loser noted (and a change pair when it differs). */
-async function decideCorrections(db: Db): Promise<void> {
+/**
+ * An Identifier accepted in more than one file: the versions in ingest order, the winner kept, each loser noted (and a
+ * change pair when it differs). A checked ledger's versions are rebuilt from the file for their JSON (rebuild.ts).
+ */
+async function decideCorrections(db: Db, checked: Checked[]): Promise<void> {
+  await db.run(`CREATE OR REPLACE TEMP TABLE grants_multi AS
+    SELECT file_seq, "row", grant_id, grant_json IS NULL AS rebuilt FROM grants_cands WHERE grant_id IN (SELECT grant_id FROM grants_cands GROUP BY 1 HAVING count(*) > 1)`);
+  const ledgers = checked.map((c) => ({ seq: c.file.fileSeq, file: c.file.file, path: c.file.path }));
+  await rebuildGrantJson(db, ledgers, `SELECT file_seq, "row", grant_id FROM grants_multi WHERE rebuilt`);
   const cands = await db.all<Candidate>(`
-    SELECT file_seq, seq, file, sheet, "row", json, id_label, grant_id, date_modified, amount_pence::DOUBLE AS amount_pence, grant_json
-    FROM grants_cands WHERE grant_id IN (SELECT grant_id FROM grants_cands GROUP BY 1 HAVING count(*) > 1)
-    ORDER BY grant_id, file_seq, "row"`);
+    SELECT c.file_seq, c.seq, c.file, c.sheet, c."row", c.json, c.id_label, c.grant_id, c.date_modified, c.amount_pence::DOUBLE AS amount_pence,
+      coalesce(c.grant_json, j.grant_json) AS grant_json
+    FROM grants_cands c SEMI JOIN grants_multi USING (file_seq, "row") LEFT JOIN grants_json j USING (file_seq, "row")
+    ORDER BY c.grant_id, c.file_seq, c."row"`);
   const issues: unknown[][] = [];
   const pairs: unknown[][] = [];
   const losers: unknown[][] = [];
@@ -428,27 +425,26 @@ export async function stageGrantFiles(db: Db, files: InputFile[], log: Logger, o
     throw e;
   }
   await candidatesView(db, checked);
-  await decideCorrections(db);
+  await decideCorrections(db, checked);
   return fillStaging(db, checked);
 }
 
 async function dropWork(db: Db, checked: Checked[]): Promise<void> {
   await db.run(`DROP VIEW IF EXISTS grants_cands`);
-  await db.run(`DROP VIEW IF EXISTS ${RAW_TABLE}`);
-  for (const t of [...workTables.map((w) => w.name), ...checked.map((c) => c.table), "grants_gk", "grants_loser", "grants_raw0", "grants_rawfix", "grants_rawfix_rows"]) await db.run(`DROP TABLE IF EXISTS ${t}`);
+  await dropRawTables(db);
+  for (const t of [...workTables.map((w) => w.name), ...checked.map((c) => c.table), "grants_gk", "grants_loser", "grants_multi", "grants_json"]) await db.run(`DROP TABLE IF EXISTS ${t}`);
 }
 
 async function readFiles(db: Db, files: InputFile[], log: Logger, today: string, setBased: boolean, checked: Checked[]): Promise<void> {
   const facts: unknown[][] = [];
   for (const [fileSeq, input] of files.entries()) {
     const f: FileIn = { fileSeq, seq: input.seq, file: input.name, path: input.path };
-    const storedAs = input.path.split(/[\\/]/).pop();
-    const bulk = setBased ? await readCsvLedger(db, f) : null;
+    const bulk = setBased ? await readCsvLedger(db, f.path, f.file) : null;
     let notes: ReadIssue[];
     let format: string;
     if (bulk) {
       checked.push(await checkLedger(db, f, bulk, today));
-      facts.push([fileSeq, f.file, storedAs, "csv", bulk.encoding, null, bulk.rowsRead]);
+      facts.push([fileSeq, f.file, f.path, "csv", bulk.encoding, null, bulk.rowsRead]);
       notes = bulk.issues;
       format = "csv";
     } else {
@@ -456,7 +452,7 @@ async function readFiles(db: Db, files: InputFile[], log: Logger, today: string,
       const sink = new Sink();
       validateRecords(sink, f, result);
       await sink.flush(db);
-      facts.push([fileSeq, f.file, storedAs, result.format, result.encoding, result.sheet, result.rowsRead]);
+      facts.push([fileSeq, f.file, f.path, result.format, result.encoding, result.sheet, result.rowsRead]);
       notes = result.issues;
       format = result.format;
     }
@@ -464,20 +460,6 @@ async function readFiles(db: Db, files: InputFile[], log: Logger, today: string,
     for (const issue of notes) if (issue.severity === "warning" && (issue.row === null || (issue.row === 1 && format !== "json"))) log.warn(`grants: ${f.file}: ${issue.reason}`);
   }
   await appendRows(db, fileTable, facts, temp);
-}
-
-/** A CSV for the set-based path (null: not a CSV, or one read.ts must read). */
-async function readCsvLedger(db: Db, f: FileIn): Promise<BulkLedger | null> {
-  const fd = openSync(f.path, "r");
-  const head = Buffer.alloc(4096);
-  let n: number;
-  try {
-    n = readSync(fd, head, 0, head.length, 0);
-  } finally {
-    closeSync(fd);
-  }
-  if (n === 0 || sniffFormat(head.subarray(0, n), f.file) !== "csv") return null;
-  return readBulkCsv(db, f.path, f.file);
 }
 
 /**
@@ -519,8 +501,7 @@ async function fillStaging(db: Db, checked: Checked[]): Promise<{ issues: number
   else await db.run(`INSERT INTO grants_stg_grant
     SELECT grant_id, file_seq, title, description, currency, amount_pence, award_date, planned_start, planned_end, planned_months,
       recipient_type, recipient_id, recipient_name, recipient_charity_number, recipient_company_number, recipient_postcode,
-      funding_org_id, funding_org_name, funding_org_count, programme_code, programme_title, themes, file, sheet, "row", data_source, date_modified,
-      grant_json, extra_json, k.gk
+      funding_org_id, funding_org_name, funding_org_count, programme_code, programme_title, themes, file, sheet, "row", data_source, date_modified, k.gk
     FROM grants_cands JOIN grants_gk k USING (file_seq, "row", grant_id)`);
   await db.run(`INSERT INTO grants_stg_file
     SELECT f.seq, f.file, f.stored_as, f.format, f.encoding, f.sheet, f.rows_read,

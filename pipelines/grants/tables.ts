@@ -43,13 +43,12 @@ export const grantTables: TableDoc[] = [
       ["recipient_lad_code", "VARCHAR", "where the recipient is based: local authority district"],
       ["recipient_base_method", "VARCHAR", "postcode or location code (NULL when unknown; always NULL for individuals)"],
       ["recipient_in_place", "BOOLEAN", "the recipient is based in the place"],
+      ["source_seq", "INTEGER", "grant_files.seq of the file the grant came from, whose stored copy the export rebuilds the grant's 360Giving JSON from"],
       ["source_file", "VARCHAR", "file the grant came from (as the user named it)"],
       ["source_sheet", "VARCHAR", "sheet, for XLSX"],
       ["source_row", "INTEGER", "spreadsheet row (header = 1) or position in the JSON package (1 = first)"],
       ["data_source", "VARCHAR", "Data Source"],
       ["date_modified", "VARCHAR", "Last Modified"],
-      ["grant_json", "JSON", "the grant as a cleaned 360Giving object (what the export writes)"],
-      ["extra_json", "JSON", "values in the file outside the 360Giving standard, kept as read"],
     ],
   },
   {
@@ -192,7 +191,7 @@ export const grantTables: TableDoc[] = [
     columns: [
       ["seq", "INTEGER", "order read: ingest order (a later file corrects an earlier one)"],
       ["file", "VARCHAR", "file (as the user named it)"],
-      ["stored_as", "VARCHAR", "registered copy under data/inputs/grants/"],
+      ["stored_as", "VARCHAR", "the stored copy (data/inputs/grants/…, as input_file.stored_as): the export rebuilds each grant's 360Giving JSON, and its values outside the standard, from it"],
       ["format", "VARCHAR", "csv, xlsx or json"],
       ["encoding", "VARCHAR", "text encoding detected (CSV, JSON)"],
       ["sheet", "VARCHAR", "sheet read (XLSX)"],

@@ -1,8 +1,9 @@
 // Hostile grant files on a twelve-LSOA database: encodings, amounts, dates, duplicates, currencies, geography codes, missing or extra columns, empty files; every reject says where and why.
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { InputError } from "../../pipelines/errors.ts";
+import { storedGrants } from "../../pipelines/grants/rebuild.ts";
 import { ingestGrants } from "../../pipelines/grants/stage.ts";
 import { silentLogger } from "../../pipelines/log.ts";
 import { parseCsv } from "../../pipelines/kit/delimited.ts";
@@ -275,8 +276,8 @@ describe("whose money", () => {
 describe("columns", () => {
   it("keeps a file with an extra column, noting it and keeping its values as extra data", async () => {
     const r = await ingest([fixture("extra-column.csv")]);
-    const [g] = await r.db.all<{ extra: string }>(`SELECT extra_json::VARCHAR AS extra FROM grants`);
-    expect(JSON.parse(g.extra)).toEqual({ "Internal notes": "keep me" });
+    const [g] = await storedGrants(r.db);
+    expect(JSON.parse(g.extra_json!)).toEqual({ "Internal notes": "keep me" });
     const [note] = await rejectsOf(r.db);
     expect(note).toMatchObject({ row: 1, column: "Internal notes", severity: "warning", reason: expect.stringContaining('not 360Giving field ("Internal notes")') });
     expect(r.log.some((l) => l.startsWith("warning: grants: extra-column.csv: 1 column is not 360Giving field"))).toBe(true);
@@ -312,6 +313,37 @@ describe("columns", () => {
     const r = await ingest([fixture("header-only.csv")]);
     expect(r.grants).toBe(0);
     expect(r.files[0]).toMatchObject({ rowsRead: 0, accepted: 0, rejected: 0 });
+  });
+});
+
+describe("each grant's 360Giving JSON, rebuilt from its stored file", () => {
+  it("comes from the right file when two files have the same name, with the extra values as read", async () => {
+    const [one, two] = [tempDir(), tempDir()].map((d) => join(d, "ledger.csv"));
+    const csv = readFileSync(fixture("extra-column.csv"), "utf8");
+    writeFileSync(one, csv);
+    writeFileSync(two, csv.replace("keep me", "kept again").replaceAll("360G-", "360G-two-"));
+    const r = await ingest([one, two]);
+    const rebuilt = await storedGrants(r.db);
+    expect(rebuilt.map((g) => [JSON.parse(g.grant_json).id, JSON.parse(g.extra_json!)["Internal notes"]]).sort()).toEqual(
+      (await r.db.all<{ id: string }>(`SELECT grant_id AS id FROM grants ORDER BY 1`)).map(({ id }) => [id, id.startsWith("360G-two-") ? "kept again" : "keep me"]),
+    );
+    expect(await r.db.all(`SELECT count(*)::INTEGER AS n FROM duckdb_tables() WHERE table_name LIKE 'grants\\_json%' ESCAPE '\\'`)).toEqual([{ n: 0 }]);
+  });
+
+  it("says which file is gone, or changed since it was ingested, or that the database is older than the rebuild", async () => {
+    const dir = tempDir();
+    const [csv, json] = [join(dir, "geography.csv"), join(dir, "package.json")];
+    writeFileSync(csv, readFileSync(fixture("geography.csv")));
+    writeFileSync(json, readFileSync(fixture("package.json")));
+    const r = await ingest([csv, json]);
+    expect((await storedGrants(r.db)).length).toBe(r.grants);
+    writeFileSync(json, JSON.stringify({ grants: [] }));
+    await expect(storedGrants(r.db)).rejects.toMatchObject({ name: "IntegrityError", message: expect.stringMatching(/^grants: package\.json: the stored copy \(.*package\.json\) no longer holds grant /) });
+    rmSync(csv);
+    await expect(storedGrants(r.db)).rejects.toMatchObject({ name: "MissingSourceError", message: expect.stringMatching(/^grants: geography\.csv: its stored copy .*geography\.csv is gone/) });
+    // A database built before grants named their file.
+    await r.db.run(`ALTER TABLE grants DROP COLUMN source_seq`);
+    await expect(storedGrants(r.db)).rejects.toMatchObject({ name: "MissingSourceError", message: expect.stringContaining("run chest build") });
   });
 });
 
