@@ -27,16 +27,20 @@ export function csvCellSql(text: string): string {
 
 /**
  * Write `path` whole (a temporary file renamed into place): a UTF-8 byte-order mark and the header, then one line
- * per row of `select` in the order of its column `order`. `cells` are VARCHAR expressions over `select`'s columns,
- * each written as csvCell would; lines end CRLF. Nothing passes through JavaScript.
+ * per row of `select` in the order of the SQL expressions `order` (over its columns). `cells` are VARCHAR
+ * expressions over `select`'s columns, each written as csvCell would; lines end CRLF. Nothing passes through JavaScript.
  */
-export async function copyCsv(db: Db, path: string, header: readonly string[], cells: readonly string[], select: string, order: string): Promise<void> {
+export async function copyCsv(db: Db, path: string, header: readonly string[], cells: readonly string[], select: string, order: readonly string[]): Promise<void> {
   const line = cells.map(csvCellSql).join(` || ',' || `);
   const head = literal("\ufeff" + header.map((h) => csvCell(h)).join(","));
+  const keys = order.map((_, i) => `_o${i}`);
   const tmp = `${path}.part-${process.pid}`;
   try {
     await db.run(`COPY (
-      SELECT line FROM (SELECT 0 AS k, NULL AS o, ${head} AS line UNION ALL SELECT 1, ${order}, ${line} FROM (${select})) ORDER BY k, o
+      SELECT line FROM (
+        SELECT 0 AS _k, ${keys.map((k) => `NULL AS ${k}`).join(", ")}, ${head} AS line
+        UNION ALL SELECT 1, ${order.map((o, i) => `${o} AS ${keys[i]}`).join(", ")}, ${line} FROM (${select})
+      ) ORDER BY _k, ${keys.join(", ")}
     ) TO ${literal(tmp)} (FORMAT csv, HEADER false, QUOTE '', ESCAPE '', NEW_LINE '\r\n')`);
     renameSync(tmp, path);
   } catch (e) {

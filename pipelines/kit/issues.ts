@@ -61,7 +61,7 @@ export async function recordIssues(db: Db, kind: string, select: string, reports
   mkdirSync(reportsDir, { recursive: true });
   const report = join(reportsDir, `${kind}-rejects.csv`);
   const header = ["file", "row", "column", "value", "reason", "severity", ...extras];
-  await copyCsv(db, report, header, header.map((c) => `${ident(c)}::VARCHAR`), `SELECT * FROM kit_issues`, "n");
+  await copyCsv(db, report, header, header.map((c) => `${ident(c)}::VARCHAR`), `SELECT * FROM kit_issues`, ["n"]);
   const counts = await db.all<{ reason: string; severity: Severity; count: number }>(
     `SELECT reason, severity, count(*)::INTEGER AS count FROM kit_issues GROUP BY ALL ORDER BY count DESC, reason LIMIT 8`,
   );
