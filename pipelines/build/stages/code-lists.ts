@@ -14,7 +14,10 @@ export const codeListTables = {
 
 /** Whether the lists are in the database (a database built before they were stored has none). */
 export async function hasCodeLists(db: Db): Promise<boolean> {
-  const [{ n }] = await db.all<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM duckdb_tables() WHERE list_contains($names, table_name)`, { names: Object.keys(codeListTables) });
+  const [{ n }] = await db.all<{ n: number }>(
+    `SELECT count(DISTINCT table_name)::INTEGER AS n FROM duckdb_tables() WHERE (database_name = current_database() OR temporary) AND list_contains($names, table_name)`,
+    { names: Object.keys(codeListTables) },
+  );
   return n === Object.keys(codeListTables).length;
 }
 
