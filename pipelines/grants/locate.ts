@@ -246,7 +246,7 @@ export async function locateGrants(db: Db, options: LocateOptions): Promise<void
   );
   for (const t of ["g_part", "g_cut", "g_area_rank", "g_lsoa11_codes", "g_share", "g_loc", "g_grant", "g_fallback", "g_recipient", "g_pc", "g_names", "g_known", "g_target_code", "g_target"])
     await db.run(`DROP TABLE IF EXISTS ${t}`);
-  if (!stored) for (const t of Object.keys(codeListTables)) await db.run(`DROP TABLE IF EXISTS temp.main.${t}`);
+  if (!stored) for (const { name } of codeListTables) await db.run(`DROP TABLE IF EXISTS temp.main.${name}`);
 }
 
 /** A postcode directory (ONSPD, NSPL or a small file in their layout): postcode column pcds (or pcd, pcd7, pcd8, postcode) and LSOA column lsoa21cd or lsoa21 (or lsoa11cd/lsoa11). */

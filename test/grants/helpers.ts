@@ -67,7 +67,7 @@ async function copyCodeLists(db: Db): Promise<void> {
     codeListsCache = path;
   }
   await db.run(`ATTACH ${literal(codeListsCache)} AS code_lists (READ_ONLY)`);
-  for (const t of Object.keys(codeListTables)) await db.run(`CREATE TABLE ${t} AS SELECT * FROM code_lists.${t}`);
+  for (const { name } of codeListTables) await db.run(`CREATE TABLE ${name} AS SELECT * FROM code_lists.${name}`);
   await db.run(`DETACH code_lists`);
 }
 

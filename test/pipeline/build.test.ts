@@ -104,7 +104,9 @@ describe("north east London database", () => {
     expect(await db.all(`SELECT kind, lad_code FROM code_known WHERE code = 'E01011229'`)).toEqual([{ kind: "LSOA21", lad_code: "E08000034" }]);
     expect(await db.all(`SELECT lsoa21cd FROM code_lsoa11_changed WHERE lsoa11cd = 'E01001754'`)).toEqual([{ lsoa21cd: "E01035642" }]);
     expect(await db.all(`SELECT code FROM code_lsoa_name WHERE name = 'HACKNEY 025G'`)).toEqual([{ code: "E01035642" }]);
-    const undescribed = await db.all(`SELECT table_name FROM duckdb_tables() WHERE table_name LIKE 'code\\_%' ESCAPE '\\' AND coalesce(comment, '') = ''`);
+    const undescribed = await db.all(`
+      SELECT table_name FROM duckdb_tables() WHERE table_name LIKE 'code\\_%' ESCAPE '\\' AND coalesce(comment, '') = ''
+      UNION ALL SELECT table_name || '.' || column_name FROM duckdb_columns() WHERE table_name LIKE 'code\\_%' ESCAPE '\\' AND coalesce(comment, '') = ''`);
     expect(undescribed).toEqual([]);
   });
 

@@ -3,22 +3,45 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { Db } from "../../db/connection.ts";
 import { literal } from "../../db/sql.ts";
+import { commentTable, type TableDecl } from "../../kit/table.ts";
 import { sourceById } from "../../sources.ts";
 
 /** The tables, with what they hold (stored as DuckDB comments). */
-export const codeListTables = {
-  code_known: "Every LSOA 2021 and 2011, MSOA 2021, ward 2024 and district code in England and Wales (ONS lookups, House of Commons Library MSOA list), one row per code: its kind (LSOA21, LSOA11, MSOA21, WD, LAD) and district. An LSOA 2011 code is listed only when it is not also an LSOA 2021 code.",
-  code_lsoa_name: "LSOA names (upper case, such as HACKNEY 025B) → code: 2021 names first, then 2011 names of codes that changed. For publishers who give the name where the code belongs.",
-  code_lsoa11_changed: "LSOA 2011 codes that are not LSOA 2021 codes, and the LSOA 2021 code(s) each became (ONS best-fit lookup, one row per pair).",
-} as const;
+export const codeListTables: readonly TableDecl[] = [
+  {
+    name: "code_known",
+    description: "Every LSOA 2021 and 2011, MSOA 2021, ward 2024 and district code in England and Wales (ONS lookups, House of Commons Library MSOA list), one row per code. An LSOA 2011 code is listed only when it is not also an LSOA 2021 code.",
+    columns: [
+      ["code", "VARCHAR", "ONS code (upper case)"],
+      ["kind", "VARCHAR", "LSOA21, LSOA11, MSOA21, WD (ward 2024) or LAD (district)"],
+      ["lad_code", "VARCHAR", "the code's district (2024 from the ward lookup, else 2022 from the LSOA 2011 lookup)"],
+    ],
+  },
+  {
+    name: "code_lsoa_name",
+    description: "LSOA names → code: 2021 names first, then 2011 names. For publishers who give the name where the code belongs.",
+    columns: [
+      ["name", "VARCHAR", "LSOA name in upper case, such as HACKNEY 025B"],
+      ["code", "VARCHAR", "its LSOA 2021 (or 2011) code"],
+    ],
+  },
+  {
+    name: "code_lsoa11_changed",
+    description: "LSOA 2011 codes that are not LSOA 2021 codes, and the LSOA 2021 code(s) each became (ONS best-fit lookup).",
+    columns: [
+      ["lsoa11cd", "VARCHAR", "LSOA 2011 code"],
+      ["lsoa21cd", "VARCHAR", "LSOA 2021 code it became (best fit)"],
+    ],
+  },
+];
 
 /** Whether the lists are in the database (a database built before they were stored has none). */
 export async function hasCodeLists(db: Db): Promise<boolean> {
   const [{ n }] = await db.all<{ n: number }>(
     `SELECT count(DISTINCT table_name)::INTEGER AS n FROM duckdb_tables() WHERE (database_name = current_database() OR temporary) AND list_contains($names, table_name)`,
-    { names: Object.keys(codeListTables) },
+    { names: codeListTables.map((t) => t.name) },
   );
-  return n === Object.keys(codeListTables).length;
+  return n === codeListTables.length;
 }
 
 /**
@@ -70,6 +93,6 @@ export async function buildCodeLists(db: Db, rawDir: string, options: { temp?: b
       UNION ALL SELECT lsoa11nm, lsoa11cd, 2 FROM cl_lookup11
     ) WHERE name IS NOT NULL GROUP BY name ORDER BY name`);
   for (const t of ["cl_lookup11", "cl_ward", "cl_msoa"]) await db.run(`DROP TABLE ${t}`);
-  if (!options.temp) for (const [name, description] of Object.entries(codeListTables)) await db.run(`COMMENT ON TABLE ${name} IS ${literal(description)}`);
+  if (!options.temp) for (const decl of codeListTables) await commentTable(db, decl);
   return { lookup11: lookup11 !== null };
 }
