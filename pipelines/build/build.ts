@@ -11,6 +11,7 @@ import { buildIod2019, buildIod2025 } from "./stages/deprivation.ts";
 import { buildSummaries } from "./stages/summaries.ts";
 import { buildProvenance } from "./stages/provenance.ts";
 import { buildBoundaries } from "./stages/boundaries.ts";
+import { buildCodeLists } from "./stages/code-lists.ts";
 
 export interface BuildOptions {
   place: Place;
@@ -30,6 +31,7 @@ export function stages(options: BuildOptions): Stage[] {
     { name: "IoD2019 on 2021 LSOAs", run: (db) => buildIod2019(db, rawDir, log) },
     { name: "area deprivation summaries", run: (db) => buildSummaries(db, log) },
     { name: "boundaries for the browser", run: (db) => buildBoundaries(db, rawDir, log) },
+    { name: "national code lists", run: (db) => buildCodeLists(db, rawDir) },
     { name: "provenance", run: (db) => buildProvenance(db, rawDir) },
     { name: "drop raw tables", run: (db) => dropRaw(db) },
   ];

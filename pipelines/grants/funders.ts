@@ -26,11 +26,14 @@ export async function attributeFunders(db: Db, place: Place): Promise<void> {
       r.contributions.map((c, ci) => [r.id, r.name, r.programme, r.synthetic, ri, ci, c.funder, c.funderId ?? null, c.type, Math.round(c.amount * 100)]),
     ),
   );
+  // A programme matches by its code or its title: two equi-joins (an OR in the join condition compares every pair).
   await db.run(`CREATE OR REPLACE TEMP TABLE grants_round AS
     SELECT p.grant_id, first(r.round_id ORDER BY r.round_seq, p.seq) AS round_id
-    FROM grants_stg_programme p
-    JOIN (SELECT DISTINCT round_id, programme, round_seq FROM grant_rounds) r
-      ON lower(trim(r.programme)) = lower(trim(p.code)) OR lower(trim(r.programme)) = lower(trim(p.title))
+    FROM (
+      SELECT grant_id, seq, lower(trim(code)) AS k FROM grants_stg_programme
+      UNION ALL SELECT grant_id, seq, lower(trim(title)) FROM grants_stg_programme
+    ) p
+    JOIN (SELECT DISTINCT round_id, lower(trim(programme)) AS k, round_seq FROM grant_rounds) r USING (k)
     GROUP BY p.grant_id`);
 
   await db.run(`CREATE OR REPLACE TEMP TABLE g_fdir (funder VARCHAR, funder_id VARCHAR, funder_type VARCHAR, prio INTEGER)`);

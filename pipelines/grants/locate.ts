@@ -1,12 +1,11 @@
 // Where the money goes: resolve each grant's beneficiary codes (or its recipient's postcode or district) to the place's LSOAs and split the pence exactly, set-based in DuckDB.
 import { existsSync } from "node:fs";
-import { join } from "node:path";
 import type { Db } from "../db/connection.ts";
 import { ident, literal } from "../db/sql.ts";
 import { InputError } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import type { Place } from "../place/schema.ts";
-import { sources } from "../sources.ts";
+import { buildCodeLists, codeListTables, hasCodeLists } from "../build/stages/code-lists.ts";
 import { apportionSql, cutSql } from "./apportion.ts";
 import { createDocumentedTable } from "./tables.ts";
 import { createGrantLsoaView } from "./views.ts";
@@ -20,13 +19,6 @@ export interface LocateOptions {
   nextIssue: number;
 }
 
-function rawFile(rawDir: string, sourceId: string): string | null {
-  const source = sources.find((s) => s.id === sourceId);
-  if (!source) throw new Error(`no source ${sourceId} in sources.ts`);
-  const path = join(rawDir, source.file);
-  return existsSync(path) ? path : null;
-}
-
 const csv = (path: string) => `read_csv(${literal(path)}, header = true, all_varchar = true)`;
 
 /** Code kind → the suffix of the method name (beneficiary_lsoa, …), as SQL over the column `kind`. */
@@ -35,29 +27,14 @@ const methodSuffix = (kind: string) =>
 
 export async function locateGrants(db: Db, options: LocateOptions): Promise<void> {
   const { place, rawDir, postcodes, log } = options;
-  const lookup11 = rawFile(rawDir, "lookup-lsoa11-lsoa21");
-  const wardLookup = rawFile(rawDir, "lookup-lsoa21-ward24");
-  const msoaNames = rawFile(rawDir, "msoa-names");
-  const [{ locations }] = await db.all<{ locations: number }>(`SELECT (SELECT count(*) FROM grants_stg_location) + (SELECT count(*) FROM grants_stg_recipient_code)::INTEGER AS locations`);
-  if (!lookup11 && locations > 0)
-    log.warn(`grants: no LSOA 2011 → 2021 lookup in ${rawDir} (run \`chest fetch\`): LSOA 2011 codes cannot be converted and codes outside the place are not recognised`);
-
-  // National code lists from the fetched lookups (empty when they are absent).
-  await db.run(
-    lookup11
-      ? `CREATE OR REPLACE TEMP TABLE g_lookup11 AS SELECT upper(trim("LSOA11CD")) AS lsoa11cd, upper(trim("LSOA11NM")) AS lsoa11nm, upper(trim("LSOA21CD")) AS lsoa21cd, upper(trim("LSOA21NM")) AS lsoa21nm, upper(trim("LAD22CD")) AS lad_code FROM ${csv(lookup11)}`
-      : `CREATE OR REPLACE TEMP TABLE g_lookup11 (lsoa11cd VARCHAR, lsoa11nm VARCHAR, lsoa21cd VARCHAR, lsoa21nm VARCHAR, lad_code VARCHAR)`,
-  );
-  await db.run(
-    wardLookup
-      ? `CREATE OR REPLACE TEMP TABLE g_lookup_ward AS SELECT upper(trim("LSOA21CD")) AS lsoa21cd, upper(trim("LSOA21NM")) AS lsoa21nm, upper(trim("WD24CD")) AS ward_code, upper(trim("LAD24CD")) AS lad_code FROM ${csv(wardLookup)}`
-      : `CREATE OR REPLACE TEMP TABLE g_lookup_ward (lsoa21cd VARCHAR, lsoa21nm VARCHAR, ward_code VARCHAR, lad_code VARCHAR)`,
-  );
-  await db.run(
-    msoaNames
-      ? `CREATE OR REPLACE TEMP TABLE g_msoa AS SELECT upper(trim(msoa21cd)) AS msoa21cd, upper(trim(lad_code_active)) AS lad_code FROM ${csv(msoaNames)}`
-      : `CREATE OR REPLACE TEMP TABLE g_msoa (msoa21cd VARCHAR, lad_code VARCHAR)`,
-  );
+  // National code lists: stored when the database was built; read from the fetched lookups for a database built before.
+  const stored = await hasCodeLists(db);
+  if (!stored) {
+    const { lookup11 } = await buildCodeLists(db, rawDir, { temp: true });
+    const [{ locations }] = await db.all<{ locations: number }>(`SELECT (SELECT count(*) FROM grants_stg_location) + (SELECT count(*) FROM grants_stg_recipient_code)::INTEGER AS locations`);
+    if (!lookup11 && locations > 0)
+      log.warn(`grants: no LSOA 2011 → 2021 lookup in ${rawDir} (run \`chest fetch\`): LSOA 2011 codes cannot be converted and codes outside the place are not recognised`);
+  }
 
   // In-place targets: every code that can be placed, and the place's LSOAs it covers (with population weights).
   // An LSOA 2011 code that still exists in 2021 is an LSOA 2021 code; a changed one goes to its best-fit 2021 LSOA.
@@ -69,31 +46,19 @@ export async function locateGrants(db: Db, options: LocateOptions): Promise<void
     UNION ALL SELECT lad_code, 'LAD', lsoa21cd, coalesce(population, 0), lad_code FROM lsoa
     UNION ALL SELECT icb_code, 'ICB', lsoa21cd, coalesce(population, 0), lad_code FROM lsoa WHERE icb_code = $icb
     UNION ALL SELECT k.lsoa11cd, 'LSOA11', l.lsoa21cd, coalesce(l.population, 0), l.lad_code
-      FROM g_lookup11 k JOIN lsoa l ON l.lsoa21cd = k.lsoa21cd
-      WHERE k.lsoa11cd NOT IN (SELECT lsoa21cd FROM g_lookup11) AND k.lsoa11cd NOT IN (SELECT lsoa21cd FROM lsoa)`,
+      FROM code_lsoa11_changed k JOIN lsoa l ON l.lsoa21cd = k.lsoa21cd
+      WHERE k.lsoa11cd NOT IN (SELECT lsoa21cd FROM lsoa)`,
     { icb: place.icb?.code ?? "" },
   );
   await db.run(`CREATE OR REPLACE TEMP TABLE g_target_code AS SELECT code, first(kind) AS kind, first(lad_code) AS lad_code, count(*) AS lsoas, sum(population) AS population FROM g_target GROUP BY code`);
   // Codes recognised anywhere (England and Wales), with their district; place codes first.
   await db.run(`CREATE OR REPLACE TEMP TABLE g_known AS
-    SELECT code, first(kind ORDER BY prio) AS kind, first(lad_code ORDER BY prio) AS lad_code FROM (
-      SELECT code, kind, lad_code, 0 AS prio FROM g_target_code
-      UNION ALL SELECT lsoa21cd, 'LSOA21', lad_code, 1 FROM g_lookup_ward
-      UNION ALL SELECT ward_code, 'WD', lad_code, 1 FROM g_lookup_ward
-      UNION ALL SELECT lad_code, 'LAD', lad_code, 1 FROM g_lookup_ward
-      UNION ALL SELECT lsoa21cd, 'LSOA21', lad_code, 2 FROM g_lookup11
-      UNION ALL SELECT lsoa11cd, 'LSOA11', lad_code, 3 FROM g_lookup11 WHERE lsoa11cd NOT IN (SELECT lsoa21cd FROM g_lookup11)
-      UNION ALL SELECT lad_code, 'LAD', lad_code, 2 FROM g_lookup11
-      UNION ALL SELECT msoa21cd, 'MSOA21', lad_code, 1 FROM g_msoa
-    ) WHERE code IS NOT NULL GROUP BY code`);
-  // LSOA names ("Oxford 008B") some publishers put where the code should be.
+    SELECT code, kind, lad_code FROM g_target_code WHERE code IS NOT NULL
+    UNION ALL SELECT code, kind, lad_code FROM code_known ANTI JOIN g_target_code USING (code)`);
+  // LSOA names ("Oxford 008B") some publishers put where the code should be; the place's first.
   await db.run(`CREATE OR REPLACE TEMP TABLE g_names AS
-    SELECT name, first(code ORDER BY prio) AS code FROM (
-      SELECT upper(lsoa21nm) AS name, lsoa21cd AS code, 0 AS prio FROM lsoa
-      UNION ALL SELECT lsoa21nm, lsoa21cd, 1 FROM g_lookup_ward
-      UNION ALL SELECT lsoa21nm, lsoa21cd, 1 FROM g_lookup11
-      UNION ALL SELECT lsoa11nm, lsoa11cd, 2 FROM g_lookup11
-    ) WHERE name IS NOT NULL GROUP BY name`);
+    SELECT upper(lsoa21nm) AS name, first(lsoa21cd) AS code FROM lsoa WHERE lsoa21nm IS NOT NULL GROUP BY 1
+    UNION ALL SELECT name, code FROM code_lsoa_name WHERE name NOT IN (SELECT upper(lsoa21nm) FROM lsoa WHERE lsoa21nm IS NOT NULL)`);
 
   // Beneficiary locations: what each code is.
   await db.run(`CREATE OR REPLACE TEMP TABLE g_loc AS
@@ -246,7 +211,7 @@ export async function locateGrants(db: Db, options: LocateOptions): Promise<void
     SELECT r.grant_id,
       CASE
         WHEN r.pc_kind = 'LSOA21' OR (r.pc_in_place AND r.pc_kind = 'LSOA11') THEN coalesce((SELECT min(t.lsoa21cd) FROM g_target t WHERE t.code = r.pc_code), r.pc_code)
-        WHEN r.pc_kind = 'LSOA11' THEN (SELECT min(k.lsoa21cd) FROM g_lookup11 k WHERE k.lsoa11cd = r.pc_code)
+        WHEN r.pc_kind = 'LSOA11' THEN (SELECT min(k.lsoa21cd) FROM code_lsoa11_changed k WHERE k.lsoa11cd = r.pc_code)
         WHEN r.pc_code IS NULL AND r.rc_kind = 'LSOA21' THEN r.rc_code
       END AS recipient_lsoa21cd,
       coalesce(r.pc_lad, r.rc_lad) AS recipient_lad_code,
@@ -279,8 +244,9 @@ export async function locateGrants(db: Db, options: LocateOptions): Promise<void
     ) x JOIN grants_stg_grant g USING (grant_id)`,
     { first: options.nextIssue, havePostcodes: Boolean(postcodes) },
   );
-  for (const t of ["g_part", "g_cut", "g_area_rank", "g_lsoa11_codes", "g_share", "g_loc", "g_grant", "g_fallback", "g_recipient", "g_pc", "g_names", "g_known", "g_target_code", "g_target", "g_msoa", "g_lookup_ward", "g_lookup11"])
+  for (const t of ["g_part", "g_cut", "g_area_rank", "g_lsoa11_codes", "g_share", "g_loc", "g_grant", "g_fallback", "g_recipient", "g_pc", "g_names", "g_known", "g_target_code", "g_target"])
     await db.run(`DROP TABLE IF EXISTS ${t}`);
+  if (!stored) for (const { name } of codeListTables) await db.run(`DROP TABLE IF EXISTS temp.main.${name}`);
 }
 
 /** A postcode directory (ONSPD, NSPL or a small file in their layout): postcode column pcds (or pcd, pcd7, pcd8, postcode) and LSOA column lsoa21cd or lsoa21 (or lsoa11cd/lsoa11). */

@@ -1,9 +1,13 @@
 // The kit's corrections rule and changes report: a record whose identifier arrives again with different content is an update (later Last Modified wins, else the later ingest), and every changed field is reported (identifier, field, old → new).
 import type { Db } from "../db/connection.ts";
 import { createTable, type TableDecl } from "./table.ts";
-import { mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { csvText } from "../../src/lib/csv.ts";
+import { ident, literal } from "../db/sql.ts";
+import { copyCsv } from "./csv-copy.ts";
+
+/** The changes report lists at most this many changed fields (all of them are in input_changes). */
+const REPORT_LIMIT = 100_000;
 
 export const changesTable: TableDecl = {
   name: "input_changes",
@@ -46,15 +50,13 @@ export async function recordChanges(db: Db, kind: string, pairs: string, reports
      ORDER BY identifier, k`,
     { kind },
   );
-  const rows = await db.all<Record<string, string | null>>(
-    `SELECT identifier, field, old_value, new_value, old_file, new_file, rule FROM input_changes WHERE kind = $kind ORDER BY identifier, field LIMIT 100000`,
+  const [{ records, fields }] = await db.all<{ records: number; fields: number }>(
+    `SELECT count(DISTINCT identifier)::INTEGER AS records, least(count(*), ${REPORT_LIMIT})::INTEGER AS fields FROM input_changes WHERE kind = $kind`,
     { kind },
   );
-  const [{ records }] = await db.all<{ records: number }>(`SELECT count(DISTINCT identifier)::INTEGER AS records FROM input_changes WHERE kind = $kind`, { kind });
   mkdirSync(reportsDir, { recursive: true });
   const report = join(reportsDir, `${kind}-changes.csv`);
   const header = ["identifier", "field", "old_value", "new_value", "old_file", "new_file", "rule"];
-  writeFileSync(`${report}.part-${process.pid}`, csvText(header, rows.map((r) => header.map((h) => r[h])), { bom: true }));
-  renameSync(`${report}.part-${process.pid}`, report);
-  return { records, fields: rows.length, report };
+  await copyCsv(db, report, header, header.map((h) => ident(h)), `SELECT * FROM input_changes WHERE kind = ${literal(kind)} ORDER BY identifier, field LIMIT ${REPORT_LIMIT}`, ["identifier", "field"]);
+  return { records, fields, report };
 }

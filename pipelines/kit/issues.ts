@@ -1,8 +1,9 @@
 // The kit's one rejects-and-warnings writer: every kind's problems (file, row, column, value, reason, severity) go into the input_issues table and data/out/rejects/<kind>-rejects.csv, formula-safe.
-import { mkdirSync, renameSync, rmSync, writeFileSync, appendFileSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Db } from "../db/connection.ts";
-import { csvCell } from "../../src/lib/csv.ts";
+import { ident } from "../db/sql.ts";
+import { copyCsv } from "./csv-copy.ts";
 import { createTable, type TableDecl } from "./table.ts";
 
 export type Severity = "error" | "warning";
@@ -45,8 +46,8 @@ export interface IssueSummary {
 /**
  * Record a kind's problems. `select` is SQL yielding file, row, column, value, reason, severity and then any
  * `extras` columns the kind adds to its CSV (e.g. sheet, grant_id), already in report order. The rows replace the
- * kind's earlier rows in input_issues, and the CSV is written whole (a temporary file renamed into place), streamed
- * from DuckDB in chunks so a million problems never sit in memory at once.
+ * kind's earlier rows in input_issues, and the CSV is written whole (a temporary file renamed into place) by DuckDB
+ * (csv-copy.ts), so a million problems never enter JavaScript.
  */
 export async function recordIssues(db: Db, kind: string, select: string, reportsDir: string, extras: string[] = []): Promise<IssueSummary> {
   const exists = await db.all(`SELECT 1 FROM duckdb_tables() WHERE table_name = 'input_issues' AND NOT temporary`);
@@ -59,22 +60,8 @@ export async function recordIssues(db: Db, kind: string, select: string, reports
   );
   mkdirSync(reportsDir, { recursive: true });
   const report = join(reportsDir, `${kind}-rejects.csv`);
-  const tmp = `${report}.part-${process.pid}`;
   const header = ["file", "row", "column", "value", "reason", "severity", ...extras];
-  try {
-    writeFileSync(tmp, "\ufeff" + header.map((h) => csvCell(h)).join(",") + "\r\n");
-    const result = await db.conn.stream(`SELECT file, "row"::VARCHAR, "column", value::VARCHAR, reason, severity${extras.map((e) => `, "${e}"::VARCHAR`).join("")} FROM kit_issues ORDER BY n`);
-    for (;;) {
-      const chunk = await result.fetchChunk();
-      if (!chunk || chunk.rowCount === 0) break;
-      const lines = chunk.getRows().map((r) => r.map((v) => csvCell(v === null ? null : String(v))).join(",") + "\r\n");
-      appendFileSync(tmp, lines.join(""));
-    }
-    renameSync(tmp, report);
-  } catch (e) {
-    rmSync(tmp, { force: true });
-    throw e;
-  }
+  await copyCsv(db, report, header, header.map((c) => `${ident(c)}::VARCHAR`), `SELECT * FROM kit_issues`, ["n"]);
   const counts = await db.all<{ reason: string; severity: Severity; count: number }>(
     `SELECT reason, severity, count(*)::INTEGER AS count FROM kit_issues GROUP BY ALL ORDER BY count DESC, reason LIMIT 8`,
   );

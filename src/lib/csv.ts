@@ -1,4 +1,4 @@
-// The one CSV field writer for everything the project writes (pipelines and the browser's downloads): RFC 4180 quoting, and formula-safe per the OWASP CSV injection guidance.
+// The one CSV field writer for everything the project writes (pipelines and the browser's downloads): RFC 4180 quoting, and formula-safe per the OWASP CSV injection guidance. Reports written by DuckDB use its SQL twin (pipelines/kit/csv-copy.ts), held to the same bytes by test/kit/csv-copy.test.ts.
 
 /** A cell a spreadsheet would run as a formula starts with one of these (OWASP: = + - @ tab carriage return). */
 const FORMULA_START = /^[=+\-@\t\r]/;

@@ -1,9 +1,11 @@
-// Test helpers for grants: a twelve-LSOA database in memory, the real ONS lookups from the mirror as a raw folder, a small place with rounds, and one-call ingest.
+// Test helpers for grants: a twelve-LSOA database in memory (with the national code lists a build stores), the real ONS lookups from the mirror as a raw folder, a small place with rounds, and one-call ingest.
 import { existsSync, mkdirSync, mkdtempSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { buildCodeLists, codeListTables } from "../../pipelines/build/stages/code-lists.ts";
 import { openDb, type Db } from "../../pipelines/db/connection.ts";
+import { literal } from "../../pipelines/db/sql.ts";
 import { ingestGrants, type GrantIngestSummary } from "../../pipelines/grants/stage.ts";
 import type { IntakeOptions } from "../../pipelines/grants/intake.ts";
 import { memoryLogger } from "../../pipelines/log.ts";
@@ -36,9 +38,14 @@ export const miniLsoas = [
   ["E01035645", "Hackney 025J", "E02000369", "Haggerston West & Kingsland Basin", "E05009377", "Hoxton East & Shoreditch", "E09000012", "Hackney", "City and Hackney", 1307, 3],
 ] as const;
 
-/** A fresh in-memory database with just the lsoa and iod2025 columns the grant stage reads. */
-export async function miniDb(): Promise<Db> {
+/**
+ * A fresh in-memory database with just the lsoa and iod2025 columns the grant stage reads, and the national code lists
+ * a built database stores (`codeLists: false`: none, as a database built before they were stored: the stage reads
+ * the lookups in the raw folder).
+ */
+export async function miniDb(options: { codeLists?: boolean } = {}): Promise<Db> {
   const db = await openDb();
+  if (options.codeLists ?? true) await copyCodeLists(db);
   await db.run(`CREATE TABLE lsoa (lsoa21cd VARCHAR, lsoa21nm VARCHAR, msoa21cd VARCHAR, msoa_name VARCHAR, ward_code VARCHAR, ward_name VARCHAR,
     lad_code VARCHAR, lad_name VARCHAR, partnership VARCHAR, population INTEGER, icb_code VARCHAR)`);
   await db.run(`CREATE TABLE iod2025 (lsoa21cd VARCHAR, imd_decile INTEGER)`);
@@ -47,6 +54,21 @@ export async function miniDb(): Promise<Db> {
     await db.run(`INSERT INTO iod2025 VALUES ($1, $2)`, [r[0], r[10]]);
   }
   return db;
+}
+
+let codeListsCache: string | undefined;
+/** The national code lists, built once per test process from the mirror's lookups into a small file, copied into `db`. */
+async function copyCodeLists(db: Db): Promise<void> {
+  if (!codeListsCache || !existsSync(codeListsCache)) {
+    const path = join(tempDir("chest-grants-codes-"), "codes.duckdb");
+    const lists = await openDb(path);
+    await buildCodeLists(lists, mirrorRawDir());
+    lists.close();
+    codeListsCache = path;
+  }
+  await db.run(`ATTACH ${literal(codeListsCache)} AS code_lists (READ_ONLY)`);
+  for (const { name } of codeListTables) await db.run(`CREATE TABLE ${name} AS SELECT * FROM code_lists.${name}`);
+  await db.run(`DETACH code_lists`);
 }
 
 let rawDirCache: string | undefined;

@@ -91,6 +91,25 @@ describe("north east London database", () => {
     expect(rows.every((r) => r.origin === "mirror" && r.bytes > 0)).toBe(true);
   });
 
+  it("stores the national code lists the grants stage recognises codes by, described", async () => {
+    const kinds = await db.all(`SELECT kind, count(*)::INTEGER AS n FROM code_known GROUP BY kind ORDER BY kind`);
+    expect(kinds).toEqual([
+      { kind: "LAD", n: 335 },
+      { kind: "LSOA11", n: 1106 },
+      { kind: "LSOA21", n: 35672 },
+      { kind: "MSOA21", n: 7264 },
+      { kind: "WD", n: 7536 },
+    ]);
+    // An LSOA outside the place (in Kirklees); a 2011 code that changed, and its best fit; a name given for a code.
+    expect(await db.all(`SELECT kind, lad_code FROM code_known WHERE code = 'E01011229'`)).toEqual([{ kind: "LSOA21", lad_code: "E08000034" }]);
+    expect(await db.all(`SELECT lsoa21cd FROM code_lsoa11_changed WHERE lsoa11cd = 'E01001754'`)).toEqual([{ lsoa21cd: "E01035642" }]);
+    expect(await db.all(`SELECT code FROM code_lsoa_name WHERE name = 'HACKNEY 025G'`)).toEqual([{ code: "E01035642" }]);
+    const undescribed = await db.all(`
+      SELECT table_name FROM duckdb_tables() WHERE table_name LIKE 'code\\_%' ESCAPE '\\' AND coalesce(comment, '') = ''
+      UNION ALL SELECT table_name || '.' || column_name FROM duckdb_columns() WHERE table_name LIKE 'code\\_%' ESCAPE '\\' AND coalesce(comment, '') = ''`);
+    expect(undescribed).toEqual([]);
+  });
+
   it("stores simplified boundaries within their size budget", async () => {
     const rows = await db.all<{ layer: string; features: number; bytes: number }>(`SELECT layer, features, bytes FROM boundary ORDER BY layer`);
     const lsoa = rows.find((r) => r.layer === "lsoa")!;
