@@ -11,6 +11,7 @@ import { ingestAggregateFile } from "./aggregate.ts";
 import { readLayout } from "./format.ts";
 import { buildMeasures, dropMeasures } from "./measures.ts";
 import { ingestRecordFile, type FileStats } from "./records.ts";
+import { createReferralTypes, dropReferralTypes, REFERRAL_TYPES } from "./types.ts";
 import { buildPracticeTables, loadLsoaLookups, loadPostcodeDirectory, loadVocabulary, lsoaIndex, writeNeedCategories } from "./reference.ts";
 
 export interface ReferralStageOptions {
@@ -33,10 +34,14 @@ export function referralsStage(files: readonly (string | InputFile)[], ctx: Refe
   return { name: `referrals: ${files.length} file(s)`, run: async (db) => (await runReferrals(db, files, ctx, options)).result };
 }
 
+/** referral: its repeating columns are ENUMs over their known values (types.ts), stored as small numbers. */
+const T = REFERRAL_TYPES;
+const referralDefinition = `CREATE TABLE referral (file ${T.file}, file_order INTEGER, line INTEGER, referral_id VARCHAR, referral_date DATE,
+  month ${T.month}, financial_year ${T.financial_year}, practice_code ${T.practice_code}, pcn_code ${T.pcn_code}, lsoa21cd ${T.lsoa21cd},
+  location_method ${T.location_method}, age_band ${T.age_band}, source ${T.source}, outcome ${T.outcome}, activity_id VARCHAR,
+  days_waited INTEGER, needs ${T.need}[])`;
+
 const tableDefinitions = [
-  `CREATE TABLE referral (file VARCHAR, file_order INTEGER, line INTEGER, referral_id VARCHAR, referral_date DATE, month VARCHAR,
-     financial_year VARCHAR, practice_code VARCHAR, pcn_code VARCHAR, lsoa21cd VARCHAR, location_method VARCHAR, age_band VARCHAR,
-     source VARCHAR, outcome VARCHAR, activity_id VARCHAR, days_waited INTEGER, needs VARCHAR[])`,
   `CREATE TABLE referral_aggregate (file VARCHAR, file_order INTEGER, line INTEGER, period VARCHAR, layer VARCHAR, area_code VARCHAR,
      converted_from_2011 BOOLEAN, need VARCHAR, referrals INTEGER, unmet INTEGER)`,
   `CREATE TABLE referral_reject (file VARCHAR, line INTEGER, "column" VARCHAR, value VARCHAR, reason VARCHAR)`,
@@ -58,10 +63,13 @@ async function runReferrals(db: Db, files: readonly (string | InputFile)[], ctx:
   const { hasPostcodes, needs } = await inTransaction(db, async () => {
     await dropMeasures(db);
     for (const t of ["referral", "referral_aggregate", "referral_reject", "referral_file"]) await db.run(`DROP TABLE IF EXISTS ${t}`);
+    await dropReferralTypes(db);
     for (const sql of tableDefinitions) await db.run(sql);
     await writeNeedCategories(db);
     const hasPostcodes = await loadPostcodeDirectory(db, options.postcodes ?? ctx.postcodes ?? process.env.CHEST_POSTCODES ?? undefined);
     await buildPracticeTables(db, rawDir, files.length > 0, log, hasPostcodes);
+    await createReferralTypes(db, asInputFiles("referrals", files).map((f) => f.name), today);
+    await db.run(referralDefinition);
     if (files.length === 0) return { hasPostcodes, needs: undefined };
     await loadLsoaLookups(db, rawDir);
     return { hasPostcodes, needs: await loadVocabulary(db, place) };
