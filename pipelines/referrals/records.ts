@@ -8,7 +8,7 @@ import { InputError } from "../errors.ts";
 import { bulkCsv, MAX_RECORD_CHARS } from "../kit/delimited.ts";
 import type { RecordLayout } from "./format.ts";
 import { financialYearSql } from "./measures.ts";
-import { REFERRAL_TYPES } from "./types.ts";
+import { FIRST_REFERRAL_DATE, REFERRAL_TYPES } from "./types.ts";
 import { needNormaliseSql, normaliseWordSql, outcomes, referralSources, type RecordColumn } from "./vocabulary.ts";
 
 export interface RecordFileInput {
@@ -221,7 +221,7 @@ async function check(input: RecordFileInput): Promise<(rows: string) => string> 
                 WHEN NOT regexp_full_match(date_raw, '${ISO_DATE}') THEN 'not a date in yyyy-mm-dd form'
                 WHEN referral_date IS NULL THEN 'not a real calendar date'
                 WHEN referral_date > DATE ${literal(today)} THEN 'in the future (after ${today})'
-                WHEN referral_date < DATE '2010-01-01' THEN 'before 2010: check the date' END AS reason
+                WHEN referral_date < DATE ${literal(FIRST_REFERRAL_DATE)} THEN 'before 2010: check the date' END AS reason
     FROM (SELECT date_key, date_raw, CASE WHEN regexp_full_match(date_raw, '${ISO_DATE}') THEN try_strptime(left(date_raw, 10), '%Y-%m-%d')::DATE END AS referral_date
           FROM (SELECT date_key, ${tidy("date_key")} AS date_raw FROM ${distinct("date_key")}))`);
 

@@ -1,6 +1,7 @@
 // The referrals input stage: rebuilds every referral table from all registered files (records and aggregates), writes the rejects report, builds the measures.
 import { resolve } from "node:path";
 import type { Db } from "../db/connection.ts";
+import { literal } from "../db/sql.ts";
 import { inTransaction } from "../db/transaction.ts";
 import { asInputFiles, type InputContext, type InputFile, type KindStage } from "../kit/kind.ts";
 import { recordIssues } from "../kit/issues.ts";
@@ -41,6 +42,11 @@ const referralDefinition = `CREATE TABLE referral (file ${T.file}, file_order IN
   location_method ${T.location_method}, age_band ${T.age_band}, source ${T.source}, outcome ${T.outcome}, activity_id VARCHAR,
   days_waited INTEGER, needs ${T.need}[])`;
 
+const REFERRAL_COMMENT =
+  "One row per accepted referral record (no postcodes or coordinates). file, month, financial_year, practice_code, pcn_code, lsoa21cd, " +
+  "location_method, age_band, source, outcome and needs are ENUMs over their known values (file labels, months since 2010, NHS practices " +
+  "and PCNs, the place's LSOAs, the vocabularies, the need categories): stored as small numbers, read and compared as text";
+
 const tableDefinitions = [
   `CREATE TABLE referral_aggregate (file VARCHAR, file_order INTEGER, line INTEGER, period VARCHAR, layer VARCHAR, area_code VARCHAR,
      converted_from_2011 BOOLEAN, need VARCHAR, referrals INTEGER, unmet INTEGER)`,
@@ -70,6 +76,7 @@ async function runReferrals(db: Db, files: readonly (string | InputFile)[], ctx:
     await buildPracticeTables(db, rawDir, files.length > 0, log, hasPostcodes);
     await createReferralTypes(db, asInputFiles("referrals", files).map((f) => f.name), today);
     await db.run(referralDefinition);
+    await db.run(`COMMENT ON TABLE referral IS ${literal(REFERRAL_COMMENT)}`);
     if (files.length === 0) return { hasPostcodes, needs: undefined };
     await loadLsoaLookups(db, rawDir);
     return { hasPostcodes, needs: await loadVocabulary(db, place) };
