@@ -117,19 +117,23 @@ const aprilYear = (month: string) => `(${month} // 100 - (${month} % 100 < 4)::I
 export async function buildMeasures(db: Db, placeCode: string, placeName: string): Promise<void> {
   await dropMeasures(db);
   await numberCodes(db, placeCode);
-  // The facts: one row per referral and need, and one under "all". Needs are numbered before the list is unnested (a
-  // need's number is its place in the sorted list of codes), not joined once per fact.
+  // The facts: one row per referral and need, and one under "all". Needs are numbered before the list is unnested, not
+  // joined once per fact: n.ids holds each need's number at its place in the ENUM (enum_code, from 0).
+  const needType = REFERRAL_TYPES.need;
   await db.run(
     `CREATE OR REPLACE TEMP TABLE rm_fact AS
      SELECT * FROM (
        SELECT a.lsoa21cd, a.msoa21cd, a.ward_code, a.lad_code, p.id AS pcn_code, 1 AS place_code,
               (year(r.referral_date) * 100 + month(r.referral_date))::INTEGER AS month,
               (year(r.referral_date) - (month(r.referral_date) < 4)::INTEGER)::INTEGER AS financial_year,
-              unnest(list_transform(list_append(r.needs, 'all'), lambda x: list_position(n.codes, x)))::INTEGER AS need,
-              (r.outcome = '${UNMET_OUTCOME}')::INTEGER AS unmet, r.days_waited
+              unnest(list_append(list_transform(r.needs, lambda x: n.ids[enum_code(x) + 1]), n.all_id))::INTEGER AS need,
+              (r.outcome = '${UNMET_OUTCOME}'::${REFERRAL_TYPES.outcome})::INTEGER AS unmet, r.days_waited
        FROM referral r JOIN rm_lsoa a ON a.code = r.lsoa21cd
        LEFT JOIN (SELECT try_cast(code AS ${REFERRAL_TYPES.pcn_code}) AS code, id FROM rm_code WHERE layer = 'pcn') p ON p.code = r.pcn_code
-       CROSS JOIN (SELECT list(code ORDER BY id) AS codes FROM rm_code WHERE layer = 'need' AND code IS NOT NULL) n)
+       CROSS JOIN (
+         SELECT list(c.id ORDER BY e.i) AS ids, (SELECT id FROM rm_code WHERE layer = 'need' AND code = 'all') AS all_id
+         FROM (SELECT unnest(enum_range(NULL::${needType}))::VARCHAR AS code, generate_subscripts(enum_range(NULL::${needType}), 1) AS i) e
+         LEFT JOIN rm_code c ON c.layer = 'need' AND c.code = e.code) n)
      WHERE need IS NOT NULL`,
   );
   // Month counts and sums per LSOA and per PCN from the facts; the larger areas' months summed from their LSOAs'.
