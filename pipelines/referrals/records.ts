@@ -146,8 +146,9 @@ async function findIdentifiers(db: Db): Promise<void> {
 }
 
 /**
- * Every check, set-based, for one file already in rf_raw. Leaves the view rf_checked (parsed rows, problems and the
- * identifier flag), so the accepted rows go from the view straight into referral, and returns its SQL for some rows
+ * Every check, set-based, for one file already in rf_raw. Leaves the view rf_checked (parsed rows, whether a check
+ * failed, problems and the identifier flag), so the accepted rows go from the view straight into referral (filtered on
+ * `failed`, so no problem list is built for them), and returns its SQL for some rows
  * only (a query of rf_raw row ids), for the few rows set aside. Columns whose values repeat (dates, practice and PCN
  * codes, LSOA codes, vocabularies, need lists, days) are tidied and checked once per distinct text in small lookups
  * (rf_*_value, keyed by the text as read), then one pass joins them to the rows; a row's problem list is only built
@@ -328,10 +329,12 @@ async function check(input: RecordFileInput): Promise<(rows: string) => string> 
   const unknownNeed = "unknown need category (the value): not in the need taxonomy or the place''s needSynonyms; map it to a category in the place file, it is never guessed";
   const names = Object.keys(reasons);
   const on = (alias: string, key: string) => `${alias}.${key} IS NOT DISTINCT FROM p.${key}`;
+  // Whether any check failed (problems is built only then): the insert filters on it alone, never building a list.
+  const failed = `coalesce(${names.map((n) => `r_${n} IS NOT NULL`).join(" OR ")} OR len(unknown_needs) > 0 OR none_given, false)`;
   const checked = (rows?: string) => `
     SELECT line, referral_id, referral_date, month, financial_year, practice_code, pcn_code, lsoa21cd, location_method,
-           age_band, source, outcome, activity_raw AS activity_id, days_waited, needs, flagged,
-           CASE WHEN ${names.map((n) => `r_${n} IS NOT NULL`).join(" OR ")} OR len(unknown_needs) > 0 OR none_given THEN list_concat(
+           age_band, source, outcome, activity_raw AS activity_id, days_waited, needs, flagged, ${failed} AS failed,
+           CASE WHEN ${failed} THEN list_concat(
              list_filter([${problems.join(",\n")}], lambda x: x.reason IS NOT NULL),
              list_transform(unknown_needs, lambda u: {'col': 'needs', 'value': u, 'reason': '${unknownNeed}'}),
              CASE WHEN none_given THEN [{'col': 'needs', 'value': left(needs_raw, 80), 'reason': 'no need category given'}] ELSE [] END) END AS problems
@@ -412,7 +415,7 @@ export async function ingestRecordFile(input: RecordFileInput): Promise<FileStat
   const fields = `$file, $order::INTEGER, c.line, c.referral_id, c.referral_date, c.month, c.financial_year, c.practice_code, c.pcn_code, c.lsoa21cd, c.location_method, c.age_band, c.source, c.outcome, c.activity_id, c.days_waited, c.needs`;
   // One pass over every row: the rows with no problem and no possible identifier go straight into referral. The rows
   // set aside (those not stored: a few percent) are checked again alone, for their problem lists and identifier flags.
-  await db.run(`INSERT INTO referral SELECT ${fields} FROM rf_checked c WHERE c.problems IS NULL AND NOT coalesce(c.flagged, false)`, { file: label, order: input.order });
+  await db.run(`INSERT INTO referral SELECT ${fields} FROM rf_checked c WHERE NOT c.failed AND NOT coalesce(c.flagged, false)`, { file: label, order: input.order });
   await db.run(
     `CREATE OR REPLACE TEMP TABLE rf_problem AS
      SELECT line, problems, flagged FROM (${checkedRows(`SELECT rowid FROM rf_raw EXCEPT SELECT line - 2 FROM referral WHERE file_order = $order::INTEGER`)})`,
