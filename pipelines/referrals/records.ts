@@ -410,7 +410,17 @@ async function locatePoints(input: RecordFileInput): Promise<void> {
 export async function ingestRecordFile(input: RecordFileInput): Promise<FileStats> {
   const { db, label, layout } = input;
   await createIdentifierMacros(db);
-  await readRaw(input);
+  const reading = readRaw(input);
+  // A file with coordinates: the spatial index is built while DuckDB reads the file (its threads, not this one). A
+  // missing boundary file is reported when a point is located, as before.
+  if (layout.columns.longitude !== undefined) {
+    try {
+      input.index();
+    } catch {
+      // input.index() throws again where it is needed.
+    }
+  }
+  await reading;
   const checkedRows = await check(input);
   const fields = `$file, $order::INTEGER, c.line, c.referral_id, c.referral_date, c.month, c.financial_year, c.practice_code, c.pcn_code, c.lsoa21cd, c.location_method, c.age_band, c.source, c.outcome, c.activity_id, c.days_waited, c.needs`;
   // One pass over every row: the rows with no problem and no possible identifier go straight into referral. The rows
