@@ -118,16 +118,17 @@ export async function buildMeasures(db: Db, placeCode: string, placeName: string
   await dropMeasures(db);
   await numberCodes(db, placeCode);
   // The facts: one row per referral and need, and one under "all". Needs are numbered before the list is unnested, not
-  // joined once per fact: n.ids holds each need's number at its place in the ENUM (enum_code, from 0).
+  // joined once per fact: n.ids holds each need's number at its place in the ENUM (enum_code, from 0). Years, needs and
+  // days (at most 1,000: records.ts refuses more) are SMALLINTs: the medians' holistic states hold two bytes a wait.
   const needType = REFERRAL_TYPES.need;
   await db.run(
     `CREATE OR REPLACE TEMP TABLE rm_fact AS
      SELECT * FROM (
        SELECT a.lsoa21cd, a.msoa21cd, a.ward_code, a.lad_code, p.id AS pcn_code, 1 AS place_code,
               (year(r.referral_date) * 100 + month(r.referral_date))::INTEGER AS month,
-              (year(r.referral_date) - (month(r.referral_date) < 4)::INTEGER)::INTEGER AS financial_year,
-              unnest(list_append(list_transform(r.needs, lambda x: n.ids[enum_code(x) + 1]), n.all_id))::INTEGER AS need,
-              (r.outcome = '${UNMET_OUTCOME}'::${REFERRAL_TYPES.outcome})::INTEGER AS unmet, r.days_waited
+              (year(r.referral_date) - (month(r.referral_date) < 4)::INTEGER)::SMALLINT AS financial_year,
+              unnest(list_append(list_transform(r.needs, lambda x: n.ids[enum_code(x) + 1]), n.all_id))::SMALLINT AS need,
+              (r.outcome = '${UNMET_OUTCOME}'::${REFERRAL_TYPES.outcome})::INTEGER AS unmet, r.days_waited::SMALLINT AS days_waited
        FROM referral r JOIN rm_lsoa a ON a.code = r.lsoa21cd
        LEFT JOIN (SELECT try_cast(code AS ${REFERRAL_TYPES.pcn_code}) AS code, id FROM rm_code WHERE layer = 'pcn') p ON p.code = r.pcn_code
        CROSS JOIN (
