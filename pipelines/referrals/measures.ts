@@ -2,6 +2,7 @@
 import type { Db } from "../db/connection.ts";
 import { inTransaction } from "../db/transaction.ts";
 import { ident, literal } from "../db/sql.ts";
+import { REFERRAL_TYPES } from "./types.ts";
 import { UNMET_OUTCOME } from "./vocabulary.ts";
 
 /** The layers measures are built for, with the column of the fact table that holds each area's number. */
@@ -58,7 +59,7 @@ const measureDescriptions: Record<string, { table: string; columns: Record<strin
       waits_n: "referral records with days waited",
       wait_sum: "days waited, summed",
       wait_mean: "mean days waited (computed when read)",
-      wait_median: "median days waited (financial years and all; not months)",
+      wait_median: "median days waited (financial years only: the periods the disclosure gate publishes waits for; not months or all)",
       from_aggregates: "of the referrals, those from aggregate files",
     },
   },
@@ -104,7 +105,9 @@ const aprilYear = (month: string) => `(${month} // 100 - (${month} % 100 < 4)::I
  * Rebuild referral_measures from referral (records) and referral_aggregate (counts), set-based. Record-level
  * referrals count once per need they carry and once under "all"; aggregate counts are added to their own layer
  * and to every layer that contains their area (an MSOA count reaches its borough and the place, not LSOAs or
- * wards). Waits come from records only; the median wait is given for years and the whole span, not for months.
+ * wards). Waits come from records only; the median wait is given for financial years only: months and the whole span
+ * are never published with a wait (pipelines/publish/referrals.ts reads years, and months without waits), and a median
+ * costs a holistic aggregate over every wait, so none is computed for them (their mean wait is there).
  *
  * Every pass groups small integers: areas, PCNs and needs are numbered in the order of their codes (rm_code), months
  * are yyyymm, years the April year and the whole span 0, so numbers sort as the codes and periods do and the text is
@@ -114,19 +117,24 @@ const aprilYear = (month: string) => `(${month} // 100 - (${month} % 100 < 4)::I
 export async function buildMeasures(db: Db, placeCode: string, placeName: string): Promise<void> {
   await dropMeasures(db);
   await numberCodes(db, placeCode);
-  // The facts: one row per referral and need, and one under "all". Needs are numbered before the list is unnested (a
-  // need's number is its place in the sorted list of codes), not joined once per fact.
+  // The facts: one row per referral and need, and one under "all". Needs are numbered before the list is unnested, not
+  // joined once per fact: n.ids holds each need's number at its place in the ENUM (enum_code, from 0). Years, needs and
+  // days (at most 1,000: records.ts refuses more) are SMALLINTs: the medians' holistic states hold two bytes a wait.
+  const needType = REFERRAL_TYPES.need;
   await db.run(
     `CREATE OR REPLACE TEMP TABLE rm_fact AS
      SELECT * FROM (
        SELECT a.lsoa21cd, a.msoa21cd, a.ward_code, a.lad_code, p.id AS pcn_code, 1 AS place_code,
               (year(r.referral_date) * 100 + month(r.referral_date))::INTEGER AS month,
-              (year(r.referral_date) - (month(r.referral_date) < 4)::INTEGER)::INTEGER AS financial_year,
-              unnest(list_transform(list_append(r.needs, 'all'), lambda x: list_position(n.codes, x)))::INTEGER AS need,
-              (r.outcome = '${UNMET_OUTCOME}')::INTEGER AS unmet, r.days_waited
+              (year(r.referral_date) - (month(r.referral_date) < 4)::INTEGER)::SMALLINT AS financial_year,
+              unnest(list_append(list_transform(r.needs, lambda x: n.ids[enum_code(x) + 1]), n.all_id))::SMALLINT AS need,
+              (r.outcome = '${UNMET_OUTCOME}'::${REFERRAL_TYPES.outcome})::INTEGER AS unmet, r.days_waited::SMALLINT AS days_waited
        FROM referral r JOIN rm_lsoa a ON a.code = r.lsoa21cd
-       LEFT JOIN rm_code p ON p.layer = 'pcn' AND p.code = r.pcn_code
-       CROSS JOIN (SELECT list(code ORDER BY id) AS codes FROM rm_code WHERE layer = 'need' AND code IS NOT NULL) n)
+       LEFT JOIN (SELECT try_cast(code AS ${REFERRAL_TYPES.pcn_code}) AS code, id FROM rm_code WHERE layer = 'pcn') p ON p.code = r.pcn_code
+       CROSS JOIN (
+         SELECT list(c.id ORDER BY e.i) AS ids, (SELECT id FROM rm_code WHERE layer = 'need' AND code = 'all') AS all_id
+         FROM (SELECT unnest(enum_range(NULL::${needType}))::VARCHAR AS code, generate_subscripts(enum_range(NULL::${needType}), 1) AS i) e
+         LEFT JOIN rm_code c ON c.layer = 'need' AND c.code = e.code) n)
      WHERE need IS NOT NULL`,
   );
   // Month counts and sums per LSOA and per PCN from the facts; the larger areas' months summed from their LSOAs'.
@@ -150,16 +158,14 @@ export async function buildMeasures(db: Db, placeCode: string, placeName: string
      UNION ALL SELECT 'pcn', pcn_code, month, need, count(*), sum(unmet), count(days_waited), sum(days_waited)
                FROM rm_fact WHERE pcn_code IS NOT NULL GROUP BY pcn_code, month, need`,
   );
-  // Median waits (a holistic aggregate: from the facts themselves) for every layer's years and whole span.
+  // Median waits (a holistic aggregate: from the facts themselves) for every layer's financial years.
   await db.run(
     `CREATE OR REPLACE TEMP TABLE rm_median AS
      ${measureLayers
-       .flatMap(({ layer, column }) => [
-         `SELECT '${layer}' AS layer, ${ident(column)} AS area, financial_year AS period, need, median(days_waited)::DOUBLE AS wait_median
+       .map(
+         ({ layer, column }) => `SELECT '${layer}' AS layer, ${ident(column)} AS area, financial_year AS period, need, median(days_waited)::DOUBLE AS wait_median
           FROM rm_fact WHERE days_waited IS NOT NULL AND ${ident(column)} IS NOT NULL GROUP BY ${ident(column)}, financial_year, need`,
-         `SELECT '${layer}', ${ident(column)}, 0, need, median(days_waited)::DOUBLE
-          FROM rm_fact WHERE days_waited IS NOT NULL AND ${ident(column)} IS NOT NULL GROUP BY ${ident(column)}, need`,
-       ])
+       )
        .join("\n     UNION ALL ")}`,
   );
   await db.run(`DROP TABLE rm_fact`);
@@ -231,7 +237,7 @@ export async function buildMeasures(db: Db, placeCode: string, placeName: string
      FROM (SELECT DISTINCT period, period_type FROM rm_count)`,
   );
   await db.run(`CREATE TABLE ${MEASURE_TABLES.need} AS SELECT id, code AS need FROM rm_code WHERE layer = 'need'`);
-  // Medians join on the period number alone: a month (yyyymm) is never a year (yyyy) or the whole span (0).
+  // Medians join on the period number alone: a month (yyyymm) is never a year (yyyy).
   await db.run(
     `CREATE TABLE ${MEASURE_TABLES.values} AS
      SELECT a.id AS area, p.id AS period, c.need, c.referrals, c.unmet, c.waits_n, c.wait_sum, m.wait_median, c.from_aggregates
@@ -260,7 +266,8 @@ export async function buildMeasures(db: Db, placeCode: string, placeName: string
 
 /**
  * rm_code (layer, code, id): every area, PCN and need (from records and aggregates) numbered within its layer in the
- * order of its code, so numbers sort as codes do; rm_lsoa: each LSOA's number with its MSOA's, ward's and borough's.
+ * order of its code, so numbers sort as codes do; rm_lsoa: each LSOA's number with its MSOA's, ward's and borough's, keyed by
+ * the code as referral stores it (ENUM).
  */
 async function numberCodes(db: Db, placeCode: string): Promise<void> {
   const fromLsoa = measureLayers.filter(({ layer }) => layer !== "pcn" && layer !== "place");
@@ -278,7 +285,7 @@ async function numberCodes(db: Db, placeCode: string): Promise<void> {
   const join = (alias: string, layer: string, column: string) => `LEFT JOIN rm_code ${alias} ON ${alias}.layer = '${layer}' AND ${alias}.code = l.${ident(column)}`;
   await db.run(
     `CREATE OR REPLACE TEMP TABLE rm_lsoa AS
-     SELECT l.lsoa21cd AS code, li.id AS lsoa21cd, mi.id AS msoa21cd, wi.id AS ward_code, di.id AS lad_code
+     SELECT l.lsoa21cd::${REFERRAL_TYPES.lsoa21cd} AS code, li.id AS lsoa21cd, mi.id AS msoa21cd, wi.id AS ward_code, di.id AS lad_code
      FROM lsoa l ${join("li", "lsoa", "lsoa21cd")} ${join("mi", "msoa", "msoa21cd")} ${join("wi", "ward", "ward_code")} ${join("di", "lad", "lad_code")}`,
   );
 }

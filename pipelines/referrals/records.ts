@@ -8,6 +8,7 @@ import { InputError } from "../errors.ts";
 import { bulkCsv, MAX_RECORD_CHARS } from "../kit/delimited.ts";
 import type { RecordLayout } from "./format.ts";
 import { financialYearSql } from "./measures.ts";
+import { FIRST_REFERRAL_DATE, REFERRAL_TYPES } from "./types.ts";
 import { needNormaliseSql, normaliseWordSql, outcomes, referralSources, type RecordColumn } from "./vocabulary.ts";
 
 export interface RecordFileInput {
@@ -145,8 +146,9 @@ async function findIdentifiers(db: Db): Promise<void> {
 }
 
 /**
- * Every check, set-based, for one file already in rf_raw. Leaves the view rf_checked (parsed rows, problems and the
- * identifier flag), so the accepted rows go from the view straight into referral, and returns its SQL for some rows
+ * Every check, set-based, for one file already in rf_raw. Leaves the view rf_checked (parsed rows, whether a check
+ * failed, problems and the identifier flag), so the accepted rows go from the view straight into referral (filtered on
+ * `failed`, so no problem list is built for them), and returns its SQL for some rows
  * only (a query of rf_raw row ids), for the few rows set aside. Columns whose values repeat (dates, practice and PCN
  * codes, LSOA codes, vocabularies, need lists, days) are tidied and checked once per distinct text in small lookups
  * (rf_*_value, keyed by the text as read), then one pass joins them to the rows; a row's problem list is only built
@@ -191,8 +193,8 @@ async function check(input: RecordFileInput): Promise<(rows: string) => string> 
   // LSOA codes (2021, or 2011 converted with the best-fit lookup), once per distinct text.
   await db.run(`
     CREATE OR REPLACE TEMP TABLE rf_lsoa_value AS
-    SELECT d.lsoa_key, d.lsoa_raw, coalesce(pl.lsoa21cd, pl11.lsoa21cd) AS lsoa21cd,
-           CASE WHEN pl.lsoa21cd IS NOT NULL THEN 'lsoa21' ELSE 'lsoa11' END AS location_method,
+    SELECT d.lsoa_key, d.lsoa_raw, coalesce(pl.lsoa21cd, pl11.lsoa21cd)::${REFERRAL_TYPES.lsoa21cd} AS lsoa21cd,
+           (CASE WHEN pl.lsoa21cd IS NOT NULL THEN 'lsoa21' ELSE 'lsoa11' END)::${REFERRAL_TYPES.location_method} AS location_method,
            CASE WHEN NOT regexp_full_match(d.lsoa_raw, '[EW]01[0-9]{6}') THEN 'not an LSOA code (E01 and six digits)'
                 WHEN pl.lsoa21cd IS NOT NULL THEN NULL
                 WHEN e21.code IS NOT NULL THEN 'LSOA ' || d.lsoa_raw || ' is in ' || coalesce(e21.lad_name, 'another area') || ', outside the place'
@@ -212,22 +214,23 @@ async function check(input: RecordFileInput): Promise<(rows: string) => string> 
   // Dates: the parsed date and what is wrong with it, once per distinct text.
   await db.run(`
     CREATE OR REPLACE TEMP TABLE rf_date_value AS
-    SELECT date_key, date_raw, referral_date, strftime(referral_date, '%Y-%m') AS month, ${financialYearSql("referral_date")} AS financial_year,
+    SELECT date_key, date_raw, referral_date, try_cast(strftime(referral_date, '%Y-%m') AS ${REFERRAL_TYPES.month}) AS month,
+           try_cast(${financialYearSql("referral_date")} AS ${REFERRAL_TYPES.financial_year}) AS financial_year,
            CASE WHEN date_raw IS NULL THEN 'missing referral date'
                 WHEN regexp_full_match(date_raw, '[0-9]{1,2}[/.][0-9]{1,2}[/.][0-9]{2,4}')
                   THEN 'dd/mm/yyyy dates are ambiguous (some exports write mm/dd/yyyy): write the date as yyyy-mm-dd, e.g. 2024-03-07'
                 WHEN NOT regexp_full_match(date_raw, '${ISO_DATE}') THEN 'not a date in yyyy-mm-dd form'
                 WHEN referral_date IS NULL THEN 'not a real calendar date'
                 WHEN referral_date > DATE ${literal(today)} THEN 'in the future (after ${today})'
-                WHEN referral_date < DATE '2010-01-01' THEN 'before 2010: check the date' END AS reason
+                WHEN referral_date < DATE ${literal(FIRST_REFERRAL_DATE)} THEN 'before 2010: check the date' END AS reason
     FROM (SELECT date_key, date_raw, CASE WHEN regexp_full_match(date_raw, '${ISO_DATE}') THEN try_strptime(left(date_raw, 10), '%Y-%m-%d')::DATE END AS referral_date
           FROM (SELECT date_key, ${tidy("date_key")} AS date_raw FROM ${distinct("date_key")}))`);
 
   // Practice and PCN codes, once per distinct pair: the PCN stored and what is wrong with either code.
   await db.run(`
     CREATE OR REPLACE TEMP TABLE rf_practice_value AS
-    SELECT d.practice_key, d.pcn_key, d.practice_raw, d.pcn_raw,
-           CASE WHEN d.pcn_raw IS NOT NULL THEN d.pcn_raw ELSE pr.pcn_code END AS pcn_code,
+    SELECT d.practice_key, d.pcn_key, d.practice_raw, d.pcn_raw, try_cast(d.practice_raw AS ${REFERRAL_TYPES.practice_code}) AS practice_code,
+           try_cast(CASE WHEN d.pcn_raw IS NOT NULL THEN d.pcn_raw ELSE pr.pcn_code END AS ${REFERRAL_TYPES.pcn_code}) AS pcn_code,
            CASE WHEN d.practice_raw IS NULL AND d.pcn_raw IS NULL THEN 'no practice or PCN code'
                 WHEN d.practice_raw IS NULL THEN NULL
                 WHEN NOT regexp_full_match(d.practice_raw, '[A-Z][0-9]{5}') THEN 'not an ODS practice code (a letter and five digits, e.g. F84003)'
@@ -242,9 +245,9 @@ async function check(input: RecordFileInput): Promise<(rows: string) => string> 
     LEFT JOIN pcn pn ON pn.code = d.pcn_raw`);
 
   // Age band, source and outcome words, once per distinct text.
-  const words = (kind: string, key: string) => `
+  const words = (kind: "age_band" | "source" | "outcome", key: string, type = REFERRAL_TYPES[kind]) => `
     CREATE OR REPLACE TEMP TABLE rf_${kind}_value AS
-    SELECT d.${key}, d.text, v.value FROM (SELECT ${key}, ${tidy(key)} AS text FROM ${distinct(key)}) d
+    SELECT d.${key}, d.text, v.value::${type} AS value FROM (SELECT ${key}, ${tidy(key)} AS text FROM ${distinct(key)}) d
     LEFT JOIN rf_vocab v ON v.kind = '${kind}' AND v.word = ${normaliseWordSql("d.text")}`;
   await db.run(words("age_band", "age_key"));
   await db.run(words("source", "source_key"));
@@ -254,7 +257,7 @@ async function check(input: RecordFileInput): Promise<(rows: string) => string> 
   await db.run(`
     CREATE OR REPLACE TEMP TABLE rf_need_value AS
     SELECT t.needs_key, any_value(t.needs_raw) AS needs_raw,
-           list_sort(list_distinct(list(s.need) FILTER (WHERE s.need IS NOT NULL))) AS needs,
+           list_sort(list_distinct(list(s.need) FILTER (WHERE s.need IS NOT NULL)))::${REFERRAL_TYPES.need}[] AS needs,
            coalesce(list(left(t.token, 80)) FILTER (WHERE t.norm <> '' AND s.need IS NULL), []) AS unknown,
            any_value(t.needs_raw) IS NOT NULL AND count(*) FILTER (WHERE t.norm <> '') = 0 AS none_given
     FROM (SELECT needs_key, needs_raw, trim(t) AS token, ${needNormaliseSql("t")} AS norm
@@ -326,21 +329,25 @@ async function check(input: RecordFileInput): Promise<(rows: string) => string> 
   const unknownNeed = "unknown need category (the value): not in the need taxonomy or the place''s needSynonyms; map it to a category in the place file, it is never guessed";
   const names = Object.keys(reasons);
   const on = (alias: string, key: string) => `${alias}.${key} IS NOT DISTINCT FROM p.${key}`;
+  // Whether any check failed (problems is built only then): the insert filters on it alone, never building a list.
+  const failed = `coalesce(${names.map((n) => `r_${n} IS NOT NULL`).join(" OR ")} OR len(unknown_needs) > 0 OR none_given, false)`;
   const checked = (rows?: string) => `
-    SELECT line, referral_id, referral_date, month, financial_year, practice_raw AS practice_code, pcn_code, lsoa21cd, location_method,
-           age_band, source, outcome, activity_raw AS activity_id, days_waited, needs, flagged,
-           CASE WHEN ${names.map((n) => `r_${n} IS NOT NULL`).join(" OR ")} OR len(unknown_needs) > 0 OR none_given THEN list_concat(
+    SELECT line, referral_id, referral_date, month, financial_year, practice_code, pcn_code, lsoa21cd, location_method,
+           age_band, source, outcome, activity_raw AS activity_id, days_waited, needs, flagged, ${failed} AS failed,
+           CASE WHEN ${failed} THEN list_concat(
              list_filter([${problems.join(",\n")}], lambda x: x.reason IS NOT NULL),
              list_transform(unknown_needs, lambda u: {'col': 'needs', 'value': u, 'reason': '${unknownNeed}'}),
              CASE WHEN none_given THEN [{'col': 'needs', 'value': left(needs_raw, 80), 'reason': 'no need category given'}] ELSE [] END) END AS problems
     FROM (
       SELECT p.line, p.referral_id, p.postcode_raw, p.lon_raw, p.lat_raw, p.lon, p.lat, p.activity_raw,
-             dv.date_raw, dv.referral_date, dv.month, dv.financial_year, pv.practice_raw, pv.pcn_raw, pv.pcn_code, lv.lsoa_raw,
+             dv.date_raw, dv.referral_date, dv.month, dv.financial_year, pv.practice_raw, pv.practice_code, pv.pcn_raw, pv.pcn_code, lv.lsoa_raw,
              av.text AS age_raw, sv.text AS source_raw, ov.text AS outcome_raw, nv.needs_raw, dw.days_raw,
              ${names.map((n) => `${reasons[n]} AS r_${n}`).join(",\n             ")},
-             CASE WHEN lv.lsoa_raw IS NOT NULL THEN lv.lsoa21cd WHEN p.postcode_raw IS NOT NULL THEN ppl.lsoa21cd ELSE pt.lsoa21cd END AS lsoa21cd,
-             CASE WHEN lv.lsoa_raw IS NOT NULL THEN lv.location_method WHEN p.postcode_raw IS NOT NULL THEN 'postcode' ELSE 'coordinates' END AS location_method,
-             coalesce(av.value, 'unknown') AS age_band, sv.value AS source, ov.value AS outcome, dw.days_waited,
+             CASE WHEN lv.lsoa_raw IS NOT NULL THEN lv.lsoa21cd WHEN p.postcode_raw IS NOT NULL THEN ppl.lsoa21cd::${REFERRAL_TYPES.lsoa21cd}
+                  ELSE pt.lsoa21cd::${REFERRAL_TYPES.lsoa21cd} END AS lsoa21cd,
+             CASE WHEN lv.lsoa_raw IS NOT NULL THEN lv.location_method WHEN p.postcode_raw IS NOT NULL THEN 'postcode'::${REFERRAL_TYPES.location_method}
+                  ELSE 'coordinates'::${REFERRAL_TYPES.location_method} END AS location_method,
+             coalesce(av.value, 'unknown'::${REFERRAL_TYPES.age_band}) AS age_band, sv.value AS source, ov.value AS outcome, dw.days_waited,
              nv.needs, nv.unknown AS unknown_needs, nv.none_given,
              ${identifierFlagSql(layout, { rf_date_value: "dv", rf_practice_value: "pv", rf_lsoa_value: "lv", rf_age_band_value: "av", rf_source_value: "sv", rf_outcome_value: "ov", rf_need_value: "nv", rf_days_value: "dw" })} AS flagged
       FROM (${rows ? parsed(rows) : "SELECT * FROM rf_parsed"}) p
@@ -403,12 +410,22 @@ async function locatePoints(input: RecordFileInput): Promise<void> {
 export async function ingestRecordFile(input: RecordFileInput): Promise<FileStats> {
   const { db, label, layout } = input;
   await createIdentifierMacros(db);
-  await readRaw(input);
+  const reading = readRaw(input);
+  // A file with coordinates: the spatial index is built while DuckDB reads the file (its threads, not this one). A
+  // missing boundary file is reported when a point is located, as before.
+  if (layout.columns.longitude !== undefined) {
+    try {
+      input.index();
+    } catch {
+      // input.index() throws again where it is needed.
+    }
+  }
+  await reading;
   const checkedRows = await check(input);
   const fields = `$file, $order::INTEGER, c.line, c.referral_id, c.referral_date, c.month, c.financial_year, c.practice_code, c.pcn_code, c.lsoa21cd, c.location_method, c.age_band, c.source, c.outcome, c.activity_id, c.days_waited, c.needs`;
   // One pass over every row: the rows with no problem and no possible identifier go straight into referral. The rows
   // set aside (those not stored: a few percent) are checked again alone, for their problem lists and identifier flags.
-  await db.run(`INSERT INTO referral SELECT ${fields} FROM rf_checked c WHERE c.problems IS NULL AND NOT coalesce(c.flagged, false)`, { file: label, order: input.order });
+  await db.run(`INSERT INTO referral SELECT ${fields} FROM rf_checked c WHERE NOT c.failed AND NOT coalesce(c.flagged, false)`, { file: label, order: input.order });
   await db.run(
     `CREATE OR REPLACE TEMP TABLE rf_problem AS
      SELECT line, problems, flagged FROM (${checkedRows(`SELECT rowid FROM rf_raw EXCEPT SELECT line - 2 FROM referral WHERE file_order = $order::INTEGER`)})`,

@@ -1,6 +1,7 @@
 // The referrals input stage: rebuilds every referral table from all registered files (records and aggregates), writes the rejects report, builds the measures.
 import { resolve } from "node:path";
 import type { Db } from "../db/connection.ts";
+import { literal } from "../db/sql.ts";
 import { inTransaction } from "../db/transaction.ts";
 import { asInputFiles, type InputContext, type InputFile, type KindStage } from "../kit/kind.ts";
 import { recordIssues } from "../kit/issues.ts";
@@ -11,6 +12,7 @@ import { ingestAggregateFile } from "./aggregate.ts";
 import { readLayout } from "./format.ts";
 import { buildMeasures, dropMeasures } from "./measures.ts";
 import { ingestRecordFile, type FileStats } from "./records.ts";
+import { createReferralTypes, dropReferralTypes, REFERRAL_TYPES } from "./types.ts";
 import { buildPracticeTables, loadLsoaLookups, loadPostcodeDirectory, loadVocabulary, lsoaIndex, writeNeedCategories } from "./reference.ts";
 
 export interface ReferralStageOptions {
@@ -33,10 +35,19 @@ export function referralsStage(files: readonly (string | InputFile)[], ctx: Refe
   return { name: `referrals: ${files.length} file(s)`, run: async (db) => (await runReferrals(db, files, ctx, options)).result };
 }
 
+/** referral: its repeating columns are ENUMs over their known values (types.ts), stored as small numbers. */
+const T = REFERRAL_TYPES;
+const referralDefinition = `CREATE TABLE referral (file ${T.file}, file_order INTEGER, line INTEGER, referral_id VARCHAR, referral_date DATE,
+  month ${T.month}, financial_year ${T.financial_year}, practice_code ${T.practice_code}, pcn_code ${T.pcn_code}, lsoa21cd ${T.lsoa21cd},
+  location_method ${T.location_method}, age_band ${T.age_band}, source ${T.source}, outcome ${T.outcome}, activity_id VARCHAR,
+  days_waited INTEGER, needs ${T.need}[])`;
+
+const REFERRAL_COMMENT =
+  "One row per accepted referral record (no postcodes or coordinates). file, month, financial_year, practice_code, pcn_code, lsoa21cd, " +
+  "location_method, age_band, source, outcome and needs are ENUMs over their known values (file labels, months since 2010, NHS practices " +
+  "and PCNs, the place's LSOAs, the vocabularies, the need categories): stored as small numbers, read and compared as text";
+
 const tableDefinitions = [
-  `CREATE TABLE referral (file VARCHAR, file_order INTEGER, line INTEGER, referral_id VARCHAR, referral_date DATE, month VARCHAR,
-     financial_year VARCHAR, practice_code VARCHAR, pcn_code VARCHAR, lsoa21cd VARCHAR, location_method VARCHAR, age_band VARCHAR,
-     source VARCHAR, outcome VARCHAR, activity_id VARCHAR, days_waited INTEGER, needs VARCHAR[])`,
   `CREATE TABLE referral_aggregate (file VARCHAR, file_order INTEGER, line INTEGER, period VARCHAR, layer VARCHAR, area_code VARCHAR,
      converted_from_2011 BOOLEAN, need VARCHAR, referrals INTEGER, unmet INTEGER)`,
   `CREATE TABLE referral_reject (file VARCHAR, line INTEGER, "column" VARCHAR, value VARCHAR, reason VARCHAR)`,
@@ -58,10 +69,14 @@ async function runReferrals(db: Db, files: readonly (string | InputFile)[], ctx:
   const { hasPostcodes, needs } = await inTransaction(db, async () => {
     await dropMeasures(db);
     for (const t of ["referral", "referral_aggregate", "referral_reject", "referral_file"]) await db.run(`DROP TABLE IF EXISTS ${t}`);
+    await dropReferralTypes(db);
     for (const sql of tableDefinitions) await db.run(sql);
     await writeNeedCategories(db);
     const hasPostcodes = await loadPostcodeDirectory(db, options.postcodes ?? ctx.postcodes ?? process.env.CHEST_POSTCODES ?? undefined);
     await buildPracticeTables(db, rawDir, files.length > 0, log, hasPostcodes);
+    await createReferralTypes(db, asInputFiles("referrals", files).map((f) => f.name), today);
+    await db.run(referralDefinition);
+    await db.run(`COMMENT ON TABLE referral IS ${literal(REFERRAL_COMMENT)}`);
     if (files.length === 0) return { hasPostcodes, needs: undefined };
     await loadLsoaLookups(db, rawDir);
     return { hasPostcodes, needs: await loadVocabulary(db, place) };
