@@ -1,5 +1,5 @@
 // The `chest` command line: parses arguments, runs one command, and turns typed errors into messages and exit codes.
-import { resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { ChestError, ExitCode } from "../errors.ts";
 import { consoleLogger, type Logger } from "../log.ts";
 import { loadPlace } from "../place/load.ts";
@@ -32,6 +32,11 @@ export const reportsDir = "data/out/rejects";
 /** The place file, plus the demo's synthetic rounds while the demo grants are among the stored inputs. */
 function placeOf(values: Values) {
   return withDemoRounds(loadPlace(values.place as string), (values.inputs as string | undefined) ?? "data/inputs");
+}
+
+/** Where ingested files are kept: --inputs, then the inputs folder beside the database (data/inputs by data/chest.duckdb). */
+function inputsFolders(values: Values): string[] {
+  return [...new Set([(values.inputs as string | undefined) ?? "data/inputs", join(dirname(values.db as string), "inputs")])];
 }
 
 function inputContext(values: Values, log: Logger): InputContext {
@@ -87,7 +92,7 @@ async function doExport(values: Values, positionals: string[], log: Logger) {
   const { exportGrants } = await import("../grants/export.ts");
   const { withDatabaseAt } = await import("../publish/database.ts");
   const place = placeOf(values);
-  const result = await withDatabaseAt(values.db as string, (db) => exportGrants(db, place, { outDir: values.out as string, scope }));
+  const result = await withDatabaseAt(values.db as string, (db) => exportGrants(db, place, { outDir: values.out as string, scope, inputsDirs: inputsFolders(values) }));
   if (result.note) log.warn(`export: ${result.note}`);
   log.info(`export: ${result.grants.toLocaleString("en-GB")} grant(s) (${result.scope === "all" ? "all ingested grants" : "the place's rounds"})`);
   log.info(`export: ${result.json}`);

@@ -18,6 +18,8 @@ export interface ExportOptions {
   /** Licence URL for the package; default CC BY 4.0. */
   license?: string;
   now?: () => Date;
+  /** Folders that keep ingested files, looked in when a stored copy is not where the ingest recorded it (rebuild.ts). */
+  inputsDirs?: readonly string[];
 }
 
 export interface ExportResult {
@@ -57,8 +59,8 @@ function forPublication(grant: Record<string, unknown>): Record<string, unknown>
 }
 
 /** The grants to export, as cleaned 360Giving objects (rebuilt from the stored files they were read from). */
-export async function exportableGrants(db: Db, scope: "rounds" | "all" = "rounds"): Promise<Record<string, unknown>[]> {
-  return (await storedGrants(db, scope)).map((r) => forPublication(JSON.parse(r.grant_json)));
+export async function exportableGrants(db: Db, scope: "rounds" | "all" = "rounds", inputsDirs: readonly string[] = []): Promise<Record<string, unknown>[]> {
+  return (await storedGrants(db, scope, { inputsDirs })).map((r) => forPublication(JSON.parse(r.grant_json)));
 }
 
 /** Sort key of a path in schema order, so columns come out as in the 360Giving template. */
@@ -131,11 +133,11 @@ export function grantsToSheet(grants: Record<string, unknown>[]): { header: stri
 /** Write <basename>.json (a 360Giving package) and <basename>.csv into outDir. */
 export async function exportGrants(db: Db, place: Place, options: ExportOptions): Promise<ExportResult> {
   let scope = options.scope ?? "rounds";
-  let grants = await exportableGrants(db, scope);
+  let grants = await exportableGrants(db, scope, options.inputsDirs);
   let note: string | null = null;
   if (grants.length === 0 && scope === "rounds") {
     // A ledger whose programmes are not the place's rounds: export every grant and say so, rather than fail.
-    grants = await exportableGrants(db, "all");
+    grants = await exportableGrants(db, "all", options.inputsDirs);
     scope = "all";
     if (grants.length) note = `no grant belongs to the place's funding rounds (check the rounds' programme codes in the place file), so all ${grants.length.toLocaleString("en-GB")} ingested grants were exported`;
   }

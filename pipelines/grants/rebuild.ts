@@ -1,6 +1,6 @@
 // Each accepted grant's cleaned 360Giving JSON, and its values outside the standard, rebuilt from the stored input file by the path that read it (checks.ts for a CSV ledger, read.ts + validate.ts otherwise): what the export writes and what corrections across files compare. The ingest stores neither.
 import { existsSync } from "node:fs";
-import { isAbsolute } from "node:path";
+import { basename, join } from "node:path";
 import type { Db } from "../db/connection.ts";
 import { onOneThread, ROW_GROUP_ROWS } from "../db/threads.ts";
 import { IntegrityError, MissingSourceError } from "../errors.ts";
@@ -26,12 +26,33 @@ const temp = { schema: "main", catalog: "temp" };
 /** The award-date warnings' today: the checks need one, the JSON does not depend on it. */
 const ANY_DAY = "2000-01-01";
 
+export interface RebuildOptions {
+  /** false: CSV ledgers are read row by row too (as the intake can); default true. */
+  setBased?: boolean;
+  /**
+   * Folders that keep ingested files (`--inputs`), looked in when a stored copy is not at its recorded path: that path
+   * is relative to the folder chest ran in at ingest (data/inputs/grants/…), so a run from elsewhere finds the copy as
+   * <folder>/grants/<its name>.
+   */
+  inputsDirs?: readonly string[];
+}
+
+/** Where a file's stored copy is now: its recorded path, else the same name under one of the inputs folders. */
+function storedCopy(f: StoredFile, inputsDirs: readonly string[]): string {
+  const tried = [f.path, ...inputsDirs.map((d) => join(d, "grants", basename(f.path)))];
+  const found = tried.find((p) => existsSync(p));
+  if (found) return found;
+  throw new MissingSourceError(
+    `grants: ${f.file}: its stored copy is not at ${[...new Set(tried)].join(" or ")}, so its grants' 360Giving JSON cannot be rebuilt. Run chest from the folder it was ingested in, or give --inputs the folder that keeps ingested files; if the copy was deleted, ingest the file again, or run chest build to drop its grants`,
+  );
+}
+
 /**
  * Rebuild into grants_json the grants `wanted` names (a SELECT of file_seq, "row" and grant_id of accepted grants),
  * each from its file. Throws MissingSourceError when a stored copy is gone and IntegrityError when it no longer
- * holds the grant ingested from that row. `setBased: false` reads CSV ledgers row by row too (as the intake can).
+ * holds the grant ingested from that row.
  */
-export async function rebuildGrantJson(db: Db, files: StoredFile[], wanted: string, setBased = true): Promise<void> {
+export async function rebuildGrantJson(db: Db, files: StoredFile[], wanted: string, options: RebuildOptions = {}): Promise<void> {
   await createTable(db, jsonTable, { temp: true });
   await db.run(`CREATE OR REPLACE TEMP TABLE grants_json_want AS SELECT file_seq, "row", grant_id FROM (${wanted})`);
   try {
@@ -40,7 +61,7 @@ export async function rebuildGrantJson(db: Db, files: StoredFile[], wanted: stri
     for (const { seq } of seqs) {
       const f = files.find((x) => x.seq === seq);
       if (!f) throw new IntegrityError(`grants: no file numbered ${seq} in grant_files, where a grant says it came from: this is a bug, please report it`);
-      await rebuildFile(db, f, setBased);
+      await rebuildFile(db, { ...f, path: storedCopy(f, options.inputsDirs ?? []) }, options.setBased ?? true);
     }
     const [wrong] = await db.all<{ seq: number; row: number; grant_id: string }>(`
       SELECT w.file_seq AS seq, w."row", w.grant_id FROM grants_json_want w LEFT JOIN grants_json j USING (file_seq, "row")
@@ -58,10 +79,6 @@ export async function rebuildGrantJson(db: Db, files: StoredFile[], wanted: stri
 
 /** One file's wanted grants into grants_json. */
 async function rebuildFile(db: Db, f: StoredFile, setBased: boolean): Promise<void> {
-  if (!existsSync(f.path))
-    throw new MissingSourceError(
-      `grants: ${f.file}: its stored copy ${f.path} is gone, so its grants' 360Giving JSON cannot be rebuilt${isAbsolute(f.path) ? "" : " (the path is from the folder chest ran in when it was ingested)"}; ingest the file again, or run chest build to drop its grants`,
-    );
   const bulk = setBased ? await readCsvLedger(db, f.path, f.file) : null;
   if (bulk) {
     try {
@@ -94,13 +111,13 @@ export interface StoredGrant {
 }
 
 /** The ingested grants (all, or those in the place's rounds) rebuilt from their stored files, by award date and Identifier. */
-export async function storedGrants(db: Db, scope: "rounds" | "all" = "all", options: { setBased?: boolean } = {}): Promise<StoredGrant[]> {
+export async function storedGrants(db: Db, scope: "rounds" | "all" = "all", options: RebuildOptions = {}): Promise<StoredGrant[]> {
   const where = scope === "rounds" ? "round_id IS NOT NULL" : "true";
   const [{ named }] = await db.all<{ named: boolean }>(`
     SELECT count(*) > 0 AS named FROM duckdb_columns() WHERE database_name = current_database() AND table_name = 'grants' AND column_name = 'source_seq'`);
   if (!named) throw new MissingSourceError("grants: this database was built before each grant named its stored file (grants.source_seq): run chest build, then export again");
   const files = await db.all<StoredFile>(`SELECT seq, file, stored_as AS path FROM grant_files ORDER BY seq`);
-  await rebuildGrantJson(db, files, `SELECT source_seq AS file_seq, source_row AS "row", grant_id FROM grants WHERE ${where}`, options.setBased);
+  await rebuildGrantJson(db, files, `SELECT source_seq AS file_seq, source_row AS "row", grant_id FROM grants WHERE ${where}`, options);
   try {
     return await db.all<StoredGrant>(`
       SELECT g.grant_id, j.grant_json, j.extra_json FROM grants g JOIN grants_json j ON j.file_seq = g.source_seq AND j."row" = g.source_row

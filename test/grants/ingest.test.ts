@@ -1,5 +1,5 @@
 // Hostile grant files on a twelve-LSOA database: encodings, amounts, dates, duplicates, currencies, geography codes, missing or extra columns, empty files; every reject says where and why.
-import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { InputError } from "../../pipelines/errors.ts";
@@ -339,8 +339,16 @@ describe("each grant's 360Giving JSON, rebuilt from its stored file", () => {
     expect((await storedGrants(r.db)).length).toBe(r.grants);
     writeFileSync(json, JSON.stringify({ grants: [] }));
     await expect(storedGrants(r.db)).rejects.toMatchObject({ name: "IntegrityError", message: expect.stringMatching(/^grants: package\.json: the stored copy \(.*package\.json\) no longer holds grant /) });
-    rmSync(csv);
-    await expect(storedGrants(r.db)).rejects.toMatchObject({ name: "MissingSourceError", message: expect.stringMatching(/^grants: geography\.csv: its stored copy .*geography\.csv is gone/) });
+    writeFileSync(json, readFileSync(fixture("package.json")));
+    // Moved (a run from another folder): found under an inputs folder given, as <folder>/grants/<name>.
+    const elsewhere = tempDir();
+    mkdirSync(join(elsewhere, "grants"));
+    renameSync(csv, join(elsewhere, "grants", "geography.csv"));
+    expect((await storedGrants(r.db, "all", { inputsDirs: [tempDir(), elsewhere] })).length).toBe(r.grants);
+    await expect(storedGrants(r.db)).rejects.toMatchObject({
+      name: "MissingSourceError",
+      message: expect.stringMatching(/^grants: geography\.csv: its stored copy is not at .*geography\.csv, .*give --inputs the folder that keeps ingested files/),
+    });
     // A database built before grants named their file.
     await r.db.run(`ALTER TABLE grants DROP COLUMN source_seq`);
     await expect(storedGrants(r.db)).rejects.toMatchObject({ name: "MissingSourceError", message: expect.stringContaining("run chest build") });
