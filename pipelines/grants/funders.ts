@@ -64,7 +64,7 @@ export async function attributeFunders(db: Db, place: Place): Promise<void> {
   await db.run(`INSERT INTO grant_round_weight
     SELECT round_id, seq, funder, funder_type, w, sum(w) OVER (PARTITION BY round_id), count(*) OVER (PARTITION BY round_id) FROM (
       SELECT *, CASE WHEN sum(remaining) OVER (PARTITION BY round_id) > 0 THEN remaining ELSE contribution_pence END AS w FROM g_remaining
-    )`);
+    ) ORDER BY round_id, seq`);
   await db.run(`CREATE OR REPLACE TEMP TABLE g_pro_rata AS
     SELECT g.grant_id, g.gk, r.round_id, g.amount_pence FROM grants_stg_grant g JOIN grants_round r USING (grant_id) ANTI JOIN g_named n USING (grant_id)`);
   await db.run(`CREATE OR REPLACE TEMP TABLE g_cut AS

@@ -172,7 +172,7 @@ export async function locateGrants(db: Db, options: LocateOptions): Promise<void
   await createDocumentedTable(db, "grant_area_lsoa");
   await db.run(`INSERT INTO grant_area_lsoa
     SELECT t.code, t.lsoa21cd, t.population, c.population, c.lsoas
-    FROM g_target t JOIN g_target_code c USING (code) WHERE t.code IN (SELECT code FROM g_part)`);
+    FROM g_target t JOIN g_target_code c USING (code) WHERE t.code IN (SELECT code FROM g_part) ORDER BY t.code, t.lsoa21cd`);
   // Only a code with several LSOAs can leave pennies over. Ties go to the LSOA code first in order: its rank among
   // the codes (li) is what the split sorts by, a number rather than text.
   await db.run(`CREATE OR REPLACE TEMP TABLE g_area_rank AS
