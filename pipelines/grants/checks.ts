@@ -144,6 +144,19 @@ function leavesOf(node: Obj | Arr): Leaf[] {
 
 // ---------------------------------------------------------------- the SQL
 
+/**
+ * Whether a leaf is checked once per distinct text rather than row by row: a column whose check is more than a trim
+ * (dates, date-times, numbers other than amounts, code lists, currency, country codes, URLs, yes/no), whose values
+ * repeat in a ledger. Amounts, identifiers, titles and names are nearly unique or only trimmed: joining a lookup back
+ * costs about what trimming a column does.
+ */
+function checkedOnce(l: Leaf): boolean {
+  const name = l.field.name;
+  if (amountLeaves.has(name)) return false;
+  if (l.field.kind === "number" || l.field.kind === "strings" || dateLeaves.has(name) || name === "dateModified") return true;
+  return ["fromOpenCall", "countryCode", "currency", "url", "dataSource"].includes(name) || codelistOf[name] !== undefined;
+}
+
 /** One problem, as the struct the checks collect: order within the grant, column, value shown, reason, severity. */
 const issue = (o: number, col: string, v: string, r: string, s: "error" | "warning") => `{'o': ${o}, 'col': ${col}, 'v': ${v}, 'r': ${r}, 's': '${s}'}`;
 const issuesOf = (parts: { when: string; issue: string }[]) =>
@@ -169,7 +182,7 @@ export function checkSql(layout: SheetLayout, raw: string): CheckSql {
   const t = (i: number) => `t${i}`;
   const x = (i: number) => rawColumn(i);
   // Each stage is a list of `expr AS name` over the stage before.
-  const trimStage = header.map((_, i) => `nullif(grants_trim(${x(i)}), '') AS ${t(i)}`);
+  const trimStage: string[] = [];
   const presStage: string[] = [];
   const ciStage: string[] = [];
   const helperStage: string[] = [];
@@ -187,6 +200,20 @@ export function checkSql(layout: SheetLayout, raw: string): CheckSql {
     return a.order.length - b.order.length;
   });
   const base = new Map(leaves.map((l, k) => [l, k * 4]));
+
+  // Columns whose values repeat (dates, codes, currency, numbers other than amounts: anything checked beyond a trim)
+  // are cleaned and checked once per distinct text as read, in a lookup keyed by it (its stages over SELECT DISTINCT),
+  // and joined back to the rows; the rest row by row. Each stage entry goes to its leaf's lookup or to the rows.
+  const lookups = new Map<number, Map<string[], string[]>>();
+  for (const l of leaves) if (checkedOnce(l)) lookups.set(l.i, new Map());
+  const add = (stage: string[], entry: string, l?: Leaf | null) => {
+    const lk = l ? lookups.get(l.i) : undefined;
+    if (!lk) return void stage.push(entry);
+    if (!lk.has(stage)) lk.set(stage, []);
+    lk.get(stage)!.push(entry);
+  };
+  const leafAt = new Map(leaves.map((l) => [l.i, l]));
+  header.forEach((_, i) => add(trimStage, `nullif(grants_trim(${x(i)}), '') AS ${t(i)}`, leafAt.get(i)));
 
   // Arrays: presence of each item as read (holes are closed up, so item n may become item 0) and its index then.
   const arrays: Arr[] = [];
@@ -241,11 +268,16 @@ export function checkSql(layout: SheetLayout, raw: string): CheckSql {
   // Each leaf cleaned (value v<i>) with its problems (e<i>).
   const v = (l: Leaf) => `v${l.i}`;
   const e = (l: Leaf) => `e${l.i}`;
-  const helper = (name: string, expr: string) => (helperStage.push(`${expr} AS ${name}`), name);
+  let leafNow: Leaf | null = null;
+  const helper = (name: string, expr: string) => (add(helperStage, `${expr} AS ${name}`, leafNow), name);
   const amounts = new Map<Leaf, { value: string; parts: { when: string; issue: string }[] }>();
   const dates: Leaf[] = [];
-  const leafOut = (name: string, expr: string) => (finalLeaf.push(`${expr} AS ${name}`), name);
+  const leafOut = (name: string, expr: string) => (add(finalLeaf, `${expr} AS ${name}`, leafNow), name);
+  // A leaf's problems name its column: by a label that depends on the row's other items (an array item after a hole
+  // moves up), they are listed per row, from the lookup's columns.
+  const issuesOut = (l: Leaf, expr: string) => add(finalLeaf, `${expr} AS ${e(l)}`, labelSql(l.path, throughOf.get(l)!).startsWith("CASE ") ? null : l);
   for (const l of leaves) {
+    leafNow = l;
     const ti = t(l.i);
     const xi = x(l.i);
     const o = base.get(l)!;
@@ -264,13 +296,11 @@ export function checkSql(layout: SheetLayout, raw: string): CheckSql {
         const stripped = `regexp_replace(${rest}, ${str(`^${patterns.currencySign}`)}, '', 'i')`;
         helper(`sg${l.i}`, `${stripped} <> ${rest}`);
         helper(`bd${l.i}`, `(CASE WHEN ${neg} THEN '-' ELSE '' END) || ${stripped}`);
-        amountStage1.push(`${full(`bd${l.i}`, patterns.thousands)} AS cm${l.i}`);
-        amountStage1.push(`CASE WHEN ${full(`bd${l.i}`, patterns.thousands)} THEN replace(bd${l.i}, ',', '') ELSE bd${l.i} END AS b2${l.i}`);
-        amountStage2.push(
-          `${full(`b2${l.i}`, patterns.number)} AS isn${l.i}`,
-          `CASE WHEN ${full(`b2${l.i}`, patterns.number)} THEN floor(TRY_CAST(b2${l.i} AS DOUBLE) * 100 + 0.5) END AS pn${l.i}`,
-          `CASE WHEN ${full(`b2${l.i}`, patterns.number)} THEN TRY_CAST(b2${l.i} AS DOUBLE) * 100 END AS ex${l.i}`,
-        );
+        add(amountStage1, `${full(`bd${l.i}`, patterns.thousands)} AS cm${l.i}`, l);
+        add(amountStage1, `CASE WHEN ${full(`bd${l.i}`, patterns.thousands)} THEN replace(bd${l.i}, ',', '') ELSE bd${l.i} END AS b2${l.i}`, l);
+        add(amountStage2, `${full(`b2${l.i}`, patterns.number)} AS isn${l.i}`, l);
+        add(amountStage2, `CASE WHEN ${full(`b2${l.i}`, patterns.number)} THEN floor(TRY_CAST(b2${l.i} AS DOUBLE) * 100 + 0.5) END AS pn${l.i}`, l);
+        add(amountStage2, `CASE WHEN ${full(`b2${l.i}`, patterns.number)} THEN TRY_CAST(b2${l.i} AS DOUBLE) * 100 END AS ex${l.i}`, l);
         value = `CASE WHEN isn${l.i} AND isfinite(pn${l.i}) AND abs(pn${l.i}) <= 9007199254740991 THEN pn${l.i} / 100 END`;
         const big = `isn${l.i} AND NOT (isfinite(coalesce(pn${l.i}, 'inf'::DOUBLE)) AND abs(pn${l.i}) <= 9007199254740991)`;
         const notes = `nullif(concat_ws('; ', CASE WHEN sg${l.i} THEN ${str(reasons.amountNotes.sign)} END, CASE WHEN cm${l.i} THEN ${str(reasons.amountNotes.thousands)} END, CASE WHEN abs(ex${l.i} - pn${l.i}) > 1e-6 * greatest(1, abs(ex${l.i})) THEN ${str(reasons.amountNotes.rounded)} END), '')`;
@@ -298,7 +328,7 @@ export function checkSql(layout: SheetLayout, raw: string): CheckSql {
         ok = `NOT (${conds.map(([c]) => c).join(" OR ")})`;
       }
       leafOut(v(l), `CASE WHEN ${isn} AND ${ok} THEN TRY_CAST(${ti} AS DOUBLE) END`);
-      leafOut(e(l), issuesOf(parts));
+      issuesOut(l, issuesOf(parts));
       continue;
     }
     if (l.field.kind === "strings") {
@@ -308,10 +338,10 @@ export function checkSql(layout: SheetLayout, raw: string): CheckSql {
       if (list) {
         const bad = `len(list_filter(${items}, lambda s: NOT list_contains(${sqlList(codelists[list].codes)}, s))) > 0`;
         leafOut(v(l), `CASE WHEN NOT (${bad}) THEN ${some} END`);
-        leafOut(e(l), issuesOf([{ when: `(${some}) IS NOT NULL AND ${bad}`, issue: warnIgnored(0, str(reasons.notInCodelist(codelists[list].name)), `to_json(${items})::VARCHAR`) }]));
+        issuesOut(l, issuesOf([{ when: `(${some}) IS NOT NULL AND ${bad}`, issue: warnIgnored(0, str(reasons.notInCodelist(codelists[list].name)), `to_json(${items})::VARCHAR`) }]));
       } else {
         leafOut(v(l), some);
-        leafOut(e(l), "NULL");
+        issuesOut(l, "NULL");
       }
       continue;
     }
@@ -324,7 +354,7 @@ export function checkSql(layout: SheetLayout, raw: string): CheckSql {
     if (name === "dateModified") {
       const ok = `${full(ti, patterns.strictDateTime)} AND grants_real_date(${ti})`;
       leafOut(v(l), `CASE WHEN ${ok} THEN ${ti} END`);
-      leafOut(e(l), issuesOf([{ when: `${ti} IS NOT NULL AND NOT (${ok})`, issue: warnIgnored(0, str(reasons.dateTime), ti) }]));
+      issuesOut(l, issuesOf([{ when: `${ti} IS NOT NULL AND NOT (${ok})`, issue: warnIgnored(0, str(reasons.dateTime), ti) }]));
       continue;
     }
     // Text.
@@ -359,7 +389,7 @@ export function checkSql(layout: SheetLayout, raw: string): CheckSql {
       parts.push({ when: `${ti} IS NOT NULL AND NOT (${ok})`, issue: warnIgnored(1, str(reason), value) });
       leafOut(v(l), `CASE WHEN ${ok} THEN ${value} END`);
     } else leafOut(v(l), value);
-    leafOut(e(l), issuesOf(parts));
+    issuesOut(l, issuesOf(parts));
   }
   // Amounts and dates: their values and problems from the helper columns.
   for (const [l, a] of amounts) {
@@ -372,9 +402,9 @@ export function checkSql(layout: SheetLayout, raw: string): CheckSql {
       parts.push({ when: `(${a.value}) < 0`, issue: issue(base.get(l)! + 2, col, `grants_num(${a.value})`, str(reasons.ignored(reasons.negative)), "warning") });
       value = `CASE WHEN (${a.value}) >= 0 THEN ${a.value} END`;
     }
-    finalLeaf.push(`${value} AS ${v(l)}`);
-    finalLeaf.push(`${issuesOf(parts)} AS ${e(l)}`);
-    if (l.core) finalLeaf.push(`pn${l.i} AS pence${l.i}`);
+    add(finalLeaf, `${value} AS ${v(l)}`, l);
+    issuesOut(l, issuesOf(parts));
+    if (l.core) add(finalLeaf, `pn${l.i} AS pence${l.i}`, l);
   }
   for (const l of dates) {
     const ti = t(l.i);
@@ -383,30 +413,31 @@ export function checkSql(layout: SheetLayout, raw: string): CheckSql {
     const col = labelSql(l.path, throughOf.get(l)!);
     // Stage after the parts: the ISO date and whether it is real; then the value as read (d1); then a date-time's date (d2).
     const dp = `dp${l.i}`;
-    amountStage1.push(
+    [
       `${dp} IS NOT NULL AS dm${l.i}`,
       `CASE WHEN ${dp} IS NOT NULL THEN ${dp}.y || '-' || lpad(TRY_CAST(${dp}.m AS INTEGER)::VARCHAR, 2, '0') || '-' || lpad(TRY_CAST(${dp}.d AS INTEGER)::VARCHAR, 2, '0') END AS is${l.i}`,
-    );
+    ].forEach((entry) => add(amountStage1, entry, l));
     const dm = `dm${l.i}`;
     const iso = `is${l.i}`;
-    amountStage2.push(`(${dm} AND NOT coalesce(grants_real_date(${iso}) AND TRY_CAST(${dp}.m AS INTEGER) <= 12, false)) AS bad${l.i}`);
+    add(amountStage2, `(${dm} AND NOT coalesce(grants_real_date(${iso}) AND TRY_CAST(${dp}.m AS INTEGER) <= 12, false)) AS bad${l.i}`, l);
     const bad = `bad${l.i}`;
     const d1 = `d1_${l.i}`;
-    dateStage1.push(`CASE WHEN ${dm} THEN CASE WHEN NOT ${bad} THEN ${iso} END ELSE ${ti} END AS ${d1}`);
+    add(dateStage1, `CASE WHEN ${dm} THEN CASE WHEN NOT ${bad} THEN ${iso} END ELSE ${ti} END AS ${d1}`, l);
     const parts: { when: string; issue: string }[] = [];
     if (l.core) {
       parts.push({ when: bad, issue: issue(o, col, xi, str(reasons.notRealDmy), "error") });
       parts.push({ when: `${dm} AND NOT ${bad}`, issue: issue(o, col, xi, said(reasons.dmyNote, iso), "warning") });
-      finalLeaf.push(`${d1} AS ${v(l)}`, `${issuesOf(parts)} AS ${e(l)}`);
+      add(finalLeaf, `${d1} AS ${v(l)}`, l);
+      issuesOut(l, issuesOf(parts));
       continue;
     }
     parts.push({ when: bad, issue: issue(o, col, xi, str(reasons.ignored(reasons.notRealDmy)), "warning") });
     parts.push({ when: `${dm} AND NOT ${bad}`, issue: issue(o, col, xi, said(reasons.dmyNote, iso), "warning") });
     const conv = `cv${l.i}`;
-    dateStage2.push(`coalesce(${full(d1, patterns.dateTime)} AND NOT ${full(d1, patterns.strictDateTime)} AND grants_real_date(${d1}), false) AS ${conv}`);
+    add(dateStage2, `coalesce(${full(d1, patterns.dateTime)} AND NOT ${full(d1, patterns.strictDateTime)} AND grants_real_date(${d1}), false) AS ${conv}`, l);
     parts.push({ when: conv, issue: issue(o + 1, col, xi, said(reasons.dateOfDateTime, `left(${d1}, 10)`), "warning") });
     const d2 = `d2_${l.i}`;
-    dateStage2.push(`CASE WHEN coalesce(${full(d1, patterns.dateTime)} AND NOT ${full(d1, patterns.strictDateTime)} AND grants_real_date(${d1}), false) THEN left(${d1}, 10) ELSE ${d1} END AS ${d2}`);
+    add(dateStage2, `CASE WHEN coalesce(${full(d1, patterns.dateTime)} AND NOT ${full(d1, patterns.strictDateTime)} AND grants_real_date(${d1}), false) THEN left(${d1}, 10) ELSE ${d1} END AS ${d2}`, l);
     const event = l.parent === "plannedDates" || l.parent === "actualDates";
     const isAward = l.field.name === "transactionDate" || l.field.name === "valueDate";
     let ok: string | null = null;
@@ -415,9 +446,9 @@ export function checkSql(layout: SheetLayout, raw: string): CheckSql {
     else if (isAward) ok = `((${full(d2, patterns.fullDate)} OR ${full(d2, patterns.dateTime)}) AND grants_real_date(${d2}))`;
     if (ok) {
       parts.push({ when: `(${d2}) IS NOT NULL AND NOT ${ok}`, issue: issue(o + 2, col, d2, str(reasons.ignored(event ? reasons.eventDate : reasons.awardDate)), "warning") });
-      finalLeaf.push(`CASE WHEN ${ok} THEN ${d2} END AS ${v(l)}`);
-    } else finalLeaf.push(`${d2} AS ${v(l)}`);
-    finalLeaf.push(`${issuesOf(parts)} AS ${e(l)}`);
+      add(finalLeaf, `CASE WHEN ${ok} THEN ${d2} END AS ${v(l)}`, l);
+    } else add(finalLeaf, `${d2} AS ${v(l)}`, l);
+    issuesOut(l, issuesOf(parts));
   }
 
   // ---------------------------------------------------------------- objects, lists and the grant
@@ -521,13 +552,13 @@ export function checkSql(layout: SheetLayout, raw: string): CheckSql {
   });
   gi.push({ when: `list_contains(${sqlList(currencyCodes)}, ${cur}) AND ${cur} <> 'GBP'`, issue: issue(G + 2, at(["currency"]), xTop("currency"), said(reasons.notGbp, cur), "error") });
   const awardV = award ? v(award) : "NULL::VARCHAR";
-  objStage.push(`coalesce((${full(awardV, patterns.fullDate)} OR ${full(awardV, patterns.dateTime)}) AND grants_real_date(${awardV}), false) AS award_ok`);
+  add(objStage, `coalesce((${full(awardV, patterns.fullDate)} OR ${full(awardV, patterns.dateTime)}) AND grants_real_date(${awardV}), false) AS award_ok`, award);
   const awardOk = "award_ok";
   gi.push({ when: `${awardV} IS NULL AND ${tTop("awardDate")} IS NULL`, issue: issue(G + 3, at(["awardDate"]), "NULL", str(reasons.awardDateRequired), "error") });
   gi.push({ when: `${awardV} IS NOT NULL AND NOT ${awardOk}`, issue: issue(G + 3, at(["awardDate"]), xTop("awardDate"), str(reasons.awardDate), "error") });
-  awardStage.push(`CASE WHEN award_ok AND ${full(awardV, patterns.dateTime)} THEN left(${awardV}, 10) ELSE ${awardV} END AS award_final`);
+  add(awardStage, `CASE WHEN award_ok AND ${full(awardV, patterns.dateTime)} THEN left(${awardV}, 10) ELSE ${awardV} END AS award_final`, award);
   const awardFinal = "award_final";
-  g.push(`coalesce(${full("award_final", patterns.fullDate)}, false) AS award_full`);
+  add(g, `coalesce(${full("award_final", patterns.fullDate)}, false) AS award_full`, award);
   const farFuture = `(TRY_CAST(left($today, 4) AS INTEGER) + ${FAR_FUTURE_YEARS})::VARCHAR || substr($today, 5)`;
   const ymd = awardFinal;
   const fullAward = "award_full";
@@ -642,8 +673,16 @@ export function checkSql(layout: SheetLayout, raw: string): CheckSql {
 
   // The row is a grant when one of its cells is not blank.
   const anyCell = header.map((_, i) => `${t(i)} IS NOT NULL`).join(" OR ") || "false";
-  let sql = `SELECT "row", ${header.map((_, i) => x(i)).join(", ")} FROM ${raw}`;
-  [trimStage, presStage, ciStage, helperStage, amountStage1, amountStage2, dateStage1, dateStage2, finalLeaf, objStage, awardStage, g, [issues]].forEach((stage, k) => {
+  const stages = [trimStage, presStage, ciStage, helperStage, amountStage1, amountStage2, dateStage1, dateStage2, finalLeaf, objStage, awardStage, g, [issues]];
+  const joins = [...lookups].map(([i, own]) => {
+    let q = `SELECT DISTINCT ${x(i)} FROM ${raw}`;
+    stages.forEach((stage, k) => {
+      if (own.get(stage)?.length) q = `SELECT *, ${own.get(stage)!.join(",\n  ")} FROM (${q}) q${k}`;
+    });
+    return ` LEFT JOIN (SELECT * EXCLUDE (${x(i)}), ${x(i)} AS k${i} FROM (${q})) l${i} ON r.${x(i)} IS NOT DISTINCT FROM l${i}.k${i}`;
+  });
+  let sql = `SELECT * FROM (SELECT "row", ${header.map((_, i) => x(i)).join(", ")} FROM ${raw}) r${joins.join("")}`;
+  stages.forEach((stage, k) => {
     if (stage.length === 0) return;
     sql = `SELECT *, ${stage.join(",\n  ")} FROM (${sql}) s${k}`;
     if (k === 0) sql = `SELECT * FROM (${sql}) s WHERE ${anyCell}`;

@@ -15,7 +15,7 @@ const header = [
   "Beneficiary Location:0:Name", "Beneficiary Location:0:Geographic Code", "Beneficiary Location:0:Geographic Code Type", "Beneficiary Location:0:Country Code",
   "Beneficiary Location:0:Latitude", "Beneficiary Location:1:Geographic Code", "Beneficiary Location:2:Geographic Code", "Funding Org:0:Identifier", "Funding Org:0:Name",
   "Funding Org:1:Identifier", "Funding Org:1:Name", "Grant Programme:0:Code", "Grant Programme:0:Title", "Grant Programme:0:URL", "Grant Programme:1:Code",
-  "From An Open Call?", "Classifications:0:Code", "Classifications:0:Title", "Classifications:1:Title", "Related Activity", "To Individuals Details:Grant Purpose",
+  "Grant Programme:1:URL", "From An Open Call?", "Classifications:0:Code", "Classifications:0:Title", "Classifications:1:Title", "Related Activity", "To Individuals Details:Grant Purpose",
   "To Individuals Details:Primary Grant Reason", "Last Modified", "Data Source", "For Regrant Type", "Location Scope", "Notes", "Funding Org:0:Identifier", "",
 ];
 
@@ -66,6 +66,9 @@ function hostileRows(): Row[] {
     { ...base("360G-h-34"), "Planned Dates:Start Date": "12/13/2024", "Planned Dates:End Date": "2024-02-30" },
     { ...base("360G-h-35"), "Last Modified": "2024-06-01T00:00:00Z", "Funding Org:0:Identifier": "", "Funding Org:0:Name": "Only name" },
     { ...base("360G-h-36"), "Amount Awarded": "0.1", "Beneficiary Location:0:Latitude": "-0", Title: 'Quote " and, comma\nand a line break' },
+    // A column checked once per distinct text (a URL) whose label moves with the items before it: the same bad URL after a hole and not.
+    { ...base("360G-h-37"), "Grant Programme:0:Code": "", "Grant Programme:1:Code": "P2", "Grant Programme:1:URL": "still not a url" },
+    { ...base("360G-h-38"), "Grant Programme:1:Code": "P2", "Grant Programme:1:URL": "still not a url" },
     { Identifier: "360G-h-1", "Beneficiary Location:1:Geographic Code": "E01001753" },
     { ...base("360G-h-2"), "Amount Awarded": "7" },
     { ...base("360G-h-26") },
