@@ -632,9 +632,11 @@ export function checkSql(layout: SheetLayout, raw: string): CheckSql {
       const some = objectJson(item).some;
       const cond = kept ? kept(item, some) : some;
       const struct = Object.entries(fields).map(([k, f]) => `'${k}': ${f.replace(/\$(\w+)/g, (_, n: string) => orgKey(item, n))}`);
-      return `CASE WHEN ${cond} THEN {${struct.join(", ")}} END`;
+      return { cond, struct: `{${struct.join(", ")}}` };
     });
-    return `CAST(list_filter([${entries.join(", ")}], lambda x: x IS NOT NULL) AS ${type})`;
+    // One item (most lists of most ledgers): a CASE, no lambda to run on every row.
+    if (entries.length === 1) return `CASE WHEN ${entries[0].cond} THEN CAST([${entries[0].struct}] AS ${type}) ELSE CAST([] AS ${type}) END`;
+    return `CAST(list_filter([${entries.map((x) => `CASE WHEN ${x.cond} THEN ${x.struct} END`).join(", ")}], lambda x: x IS NOT NULL) AS ${type})`;
   };
   const orgKept = (item: Obj, some: string) => `(${some}) AND (${orgKey(item, "id")} IS NOT NULL OR ${orgKey(item, "name")} IS NOT NULL)`;
   g.push(`${itemsList(arr("beneficiaryLocation"), { name: "$name", geo_code: "$geoCode", geo_code_type: "$geoCodeType", country_code: "$countryCode" })} AS locations`);
