@@ -546,12 +546,16 @@ export function checkSql(layout: SheetLayout, raw: string): CheckSql {
   const poundsText = `format('{:,}', (${pence}::HUGEINT // 100)) || CASE WHEN ${pence}::HUGEINT % 100 = 0 THEN '' ELSE '.' || rtrim(lpad((${pence}::HUGEINT % 100)::VARCHAR, 2, '0'), '0') END`;
   gi.push({ when: `${amountV} >= ${MAX_PLAUSIBLE_AMOUNT}`, issue: issue(G + 1, at(["amountAwarded"]), xTop("amountAwarded"), said(reasons.implausible, poundsText), "error") });
   const cur = vTop("currency");
+  // Whether the currency is a known code: with its column's lookup, once per distinct text.
+  const curLeaf = topLeaf("currency");
+  const knownCur = curLeaf ? `ck${curLeaf.i}` : `list_contains(${sqlList(currencyCodes)}, ${cur})`;
+  if (curLeaf) add(objStage, `list_contains(${sqlList(currencyCodes)}, ${cur}) AS ${knownCur}`, curLeaf);
   gi.push({ when: `${cur} IS NULL`, issue: issue(G + 2, at(["currency"]), "NULL", str(reasons.currencyRequired), "error") });
   gi.push({
-    when: `${cur} IS NOT NULL AND NOT list_contains(${sqlList(currencyCodes)}, ${cur})`,
+    when: `${cur} IS NOT NULL AND NOT ${knownCur}`,
     issue: issue(G + 2, at(["currency"]), xTop("currency"), `${str(reasons.currencyCode)} || CASE WHEN ${full(cur, "(?i)G[BP][BP]")} THEN ${str(reasons.didYouMeanGbp)} ELSE '' END`, "error"),
   });
-  gi.push({ when: `list_contains(${sqlList(currencyCodes)}, ${cur}) AND ${cur} <> 'GBP'`, issue: issue(G + 2, at(["currency"]), xTop("currency"), said(reasons.notGbp, cur), "error") });
+  gi.push({ when: `${knownCur} AND ${cur} <> 'GBP'`, issue: issue(G + 2, at(["currency"]), xTop("currency"), said(reasons.notGbp, cur), "error") });
   const awardV = award ? v(award) : "NULL::VARCHAR";
   add(objStage, `coalesce((${full(awardV, patterns.fullDate)} OR ${full(awardV, patterns.dateTime)}) AND grants_real_date(${awardV}), false) AS award_ok`, award);
   const awardOk = "award_ok";
