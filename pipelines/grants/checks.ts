@@ -304,13 +304,16 @@ export function checkSql(layout: SheetLayout, raw: string): CheckSql {
         add(amountStage2, `CASE WHEN ${full(`b2${l.i}`, patterns.number)} THEN TRY_CAST(b2${l.i} AS DOUBLE) * 100 END AS ex${l.i}`, l);
         value = `CASE WHEN isn${l.i} AND isfinite(pn${l.i}) AND abs(pn${l.i}) <= 9007199254740991 THEN pn${l.i} / 100 END`;
         const big = `isn${l.i} AND NOT (isfinite(coalesce(pn${l.i}, 'inf'::DOUBLE)) AND abs(pn${l.i}) <= 9007199254740991)`;
-        const notes = `nullif(concat_ws('; ', CASE WHEN sg${l.i} THEN ${str(reasons.amountNotes.sign)} END, CASE WHEN cm${l.i} THEN ${str(reasons.amountNotes.thousands)} END, CASE WHEN abs(ex${l.i} - pn${l.i}) > 1e-6 * greatest(1, abs(ex${l.i})) THEN ${str(reasons.amountNotes.rounded)} END), '')`;
+        const rounded = `abs(ex${l.i} - pn${l.i}) > 1e-6 * greatest(1, abs(ex${l.i}))`;
+        const notes = `nullif(concat_ws('; ', CASE WHEN sg${l.i} THEN ${str(reasons.amountNotes.sign)} END, CASE WHEN cm${l.i} THEN ${str(reasons.amountNotes.thousands)} END, CASE WHEN ${rounded} THEN ${str(reasons.amountNotes.rounded)} END), '')`;
+        // Whether there is a note, without building its text on every row.
+        const noted = `coalesce(sg${l.i} OR cm${l.i} OR ${rounded}, false)`;
         const failWhen = `${ti} IS NOT NULL AND NOT isn${l.i}`;
         const okWhen = `(${value}) IS NOT NULL`;
         // Amount Awarded that cannot be read rejects the grant; other amounts are dropped with a warning.
         const fail = (reason: string) => (l.core ? issue(o, col, xi, str(reason), "error") : warnIgnored(0, str(reason), xi));
         parts.push({ when: failWhen, issue: fail(reasons.notAmount) }, { when: big, issue: fail(reasons.tooLarge) });
-        parts.push({ when: `${okWhen} AND ${notes} IS NOT NULL`, issue: issue(o + 1, col, xi, said(reasons.converted, notes), "warning") });
+        parts.push({ when: `${okWhen} AND ${noted}`, issue: issue(o + 1, col, xi, said(reasons.converted, notes), "warning") });
         amounts.set(l, { value, parts });
         continue;
       }
