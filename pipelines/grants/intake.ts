@@ -259,14 +259,17 @@ interface Checked {
 async function checkLedger(db: Db, f: FileIn, bulk: BulkLedger, today: string): Promise<Checked> {
   const sink = new Sink();
   bulk.issues.forEach((issue, k) => sink.issue(f, 0, k, 0, issue));
-  const check = checkSql(bulk.layout, RAW_TABLE);
+  // A ledger within one row group is checked on one thread (below), which keeps the rows in the order read with the
+  // columns checked once per distinct text; a larger one is checked row by row, as its order is what the stage keeps.
+  const oneThread = bulk.rowsRead <= ROW_GROUP_ROWS;
+  const check = checkSql(bulk.layout, RAW_TABLE, oneThread);
   const chk = `grants_chk_${f.fileSeq}`;
   // One pass: every row checked; each grant's staging columns first (grants_stg_grant's order, file/sheet/row not yet
   // renamed), then what corrections and the lists need, and its problems; not its JSON, which the check builds only
   // when asked (rebuild.ts: the export, corrections across files). A ledger within one row group is checked by one
   // thread whatever the setting, and a second one only slows the statement down (100,000 grants on an idle machine:
   // 1.33–1.41 s on one thread, 1.73–1.82 s with two), so it runs on one.
-  await onOneThread(db, bulk.rowsRead <= ROW_GROUP_ROWS, () => db.run(
+  await onOneThread(db, oneThread, () => db.run(
     `CREATE OR REPLACE TEMP TABLE ${chk} AS
      SELECT grant_id, ${f.fileSeq}::INTEGER AS file_seq, coalesce(title_v, '') AS title, coalesce(description_v, '') AS description, currency_v AS currency,
        TRY_CAST(floor((pence / 100) * 100 + 0.5) AS BIGINT) AS amount_pence, award_date,
