@@ -175,12 +175,11 @@ export interface CheckSql {
  * row: ok, grant_id, issues (list of {o, col, v, r, s}), grant_json, extra_json, the staging columns, and the lists
  * for the location, programme, funder and recipient-code tables. `$today` (yyyy-mm-dd) is bound by the caller. A
  * column not selected from it is not computed: the ingest leaves out the JSON (a third of the statement's time),
- * rebuild.ts selects little else. With `once` (the default), the columns checkedOnce picks are checked once per
- * distinct text and joined back: the rows come out in the order read when DuckDB runs the statement on one thread,
- * not always with more (the joins give whole row groups back in another order), so a caller that needs that order
- * from a larger table passes false.
+ * rebuild.ts selects little else. The columns checkedOnce picks are checked once per distinct text and joined back:
+ * the rows come out in the order read when DuckDB runs the statement on one thread, not always with more (the joins
+ * can give whole row groups back in another order), so a caller that needs that order from a larger table sorts.
  */
-export function checkSql(layout: SheetLayout, raw: string, once = true): CheckSql {
+export function checkSql(layout: SheetLayout, raw: string): CheckSql {
   const { header, columns, label } = layout;
   const root = buildTree(layout);
   const t = (i: number) => `t${i}`;
@@ -209,7 +208,7 @@ export function checkSql(layout: SheetLayout, raw: string, once = true): CheckSq
   // are cleaned and checked once per distinct text as read, in a lookup keyed by it (its stages over SELECT DISTINCT),
   // and joined back to the rows; the rest row by row. Each stage entry goes to its leaf's lookup or to the rows.
   const lookups = new Map<number, Map<string[], string[]>>();
-  if (once) for (const l of leaves) if (checkedOnce(l)) lookups.set(l.i, new Map());
+  for (const l of leaves) if (checkedOnce(l)) lookups.set(l.i, new Map());
   const add = (stage: string[], entry: string, l?: Leaf | null) => {
     const lk = l ? lookups.get(l.i) : undefined;
     if (!lk) return void stage.push(entry);

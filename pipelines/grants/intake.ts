@@ -259,10 +259,11 @@ interface Checked {
 async function checkLedger(db: Db, f: FileIn, bulk: BulkLedger, today: string): Promise<Checked> {
   const sink = new Sink();
   bulk.issues.forEach((issue, k) => sink.issue(f, 0, k, 0, issue));
-  // A ledger within one row group is checked on one thread (below), which keeps the rows in the order read with the
-  // columns checked once per distinct text; a larger one is checked row by row, as its order is what the stage keeps.
+  const check = checkSql(bulk.layout, RAW_TABLE);
+  // On one thread the rows come out in the order read; a larger ledger, checked with more, is sorted by row (its
+  // ingest order), as the joins of the check's lookups can give whole row groups back in another order (300,000 rows,
+  // two threads: 0.84-0.90 s sorted, 1.05-1.08 s checked row by row without the lookups).
   const oneThread = bulk.rowsRead <= ROW_GROUP_ROWS;
-  const check = checkSql(bulk.layout, RAW_TABLE, oneThread);
   const chk = `grants_chk_${f.fileSeq}`;
   // One pass: every row checked; each grant's staging columns first (grants_stg_grant's order, file/sheet/row not yet
   // renamed), then what corrections and the lists need, and its problems; not its JSON, which the check builds only
@@ -283,7 +284,7 @@ async function checkLedger(db: Db, f: FileIn, bulk: BulkLedger, today: string): 
        $file AS file, NULL::VARCHAR AS sheet, "row", data_source, date_modified, NULL::INTEGER AS gk,
        ${f.seq}::INTEGER AS seq, false AS json, $idLabel AS id_label,
        issues, len(list_filter(issues, lambda i: i.s = 'error')) = 0 AS ok, locations, programmes, funders, recipient_codes
-     FROM (${check.select})`,
+     FROM (${check.select})${oneThread ? "" : ` ORDER BY "row"`}`,
     { today, file: f.file, idLabel: bulk.layout.label(["id"]) },
   ));
   // Rows repeating an Identifier (read.ts kept them apart): rejected when an earlier copy of this file was accepted.
