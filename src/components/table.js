@@ -1,5 +1,5 @@
 // An accessible HTML table (caption, column headers with scope) for the figures behind every chart and map; a long one is
-// shown a page at a time, with buttons to page through it or show every row, and a CSV of all its rows.
+// shown a page at a time, with buttons to page through it or show every row, and a CSV of all its rows; printed, every row.
 import { html } from "npm:htl";
 import { csvText } from "../lib/csv.js";
 import { csvFileName, pageBounds, pageStatus, PAGE_ROWS } from "../lib/table-pages.js";
@@ -83,6 +83,17 @@ export function pagedTable(box, { id, caption, total, pageSize = PAGE_ROWS, rend
     show();
   };
   show();
+  // Printed, a paged table shows every row (style.css lets the scroll box grow and hides the pager), then the page
+  // it was on. A table the page has since replaced stops listening.
+  const onPrint = (event) => {
+    if (!box.isConnected) {
+      removeEventListener("beforeprint", onPrint);
+      removeEventListener("afterprint", onPrint);
+    } else if (event.type === "beforeprint") render(0, total);
+    else show();
+  };
+  addEventListener("beforeprint", onPrint);
+  addEventListener("afterprint", onPrint);
   const csv = download ? html`<button type="button" class="table-download">Download CSV${hidden(` of all ${total.toLocaleString("en-GB")} rows: ${caption}`)}</button>` : "";
   if (csv) csv.onclick = download;
   return html`<div class="table-paged">${box}<div class="table-pager">${previous}${next}${status}${toggle}${csv}</div></div>`;

@@ -25,7 +25,7 @@ import { launchBrowser, openPage, type PageSession } from "../support/browser.ts
 import { repoRoot } from "../support/pipeline.ts";
 import { waitForRender } from "../support/site.ts";
 import { demoSite } from "../support/demo-site.ts";
-import { pageThrough, rowCount, showAll } from "./paged-table.ts";
+import { pageThrough, rowCount, showAll, totalOf } from "./paged-table.ts";
 
 const shots = join(repoRoot, "test", "output");
 const demo = await demoSite();
@@ -181,6 +181,33 @@ pageTest("the Grants page", () => {
     await page.getByLabel("Neighbourhoods (LSOAs, about 1,500 residents)").check();
     await expect.poll(() => shapes(page)).toBe(1087);
     expect(session.consoleErrors).toEqual([]);
+  });
+
+  it("prints every row of each paged table, with no scroll box or pager, then shows the page each table was on", async () => {
+    const tables = () =>
+      page.locator(".table-paged").evaluateAll((els) => els.map((e) => ({ rows: e.querySelectorAll("tbody tr").length, status: e.querySelector(".table-status")?.textContent ?? "" })));
+    const before = await tables();
+    expect(before.length).toBeGreaterThan(1);
+    expect(before.some((t) => t.rows < totalOf(t.status))).toBe(true);
+    // A listener added now runs after the tables' own: it sees what is printed.
+    await page.evaluate(() => {
+      addEventListener("beforeprint", () => {
+        (window as unknown as { printed: number[] }).printed = [...document.querySelectorAll(".table-paged")].map((e) => e.querySelectorAll("tbody tr").length);
+      }, { once: true });
+    });
+    expect((await page.pdf({ format: "A4" })).length).toBeGreaterThan(10_000);
+    expect(await page.evaluate(() => (window as unknown as { printed: number[] }).printed)).toEqual(before.map((t) => totalOf(t.status)));
+    expect(await tables()).toEqual(before);
+    await page.emulateMedia({ media: "print" });
+    try {
+      const printStyle = await page.locator(".table-paged").first().evaluate((e) => ({
+        pager: getComputedStyle(e.querySelector(".table-pager")!).display,
+        box: getComputedStyle(e.querySelector(".table-scroll")!).maxHeight,
+      }));
+      expect(printStyle).toEqual({ pager: "none", box: "none" });
+    } finally {
+      await page.emulateMedia({ media: null });
+    }
   });
 
   it("shows the funder mix, totals per organisation, location coverage and spent-versus-based, each chart with a table", async () => {
