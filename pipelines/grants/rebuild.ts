@@ -4,6 +4,7 @@ import { basename, join } from "node:path";
 import type { Db } from "../db/connection.ts";
 import { onOneThread, ROW_GROUP_ROWS } from "../db/threads.ts";
 import { IntegrityError, MissingSourceError } from "../errors.ts";
+import { storedFolder } from "../kit/kind.ts";
 import { appendRows, createTable, type TableDecl } from "../kit/table.ts";
 import { dropRawTables, RAW_TABLE, readCsvLedger } from "./bulk.ts";
 import { checkSql, createCheckMacros } from "./checks.ts";
@@ -39,7 +40,7 @@ export interface RebuildOptions {
 
 /** Where a file's stored copy is now: its recorded path, else the same name under one of the inputs folders. */
 function storedCopy(f: StoredFile, inputsDirs: readonly string[]): string {
-  const tried = [f.path, ...inputsDirs.map((d) => join(d, "grants", basename(f.path)))];
+  const tried = [f.path, ...inputsDirs.map((d) => join(storedFolder(d, "grants"), basename(f.path)))];
   const found = tried.find((p) => existsSync(p));
   if (found) return found;
   throw new MissingSourceError(

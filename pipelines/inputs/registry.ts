@@ -4,7 +4,7 @@ import { closeSync, copyFileSync, existsSync, fstatSync, lstatSync, mkdirSync, o
 import { basename, join } from "node:path";
 import { openDb } from "../db/connection.ts";
 import { InputError } from "../errors.ts";
-import { storedName, type InputFile } from "../kit/kind.ts";
+import { storedFolder, storedName, type InputFile } from "../kit/kind.ts";
 
 export const defaultInputsDir = "data/inputs";
 
@@ -15,7 +15,7 @@ export function scanInputs(inputsDir: string): InputFile[] {
   if (!existsSync(inputsDir)) return [];
   const found: (InputFile & { mtime: number })[] = [];
   for (const kind of readdirSync(inputsDir).sort()) {
-    const dir = join(inputsDir, kind);
+    const dir = storedFolder(inputsDir, kind);
     if (!lstatSync(dir).isDirectory()) continue;
     for (const name of readdirSync(dir).sort()) {
       const m = NAME.exec(name);
@@ -52,7 +52,7 @@ export async function reconcileInputs(inputsDir: string, dbPath: string): Promis
   const loaded = await loadedInputIds(dbPath);
   if (existsSync(inputsDir))
     for (const kind of readdirSync(inputsDir)) {
-      const dir = join(inputsDir, kind);
+      const dir = storedFolder(inputsDir, kind);
       if (!lstatSync(dir).isDirectory()) continue;
       for (const name of readdirSync(dir)) if (name.includes(".part-")) rmSync(join(dir, name), { force: true });
     }
@@ -103,7 +103,7 @@ export function storeInput(inputsDir: string, kind: string, file: string, curren
   const same = current.find((f) => f.kind === kind && f.id === id);
   if (same) return { file: same, added: false };
   const seq = Math.max(0, ...current.map((f) => f.seq), ...scanInputs(inputsDir).map((f) => f.seq)) + 1;
-  const dir = join(inputsDir, kind);
+  const dir = storedFolder(inputsDir, kind);
   mkdirSync(dir, { recursive: true });
   const target = join(dir, `${String(seq).padStart(6, "0")}-${id}--${name.replace(/[\\/]/g, "_")}`);
   const tmp = `${target}.part-${process.pid}`;

@@ -5,7 +5,7 @@ import type { Logger } from "../log.ts";
 import type { Place } from "../place/schema.ts";
 import type { DemoGenerator } from "../demo/generators.ts";
 import type { IngestResult } from "./result.ts";
-import { basename } from "node:path";
+import { basename, join } from "node:path";
 
 /** One ingested file as the database records it (input_file). */
 export interface InputFile {
@@ -57,6 +57,11 @@ export function asInputFiles(kind: string, files: readonly (string | InputFile)[
   return files.map((f, i) =>
     typeof f === "string" ? { id: String(i + 1), kind, name: storedName(f), path: f, seq: i + 1 } : f,
   );
+}
+
+/** The folder that keeps one kind's stored files: <inputs>/<kind> (data/inputs/grants, …). */
+export function storedFolder(inputsDir: string, kind: string): string {
+  return join(inputsDir, kind);
 }
 
 /** The name a user gave a stored file (data/inputs/<kind>/<seq>-<sha12>--<name>, or the older <sha12>--<name>). */
