@@ -16,8 +16,8 @@ import {
   numberBounds,
   patterns,
   reasons,
-  WS,
 } from "./rules.ts";
+import { WS } from "../kit/text.ts";
 import { grantFields, type Column, type Field, type PathPart } from "./titles.ts";
 
 /** The columns of one sheet as the reader worked them out (header.ts). */

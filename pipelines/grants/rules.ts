@@ -1,10 +1,6 @@
 // The rules a 360Giving grant is checked against, declared once: patterns, code lists, limits and the words of every reason. validate.ts (zod, one grant at a time) and checks.ts (SQL over a whole CSV ledger) both read them.
 
-/**
- * What JavaScript's trim() and \s count as white space, as literal characters inside a character class, so the same
- * class works in a JavaScript RegExp and in DuckDB's RE2 (whose \s is ASCII only).
- */
-export const WS = "\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff";
+import { WS } from "../kit/text.ts";
 
 /** Patterns without anchors: JavaScript wraps them in ^…$, SQL uses regexp_full_match. */
 export const patterns = {

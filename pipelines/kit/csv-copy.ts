@@ -2,14 +2,11 @@
 import { renameSync, rmSync } from "node:fs";
 import type { Db } from "../db/connection.ts";
 import { literal } from "../db/sql.ts";
+import { WS } from "./text.ts";
 import { csvCell } from "../../src/lib/csv.ts";
 
-/**
- * JavaScript's `\s` (what csvCell tests for leading and trailing space): RE2's `\s` is ASCII only, so the class is
- * spelt out — tab, line feed, vertical tab, form feed, carriage return, space, the Unicode space separators, the
- * line and paragraph separators and the byte-order mark.
- */
-const JS_SPACE = "[\\t\\n\\x0B\\f\\r \\x{00A0}\\x{1680}\\x{2000}-\\x{200A}\\x{2028}\\x{2029}\\x{202F}\\x{205F}\\x{3000}\\x{FEFF}]";
+/** JavaScript's `\s` (what csvCell tests for leading and trailing space) as an RE2 class: kit/text.ts's WS. */
+const JS_SPACE = `[${WS}]`;
 
 /**
  * csvCell(text) as SQL, for a VARCHAR expression: NULL → empty; text a spreadsheet would run as a formula gets a

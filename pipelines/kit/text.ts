@@ -1,4 +1,10 @@
-// The kit's text decoding for every kind of input: UTF-8 (with or without BOM), UTF-16 (BOM, or detected from zero bytes), or Windows-1252 when the bytes are not valid UTF-8.
+// The kit's text handling for every kind of input: what counts as white space, and decoding: UTF-8 (with or without BOM), UTF-16 (BOM, or detected from zero bytes), or Windows-1252 when the bytes are not valid UTF-8.
+
+/**
+ * What JavaScript's trim() and \s count as white space, as literal characters inside a character class, so the same
+ * class works in a JavaScript RegExp and in DuckDB's RE2 (whose \s is ASCII only).
+ */
+export const WS = "\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff";
 
 export interface DecodedText {
   text: string;
