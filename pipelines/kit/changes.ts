@@ -42,11 +42,14 @@ export async function recordChanges(db: Db, kind: string, pairs: string, reports
   const exists = await db.all(`SELECT 1 FROM duckdb_tables() WHERE table_name = 'input_changes' AND NOT temporary`);
   if (!exists.length) await createTable(db, changesTable);
   await db.run(`DELETE FROM input_changes WHERE kind = $kind`, { kind });
+  // Each key as a JSON Pointer ('/' + the key, '~' and '/' escaped), which any key can be written as; a JSONPath
+  // ('$."key"') breaks on a key holding a quote or a backslash.
+  const at = `'/' || replace(replace(k, '~', '~0'), '/', '~1')`;
   await db.run(
     `INSERT INTO input_changes
-     SELECT $kind, identifier, k, json_extract_string(old_json, '$."' || k || '"'), json_extract_string(new_json, '$."' || k || '"'), old_file, new_file, rule
+     SELECT $kind, identifier, k, json_extract_string(old_json, ${at}), json_extract_string(new_json, ${at}), old_file, new_file, rule
      FROM (SELECT *, unnest(list_distinct(list_concat(json_keys(old_json), json_keys(new_json)))) AS k FROM (${pairs}))
-     WHERE json_extract(old_json, '$."' || k || '"') IS DISTINCT FROM json_extract(new_json, '$."' || k || '"')
+     WHERE json_extract(old_json, ${at}) IS DISTINCT FROM json_extract(new_json, ${at})
      ORDER BY identifier, k`,
     { kind },
   );

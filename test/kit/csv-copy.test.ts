@@ -74,4 +74,23 @@ describe("CSV written by DuckDB", () => {
     const header = ["identifier", "field", "old_value", "new_value", "old_file", "new_file", "rule"];
     expect(readFileSync(summary.report, "utf8")).toBe(csvText(header, rows.map((r) => header.map((h) => r[h])), { bom: true }));
   });
+
+  it("reports a changed field whatever its key holds (quotes, slashes, tildes, dots, brackets, empty)", async () => {
+    const db = await openDb();
+    const dir = tempDir();
+    const keys = ['a"b', "c/d", "e~f", "~1", "x.y", "[0]", "$", "", "back\\slash", "same"];
+    const old = Object.fromEntries(keys.map((k) => [k, `old ${k}`]));
+    const now = Object.fromEntries(keys.map((k) => [k, k === "same" ? `old ${k}` : `new ${k}`]));
+    await db.run(`CREATE TABLE pairs AS SELECT 'id 1' AS identifier, $old::JSON AS old_json, $now::JSON AS new_json, 'a.csv' AS old_file, 'b.csv' AS new_file, 'later ingest' AS rule`, {
+      old: JSON.stringify(old),
+      now: JSON.stringify(now),
+    });
+    await recordChanges(db, "keys", `SELECT * FROM pairs`, dir);
+    const rows = await db.all<{ field: string; old_value: string; new_value: string }>(`SELECT field, old_value, new_value FROM input_changes ORDER BY field`);
+    db.close();
+    const changed = keys.filter((k) => k !== "same").sort();
+    expect(rows).toEqual([...rows].sort((a, b) => (a.field < b.field ? -1 : 1)));
+    expect(rows.map((r) => r.field).sort()).toEqual(changed);
+    for (const r of rows) expect([r.old_value, r.new_value]).toEqual([`old ${r.field}`, `new ${r.field}`]);
+  });
 });
