@@ -11,6 +11,7 @@ import {
   type DecileSpendRow,
 } from "../../src/lib/equity.ts";
 import { funderTypeOrder } from "../../src/lib/grants-labels.ts";
+import { ident } from "../db/sql.ts";
 
 /** round_id / funder_type value meaning "every grant" / "every funder type" (round ids cannot contain brackets). */
 export const ALL = "(all)";
@@ -138,31 +139,8 @@ async function hasAllTables(db: Db, names: string[]): Promise<boolean> {
   return true;
 }
 
-/**
- * The set-based part. `areas` lists each LSOA once per layer it belongs to; `money` is pence by grant, round,
- * funder type, area and decile (each grant's LSOA money split in the proportions of its grant_funder_type rows);
- * `per_grant` adds the "(all)" rounds and funder types by GROUPING SETS at grant level, so a grant counts once.
- */
-function baseSql(withGrants: boolean): string {
-  const money = withGrants
-    ? `shares AS (
-        SELECT f.grant_id, f.funder_type, sum(f.amount_pence)::DOUBLE / nullif(any_value(g.amount_pence), 0) AS share
-        FROM grant_funder_type f JOIN grants g USING (grant_id) GROUP BY 1, 2
-      ),
-      money AS (
-        SELECT gl.grant_id, coalesce(g.round_id, '${NO_ROUND}') AS round_id, s.funder_type, a.layer, a.area_code, d.decile,
-          sum((gl.amount_pence * s.share)::DECIMAL(38, 6)) AS pence -- exact sums, so the figures (and the page data's bytes) are the same on every run whatever order the threads add them in
-        FROM grant_lsoa gl JOIN grants g USING (grant_id) JOIN shares s USING (grant_id)
-        JOIN areas a USING (lsoa21cd) JOIN lsoa_decile d USING (lsoa21cd)
-        WHERE s.share > 0
-        GROUP BY ALL
-      )`
-    : `money AS (
-        SELECT NULL::VARCHAR AS grant_id, NULL::VARCHAR AS round_id, NULL::VARCHAR AS funder_type, NULL::VARCHAR AS layer,
-          NULL::VARCHAR AS area_code, NULL::INTEGER AS decile, NULL::DOUBLE AS pence WHERE false
-      )`;
-  return `WITH place AS (SELECT $place_code::VARCHAR AS code, $place_name::VARCHAR AS name),
-    areas AS (
+/** Each LSOA once per area layer it belongs to: the place, its partnership (when it has one) and its borough. */
+const areasSql = `areas AS (
       SELECT l.lsoa21cd, 'place' AS layer, p.code AS area_code, p.name AS area_name FROM lsoa l, place p
       UNION ALL SELECT lsoa21cd, 'partnership', partnership, partnership FROM lsoa WHERE partnership IS NOT NULL
       UNION ALL SELECT lsoa21cd, 'lad', lad_code, lad_name FROM lsoa
@@ -170,30 +148,68 @@ function baseSql(withGrants: boolean): string {
     lsoa_decile AS (
       SELECT l.lsoa21cd, coalesce(l.population, 0) AS population, coalesce(i.imd_decile, 0)::INTEGER AS decile
       FROM lsoa l LEFT JOIN iod2025 i USING (lsoa21cd)
+    )`;
+
+/**
+ * Pence by grant, round, funder type, layer, area and decile. Each grant's money is summed per borough, partnership
+ * and decile over its LSOAs (whole pence), then split in the proportions of its grant_funder_type rows, rounded to a
+ * millionth of a penny there; every sum after that is exact (DECIMAL), so the figures (and the page data's bytes) are
+ * the same on every run whatever order the threads add them in. Grants are numbered (`gk`) so the aggregates after it
+ * hash integers, not Identifiers.
+ */
+function moneySql(withGrants: boolean): string {
+  if (!withGrants)
+    return `SELECT NULL::BIGINT AS gk, NULL::VARCHAR AS round_id, NULL::VARCHAR AS funder_type, NULL::VARCHAR AS layer,
+      NULL::VARCHAR AS area_code, NULL::INTEGER AS decile, NULL::DECIMAL(38, 6) AS pence WHERE false`;
+  return `WITH lsoa_decile AS (
+      SELECT l.lsoa21cd, l.lad_code, l.partnership, coalesce(i.imd_decile, 0)::INTEGER AS decile FROM lsoa l LEFT JOIN iod2025 i USING (lsoa21cd)
     ),
+    keyed AS (SELECT grant_id, row_number() OVER () AS gk, coalesce(round_id, '${NO_ROUND}') AS round_id, amount_pence FROM grants),
+    shares AS (
+      SELECT k.gk, f.funder_type, sum(f.amount_pence)::DOUBLE / nullif(any_value(k.amount_pence), 0) AS share
+      FROM grant_funder_type f JOIN keyed k USING (grant_id) GROUP BY 1, 2
+    ),
+    placed AS (
+      SELECT k.gk, d.lad_code, d.partnership, d.decile, sum(gl.amount_pence) AS pence
+      FROM grant_lsoa gl JOIN keyed k USING (grant_id) JOIN lsoa_decile d USING (lsoa21cd)
+      GROUP BY ALL
+    ),
+    cell AS (
+      SELECT p.gk, k.round_id, s.funder_type, p.lad_code, p.partnership, p.decile, (p.pence * s.share)::DECIMAL(38, 6) AS pence
+      FROM placed p JOIN keyed k USING (gk) JOIN shares s USING (gk)
+      WHERE s.share > 0
+    )
+    SELECT gk, round_id, funder_type, 'place' AS layer, $place_code::VARCHAR AS area_code, decile, sum(pence) AS pence FROM cell GROUP BY ALL
+    UNION ALL SELECT gk, round_id, funder_type, 'partnership', partnership, decile, sum(pence) FROM cell WHERE partnership IS NOT NULL GROUP BY ALL
+    UNION ALL SELECT gk, round_id, funder_type, 'lad', lad_code, decile, sum(pence) FROM cell GROUP BY ALL`;
+}
+
+/**
+ * Pence and grants with money per `keys` (layer, area_code, …) × round × funder type, each also as "(all)". A grant
+ * counts once in a group however many of its rows fall there: the rows are first summed per grant (no DISTINCT, which
+ * DuckDB does slowly in grouping sets), and a grant is in one round, so the "(all)" rounds add the rounds' counts. No
+ * amount is negative, so a grant has money in a group when any of its rows there does. `unique`: `money` already has
+ * one row per grant, round, funder type and `keys`.
+ */
+const byRoundAndFunder = (money: string, keys: string, unique: boolean) => `
+    WITH per_funder AS (${unique ? `SELECT * FROM ${money}` : `SELECT gk, round_id, funder_type, ${keys}, sum(pence) AS pence FROM ${money} GROUP BY ALL`}),
+    per_grant AS (SELECT gk, round_id, ${keys}, sum(pence) AS pence FROM per_funder GROUP BY ALL),
+    by_round AS (
+      SELECT ${keys}, round_id, funder_type, sum(pence) AS pence, count(*) FILTER (WHERE pence > 0) AS grants FROM per_funder GROUP BY ALL
+      UNION ALL SELECT ${keys}, round_id, '${ALL}', sum(pence), count(*) FILTER (WHERE pence > 0) FROM per_grant GROUP BY ALL
+    )
+    SELECT * FROM by_round
+    UNION ALL SELECT ${keys}, '${ALL}', funder_type, sum(pence), sum(grants) FROM by_round GROUP BY ALL`;
+
+/** Every area × decile (residents and LSOAs) × every round and funder type that has money, with its spend and grants. */
+const decileSql = (money: string) => `WITH place AS (SELECT $place_code::VARCHAR AS code, $place_name::VARCHAR AS name),
+    ${areasSql},
     pop AS (
       SELECT a.layer, a.area_code, any_value(a.area_name) AS area_name, d.decile, count(*) AS lsoas, sum(d.population) AS population
       FROM areas a JOIN lsoa_decile d USING (lsoa21cd) GROUP BY a.layer, a.area_code, d.decile
     ),
-    ${money},
-    per_grant AS (
-      SELECT layer, area_code, decile, grant_id,
-        CASE WHEN grouping(round_id) = 1 THEN '${ALL}' ELSE round_id END AS round_id,
-        CASE WHEN grouping(funder_type) = 1 THEN '${ALL}' ELSE funder_type END AS funder_type,
-        sum(pence) AS pence
-      FROM money
-      GROUP BY GROUPING SETS (
-        (layer, area_code, decile, grant_id, round_id, funder_type), (layer, area_code, decile, grant_id, round_id),
-        (layer, area_code, decile, grant_id, funder_type), (layer, area_code, decile, grant_id))
-    ),
-    combos AS (SELECT DISTINCT round_id, funder_type FROM per_grant UNION SELECT '${ALL}', '${ALL}')`;
-}
-
-const decileSql = (withGrants: boolean) => `${baseSql(withGrants)},
-    spend AS (
-      SELECT layer, area_code, decile, round_id, funder_type, sum(pence) AS pence, count(*) FILTER (WHERE pence > 0) AS grants
-      FROM per_grant GROUP BY ALL
-    )
+    spend AS (${byRoundAndFunder(money, "layer, area_code, decile", true)}),
+    combos AS (SELECT DISTINCT round_id, funder_type FROM spend UNION SELECT '${ALL}', '${ALL}')
     SELECT p.layer, p.area_code, p.area_name, c.round_id, c.funder_type, p.decile, p.lsoas::INTEGER AS lsoas,
       p.population::DOUBLE AS population, coalesce(s.grants, 0)::INTEGER AS grants, (coalesce(s.pence, 0) / 100.0)::DOUBLE AS spend
     FROM pop p CROSS JOIN combos c
@@ -201,9 +217,11 @@ const decileSql = (withGrants: boolean) => `${baseSql(withGrants)},
       AND s.round_id = c.round_id AND s.funder_type = c.funder_type
     ORDER BY p.layer, p.area_code, c.round_id, c.funder_type, p.decile`;
 
-const groupSql = (withGrants: boolean) => `${baseSql(withGrants)}
-    SELECT layer, area_code, round_id, funder_type, count(DISTINCT grant_id) FILTER (WHERE pence > 0)::INTEGER AS grants
-    FROM per_grant GROUP BY ALL`;
+/** Grants with money in each area × round × funder type (a grant in several deciles counts once). */
+const groupSql = (money: string) => `SELECT layer, area_code, round_id, funder_type, grants::INTEGER AS grants FROM (${byRoundAndFunder(money, "layer, area_code", false)})`;
+
+/** A name for this call's temporary table, so calls on one connection never share one. */
+let moneyTables = 0;
 
 interface Context {
   layer: string;
@@ -232,8 +250,17 @@ export async function computeEquity(db: Db): Promise<EquityResult> {
     : new Map<string, string>();
   const place = { code: meta.get("place_id") ?? "place", name: meta.get("place_name") ?? "The place" };
   const params = { place_code: place.code, place_name: place.name };
-  const decileAgg = await db.all<DecileAggregate>(decileSql(withGrants), params);
-  const groupAgg = await db.all<GroupAggregate>(groupSql(withGrants), params);
+  // Worked out once into a temporary table (in memory, so a read-only database will do), read by both aggregates.
+  const money = ident(`equity_money_${process.pid}_${++moneyTables}`);
+  let decileAgg: DecileAggregate[];
+  let groupAgg: GroupAggregate[];
+  try {
+    await db.run(`CREATE TEMP TABLE ${money} AS ${moneySql(withGrants)}`, withGrants ? { place_code: place.code } : {});
+    decileAgg = await db.all<DecileAggregate>(decileSql(money), params);
+    groupAgg = await db.all<GroupAggregate>(groupSql(money), {});
+  } finally {
+    await db.run(`DROP TABLE IF EXISTS ${money}`);
+  }
 
   const roundInfo = new Map<string, EquityRound>();
   if (withGrants) {
