@@ -16,19 +16,36 @@ async function asArrow(result: EquityResult, table: "equity" | "equity_decile"):
   }
 }
 
+/**
+ * The site build runs its three equity loaders on one database opened read-only: the figures are worked out once for
+ * it (they cannot change while it is open). A database open for writing is worked out afresh each time.
+ */
+const computed = new WeakMap<Db, Promise<EquityResult>>();
+async function equityOf(db: Db): Promise<EquityResult> {
+  const known = computed.get(db);
+  if (known) return known;
+  const [{ mode }] = await db.all<{ mode: string }>(`SELECT current_setting('access_mode') AS mode`);
+  const result = computeEquity(db);
+  if (mode === "read_only") {
+    computed.set(db, result);
+    result.catch(() => computed.delete(db));
+  }
+  return result;
+}
+
 /** One row per area (place, partnership, borough) × round × funder type, with every statistic and the area's IMD context. */
 export async function equityGroups(db: Db): Promise<Buffer> {
-  return asArrow(await computeEquity(db), "equity");
+  return asArrow(await equityOf(db), "equity");
 }
 
 /** Ten rows (national IMD deciles) per group. */
 export async function equityDeciles(db: Db): Promise<Buffer> {
-  return asArrow(await computeEquity(db), "equity_decile");
+  return asArrow(await equityOf(db), "equity_decile");
 }
 
 /** Rounds, funder types, how much money the figures cover, and whether anything is synthetic. */
 export async function equityMeta(db: Db): Promise<string> {
-  const r = await computeEquity(db);
+  const r = await equityOf(db);
   return JSON.stringify({
     hasGrants: r.hasGrants,
     place: { id: r.placeId, name: r.placeName },
