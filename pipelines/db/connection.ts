@@ -2,10 +2,10 @@
 import { UsageError } from "../errors.ts";
 import { DOUBLE, DuckDBConnection, DuckDBInstance, LIST, VARCHAR, listValue, type DuckDBType } from "@duckdb/node-api";
 
-type Params = Record<string, unknown> | unknown[];
+export type Params = Record<string, unknown> | unknown[];
 
 /** JS arrays become typed DuckDB lists (VARCHAR or DOUBLE); everything else binds as DuckDB infers it. */
-function prepare(params: Params): { values: Params; types: Record<string, DuckDBType> | DuckDBType[] | undefined } {
+export function prepare(params: Params): { values: Params; types: Record<string, DuckDBType> | DuckDBType[] | undefined } {
   const entries = Array.isArray(params) ? params.map((v, i) => [i, v] as const) : Object.entries(params);
   let types: Record<string, DuckDBType> | undefined;
   const values: Record<string, unknown> = Array.isArray(params) ? ({} as Record<string, unknown>) : {};

@@ -1,6 +1,5 @@
 // The grant views spread from compact stored parts, to the penny: grant_lsoa (a grant's parts over their codes' LSOAs) and grant_funder_type (round pro rata grants over their round's contributions).
 import type { Db } from "../db/connection.ts";
-import { ident } from "../db/sql.ts";
 import { spreadSql } from "./apportion.ts";
 import { createDocumentedView } from "./tables.ts";
 
@@ -32,25 +31,4 @@ export async function createGrantFunderTypeView(db: Db): Promise<void> {
     SELECT p.grant_id, p.round_id, w.funder, w.funder_type, ${amount} AS amount_pence, p.basis
     FROM grant_funder_part p JOIN grant_round_weight w USING (round_id) WHERE p.basis = 'round pro rata'`,
   );
-}
-
-/** The views and the order their rows had when they were stored tables. */
-const viewOrder = { grant_lsoa: "grant_id, lsoa21cd, method", grant_funder_type: "grant_id, basis, funder" };
-
-/**
- * Run `read` with the views spread once into temporary tables of the same names, which shadow the views for this
- * connection (temporary objects are found first), in the order the stored tables used to have: for readers that
- * query them many times (the map's money for every round and funder type). A name that is a table stays as it is.
- */
-export async function withGrantViewsSpread<T>(db: Db, read: () => Promise<T>): Promise<T> {
-  const views = await db.all<{ name: keyof typeof viewOrder }>(
-    `SELECT view_name AS name FROM duckdb_views() WHERE NOT temporary AND list_contains($names, view_name)`,
-    { names: Object.keys(viewOrder) },
-  );
-  try {
-    for (const { name } of views) await db.run(`CREATE OR REPLACE TEMP TABLE ${ident(name)} AS SELECT * FROM main.${ident(name)} ORDER BY ${viewOrder[name]}`);
-    return await read();
-  } finally {
-    for (const { name } of views) await db.run(`DROP TABLE IF EXISTS temp.main.${ident(name)}`);
-  }
 }

@@ -1,9 +1,7 @@
 // Writing the (small, aggregated) result of a query as Arrow IPC bytes, which pages read with apache-arrow alone — no wasm runtime.
 import { Bool, Dictionary, Float64, Int32, Table, Utf8, tableToIPC, vectorFromArray, type DataType } from "apache-arrow";
 import { DuckDBTypeId, type DuckDBType } from "@duckdb/node-api";
-import type { Db } from "../db/connection.ts";
-
-type Params = Record<string, unknown> | unknown[];
+import { prepare, type Db, type Params } from "../db/connection.ts";
 
 const INT32_TYPES = new Set<DuckDBTypeId>([
   DuckDBTypeId.TINYINT,
@@ -40,7 +38,12 @@ function arrowType(type: DuckDBType, column: number): { type: DataType; convert:
 
 /** Run a query and return its rows as an Arrow IPC file (read in a page with `FileAttachment("….arrow").arrow()`). */
 export async function queryToArrow(db: Db, sql: string, params?: Params): Promise<Buffer> {
-  const reader = params === undefined ? await db.conn.runAndReadAll(sql) : await db.conn.runAndReadAll(sql, params as never);
+  let reader;
+  if (params === undefined) reader = await db.conn.runAndReadAll(sql);
+  else {
+    const p = prepare(params);
+    reader = await db.conn.runAndReadAll(sql, p.values as never, p.types as never);
+  }
   const names = reader.columnNames();
   const types = reader.columnTypes();
   const columns = reader.getColumnsJson() as unknown[][];

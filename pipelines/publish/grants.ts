@@ -14,12 +14,12 @@ import {
   hasGrantTables,
   moneyByLsoa,
   moneyByMsoa,
+  moneyForChoicesSql,
   organisationTotals,
   spentVersusBased,
   type GrantFilter,
 } from "../grants/publish.ts";
 import { queryToArrow } from "./arrow.ts";
-import { withGrantViewsSpread } from "../grants/views.ts";
 import { funderTypeOrder } from "../../src/lib/grants-labels.ts";
 
 type ColumnType = "VARCHAR" | "INTEGER" | "DOUBLE" | "BOOLEAN";
@@ -134,18 +134,7 @@ export async function grantsMoneyArrow(db: Db): Promise<Buffer> {
   const mix = await funderMix(db);
   const rounds = ["", ...new Set(mix.filter((r) => r.round_id && r.grants > 0).map((r) => r.round_id!))];
   const types = ["", ...new Set(mix.filter((r) => r.grants > 0).map((r) => r.funder_type))];
-  const rows: object[] = [];
-  // grant_lsoa and grant_funder_type are read twice per round and funder type: spread them once.
-  await withGrantViewsSpread(db, async () => {
-    for (const round of rounds) {
-      for (const type of types) {
-        const filter: GrantFilter = { roundId: round || null, funderType: type || null };
-        for (const r of await moneyByLsoa(db, filter)) if (r.amount > 0) rows.push({ layer: "lsoa", round_id: round, funder_type: type, code: r.lsoa21cd, grants: r.grants, amount: r.amount, per_head: r.per_head });
-        for (const r of await moneyByMsoa(db, filter)) if (r.amount > 0) rows.push({ layer: "msoa", round_id: round, funder_type: type, code: r.msoa21cd, grants: r.grants, amount: r.amount, per_head: r.per_head });
-      }
-    }
-  });
-  return rowsToArrow(db, rows, moneyColumns);
+  return queryToArrow(db, moneyForChoicesSql, { rounds, types });
 }
 
 /** Headlines, synthetic flags, funder mix, coverage and the head-office comparison: small tables, as JSON. */

@@ -9,6 +9,7 @@ import { literal } from "../../pipelines/db/sql.ts";
 import { demoLedgerRows, generateDemoLedger } from "../../pipelines/grants/demo.ts";
 import { exportGrants } from "../../pipelines/grants/export.ts";
 import * as publish from "../../pipelines/grants/publish.ts";
+import { grantsMoneyArrow } from "../../pipelines/publish/grants.ts";
 import { storedGrants } from "../../pipelines/grants/rebuild.ts";
 import { ingestGrants, type GrantIngestSummary } from "../../pipelines/grants/stage.ts";
 import { toCsv } from "../../pipelines/kit/delimited.ts";
@@ -18,6 +19,7 @@ import { memoryLogger, silentLogger } from "../../pipelines/log.ts";
 import { SYNTHETIC_LABEL } from "../../pipelines/demo/generators.ts";
 import type { Place } from "../../pipelines/place/schema.ts";
 import { demoRoundsFor } from "../../pipelines/place/demo-rounds.ts";
+import { readArrow } from "../support/arrow.ts";
 import { buildFromMirror, mirrorDir } from "../support/pipeline.ts";
 import { dump, rejectsOf, sample, tempDir } from "./helpers.ts";
 import { validateJson, type Schema } from "./json-schema-lite.ts";
@@ -342,6 +344,29 @@ describe("the demo ledger", () => {
     expect(sb.some((r) => Math.abs(r.spent - r.based) > 1)).toBe(true);
     const byType = await publish.moneyByLsoaAndFunderType(db);
     expect(Math.round(byType.reduce((a, r) => a + r.amount, 0))).toBe(505_000);
+  });
+
+  it("sends the map's money for every round and funder type at once, as moneyByLsoa and moneyByMsoa give it for each", async () => {
+    const mix = await publish.funderMix(db);
+    const rounds = ["", ...new Set(mix.filter((r) => r.round_id && r.grants > 0).map((r) => r.round_id!))];
+    const types = ["", ...new Set(mix.filter((r) => r.grants > 0).map((r) => r.funder_type))];
+    expect(rounds.length * types.length).toBeGreaterThan(6);
+    const expected: { layer: string; round_id: string; funder_type: string; code: string; grants: number; amount: number; per_head: number | null }[] = [];
+    for (const round_id of rounds)
+      for (const funder_type of types) {
+        const filter = { roundId: round_id || null, funderType: funder_type || null };
+        for (const r of await publish.moneyByLsoa(db, filter)) if (r.amount > 0) expected.push({ layer: "lsoa", round_id, funder_type, code: r.lsoa21cd, grants: r.grants, amount: r.amount, per_head: r.per_head });
+        for (const r of await publish.moneyByMsoa(db, filter)) if (r.amount > 0) expected.push({ layer: "msoa", round_id, funder_type, code: r.msoa21cd, grants: r.grants, amount: r.amount, per_head: r.per_head });
+      }
+    const got = readArrow(await grantsMoneyArrow(db)).rows as unknown as typeof expected;
+    expect(got.map(({ layer, round_id, funder_type, code, grants }) => [layer, round_id, funder_type, code, grants])).toEqual(
+      expected.map(({ layer, round_id, funder_type, code, grants }) => [layer, round_id, funder_type, code, grants]),
+    );
+    got.forEach((r, i) => {
+      expect(r.amount).toBeCloseTo(expected[i].amount, 2);
+      if (expected[i].per_head === null) expect(r.per_head).toBeNull();
+      else expect(r.per_head).toBeCloseTo(expected[i].per_head!, 4);
+    });
   });
 
   it("exports valid 360Giving JSON and a CSV that reads back to the same grants", async () => {

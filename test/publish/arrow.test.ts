@@ -5,6 +5,13 @@ import { openDb } from "../../pipelines/db/connection.ts";
 import { queryToArrow } from "../../pipelines/publish/arrow.ts";
 
 describe("queryToArrow", () => {
+  it("binds parameters as the database's other calls do: a JavaScript array as a list", async () => {
+    const db = await openDb();
+    const bytes = await queryToArrow(db, `SELECT v, i::INTEGER AS i FROM unnest($codes::VARCHAR[]) WITH ORDINALITY t(v, i) WHERE i > $from ORDER BY i`, { codes: ["a", "b", "c"], from: 1 });
+    expect(tableFromIPC(bytes).toArray().map((r) => r.toJSON())).toEqual([{ v: "b", i: 2 }, { v: "c", i: 3 }]);
+    db.close();
+  });
+
   it("keeps names, maps types and nulls", async () => {
     const db = await openDb();
     const bytes = await queryToArrow(
