@@ -1,6 +1,7 @@
 // What the Grants page may receive: small aggregated rows from the grant tables, with no names of individual recipients.
 import type { Db } from "../db/connection.ts";
-import { locationMethodLabel, locationMethodOrder } from "../../src/lib/grants-labels.ts";
+import { locationMethodLabel, locationMethodLabels, locationMethodOrder } from "../../src/lib/grants-labels.ts";
+import { literal } from "../db/sql.ts";
 import { SYNTHETIC_LABEL } from "../demo/generators.ts";
 
 /** Optional filters for the maps and the ledger (null/undefined = all). */
@@ -63,22 +64,30 @@ export interface LedgerRow {
   funder_types: string | null;
 }
 
+/** The location method's label (src/lib/grants-labels.ts) as SQL over `method`. */
+function locationLabelSql(method: string): string {
+  const known = Object.entries(locationMethodLabels).map(([m, label]) => `WHEN ${literal(m)} THEN ${literal(label)}`).join(" ");
+  return `CASE WHEN ${method} IS NULL OR ${method} = '' THEN ${literal(locationMethodLabel(null))} ELSE CASE ${method} ${known} ELSE ${method} END END`;
+}
+
 /**
- * The ledger, one row per grant, for a searchable table and CSV download. Grants to individuals show
- * "Individual recipient" and no identifier. `scope: "place"` (default) keeps grants that touch the place
- * (money placed in it, a recipient based in it, or a round of the chest); "all" keeps every grant.
+ * The ledger as SQL, one row per grant, for a searchable table and CSV download. Grants to individuals show
+ * "Individual recipient" and no identifier. `scope: "place"` keeps grants that touch the place (money placed in
+ * it, a recipient based in it, or a round of the chest); "all" keeps every grant.
  */
-export async function grantLedger(db: Db, options: { scope?: "place" | "all" } = {}): Promise<LedgerRow[]> {
-  const scope = options.scope ?? "place";
-  return db.all<LedgerRow>(`
-    WITH spent AS (
-      SELECT gl.grant_id, string_agg(DISTINCT l.lad_name, '; ' ORDER BY l.lad_name) AS boroughs,
-        string_agg(DISTINCT l.partnership, '; ' ORDER BY l.partnership) AS partnerships
-      FROM grant_lsoa gl JOIN lsoa l USING (lsoa21cd) GROUP BY gl.grant_id
+export function grantLedgerSql(scope: "place" | "all"): string {
+  return `
+    WITH lad_names AS (SELECT DISTINCT lsoa21cd, lad_name, partnership FROM lsoa),
+    spent_in AS (SELECT DISTINCT gl.grant_id, l.lad_name, l.partnership FROM grant_lsoa gl JOIN lad_names l USING (lsoa21cd)),
+    spent AS (
+      SELECT grant_id, nullif(array_to_string(list_sort(list_distinct(list(lad_name))), '; '), '') AS boroughs,
+        nullif(array_to_string(list_sort(list_distinct(list(partnership))), '; '), '') AS partnerships
+      FROM spent_in GROUP BY grant_id
     ), funders AS (
-      SELECT grant_id, string_agg(funder_type || ' ' || round(100.0 * s / nullif(t, 0))::INTEGER || '%', '; ' ORDER BY s DESC, funder_type) AS funder_types
-      FROM (SELECT grant_id, funder_type, sum(amount_pence) AS s, any_value(t) AS t FROM (
-        SELECT f.*, sum(f.amount_pence) OVER (PARTITION BY f.grant_id) AS t FROM grant_funder_type f) GROUP BY 1, 2)
+      -- largest share first, then by name: a sorted list (an ordered string_agg sorts each grant's rows on its own, slowly)
+      SELECT grant_id, array_to_string(list_transform(list_sort(list({'k': -s, 'f': funder_type, 'text': funder_type || ' ' || round(100.0 * s / nullif(t, 0))::INTEGER || '%'})), x -> x.text), '; ') AS funder_types
+      FROM (SELECT grant_id, funder_type, s, sum(s) OVER (PARTITION BY grant_id) AS t FROM (
+        SELECT grant_id, funder_type, sum(amount_pence) AS s FROM grant_funder_type GROUP BY 1, 2))
       GROUP BY grant_id
     ), rounds AS (SELECT DISTINCT round_id, round_name, synthetic FROM grant_rounds),
     lads AS (SELECT DISTINCT lad_code, lad_name FROM lsoa)
@@ -86,14 +95,19 @@ export async function grantLedger(db: Db, options: { scope?: "place" | "all" } =
       g.recipient_type, (g.amount_pence / 100.0)::DOUBLE AS amount, (g.in_place_pence / 100.0)::DOUBLE AS in_place,
       coalesce(g.programme_title, g.programme_code) AS programme, g.round_id, r.round_name, coalesce(r.synthetic, false) AS synthetic,
       s.boroughs, s.partnerships, CASE WHEN g.recipient_type = 'organisation' THEN coalesce(bl.lad_name, CASE WHEN g.recipient_in_place = false THEN 'outside the place' END) END AS based_in,
-      g.location_method, '' AS location, g.themes, f.funder_types
+      g.location_method, ${locationLabelSql("g.location_method")} AS location, g.themes, f.funder_types
     FROM grants g
     LEFT JOIN spent s USING (grant_id)
     LEFT JOIN funders f USING (grant_id)
     LEFT JOIN rounds r USING (round_id)
     LEFT JOIN lads bl ON bl.lad_code = g.recipient_lad_code
     ${scope === "place" ? "WHERE g.in_place_pence > 0 OR g.round_id IS NOT NULL OR g.recipient_in_place" : ""}
-    ORDER BY g.award_date DESC, g.grant_id`).then((rows) => rows.map((r) => ({ ...r, location: locationMethodLabel(r.location_method) })));
+    ORDER BY g.award_date DESC, g.grant_id`;
+}
+
+/** The ledger's rows (grantLedgerSql), `scope` "place" by default. */
+export async function grantLedger(db: Db, options: { scope?: "place" | "all" } = {}): Promise<LedgerRow[]> {
+  return db.all<LedgerRow>(grantLedgerSql(options.scope ?? "place"));
 }
 
 export interface LsoaMoneyRow {

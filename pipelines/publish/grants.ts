@@ -8,7 +8,7 @@ import { SYNTHETIC_LABEL } from "../demo/generators.ts";
 import {
   coverage,
   funderMix,
-  grantLedger,
+  grantLedgerSql,
   grantSynthetic,
   grantTotals,
   hasGrantTables,
@@ -72,8 +72,9 @@ export const ledgerColumns: Columns = [
 
 /** The ledger, one row per grant touching the place (individuals never named). */
 export async function grantsLedgerArrow(db: Db): Promise<Buffer> {
-  const rows = (await hasGrantTables(db)) ? await grantLedger(db) : [];
-  return rowsToArrow(db, rows, ledgerColumns);
+  if (!(await hasGrantTables(db))) return rowsToArrow(db, [], ledgerColumns);
+  const select = ledgerColumns.map(([name, type]) => `${ident(name)}::${type} AS ${ident(name)}`).join(", ");
+  return queryToArrow(db, `SELECT ${select} FROM (${grantLedgerSql("place")})`);
 }
 
 export const organisationColumns: Columns = [
