@@ -7,6 +7,7 @@ import type { IngestResult } from "../kit/result.ts";
 import type { Logger } from "../log.ts";
 import type { Place } from "../place/schema.ts";
 import { formatPounds } from "./money.ts";
+import { formatNumber as n } from "../../src/lib/format.ts";
 import { grantNotices } from "./notices.ts";
 import { attributeFunders } from "./funders.ts";
 import { locateGrants } from "./locate.ts";
@@ -70,7 +71,7 @@ export async function ingestGrants(db: Db, files: readonly (string | InputFile)[
 
   // 1. Read and check every file in ingest order, decide corrections across files, fill the staging tables (intake.ts).
   const intake = await stageGrantFiles(db, asInputFiles("grants", files).sort((x, y) => x.seq - y.seq), log, options.intake);
-  lap(`read and checked ${files.length} file(s): ${intake.grants} grant(s)`);
+  lap(`read and checked ${n(files.length)} file(s): ${n(intake.grants)} grant(s)`);
 
   // 2. Place the money (LSOAs), then attribute it to funders.
   await locateGrants(db, { place: options.place, rawDir, postcodes, log, nextIssue: intake.issues + 1 });
@@ -113,10 +114,10 @@ export async function ingestGrants(db: Db, files: readonly (string | InputFile)[
   };
   for (const f of summary.files)
     log.info(
-      `grants: ${f.file}: ${f.rowsRead} read, ${f.accepted} accepted (${formatPounds(f.acceptedPence)}), ${f.rejected} rejected${f.merged ? `, ${f.merged} merged` : ""}, ${f.warnings} warning${f.warnings === 1 ? "" : "s"}`,
+      `grants: ${f.file}: ${n(f.rowsRead)} read, ${n(f.accepted)} accepted (${formatPounds(f.acceptedPence)}), ${n(f.rejected)} rejected${f.merged ? `, ${n(f.merged)} merged` : ""}, ${n(f.warnings)} warning${f.warnings === 1 ? "" : "s"}`,
     );
   log.info(
-    `grants: ${summary.grants} grants, ${formatPounds(summary.totalPence)}; ${formatPounds(summary.inPlacePence)} placed in ${options.place.name}; ${summary.rejected} rejected row(s), ${summary.warnings} warning(s): ${issues.report}`,
+    `grants: ${n(summary.grants)} grants, ${formatPounds(summary.totalPence)}; ${formatPounds(summary.inPlacePence)} placed in ${options.place.name}; ${n(summary.rejected)} rejected row(s), ${n(summary.warnings)} warning(s): ${issues.report}`,
   );
   return summary;
 }
