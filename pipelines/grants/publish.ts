@@ -77,8 +77,7 @@ function locationLabelSql(method: string): string {
  */
 export function grantLedgerSql(scope: "place" | "all"): string {
   return `
-    WITH lad_names AS (SELECT DISTINCT lsoa21cd, lad_name, partnership FROM lsoa),
-    spent_in AS (SELECT DISTINCT gl.grant_id, l.lad_name, l.partnership FROM grant_lsoa gl JOIN lad_names l USING (lsoa21cd)),
+    WITH spent_in AS (SELECT DISTINCT gl.grant_id, l.lad_name, l.partnership FROM grant_lsoa gl JOIN lsoa l USING (lsoa21cd)),
     spent AS (
       SELECT grant_id, nullif(array_to_string(list_sort(list_distinct(list(lad_name))), '; '), '') AS boroughs,
         nullif(array_to_string(list_sort(list_distinct(list(partnership))), '; '), '') AS partnerships
