@@ -154,7 +154,12 @@ export async function main(argv: string[]): Promise<number> {
   if (writers.has(spec.name)) {
     // One writing run at a time on a database (pipelines/build/lock.ts).
     const dirs = [values.inputs as string, values.raw as string, reportsDir].filter(Boolean);
-    await withRunLock(values.db as string, ["chest", ...argv].join(" "), dirs, log, () => runCommand(spec.name, values, positionals, log));
+    await withRunLock(values.db as string, ["chest", ...argv].join(" "), dirs, log, async () => {
+      // A run killed after storing a copy and before renaming its database into place left a copy the database does
+      // not list: take it away before anything reads the folder (the demo's rounds apply while demo grants are stored).
+      await reconcileInputs(values.inputs as string, values.db as string);
+      await runCommand(spec.name, values, positionals, log);
+    });
     // Serving writes nothing: the lock is released first.
     if (spec.name === "run" && values.serve) await doServe(values, log);
   } else await runCommand(spec.name, values, positionals, log);
