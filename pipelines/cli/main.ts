@@ -12,7 +12,7 @@ import { inputStages, type InputContext } from "../inputs/stages.ts";
 import { ingestFiles, listInputs, removeInput } from "../inputs/ingest.ts";
 import { runDemo } from "../demo/run.ts";
 import { UsageError } from "../errors.ts";
-import { withRunLock } from "../build/lock.ts";
+import { acquireRunLock, withRunLock } from "../build/lock.ts";
 import { withDemoRounds } from "../place/demo-rounds.ts";
 
 type Values = Parsed["values"];
@@ -130,10 +130,17 @@ async function doTemplate(values: Values, positionals: string[], log: Logger) {
 
 async function doSite(values: Values, log: Logger) {
   const { buildSite, clearLoaderCache } = await import("../site/build.ts");
-  process.env.CHEST_DB = resolve(values.db as string);
-  clearLoaderCache("src");
-  const result = await buildSite({ root: "src", log, loadersInProcess: true });
-  log.info(`site: ${result.files} files, ${(result.bytes / 1e6).toFixed(1)} MB in ${result.outDir}`);
+  // One site build at a time (dist.lock): two at once share the data loaders' outputs under src/.observablehq/cache,
+  // and one's clearing and writing them reached the other's pages (a dist/ with figures from two databases).
+  const lock = acquireRunLock(resolve("dist"), `chest site --db ${values.db as string}`, log, "build the site (dist/ and the data loaders' cache)");
+  try {
+    process.env.CHEST_DB = resolve(values.db as string);
+    await clearLoaderCache("src");
+    const result = await buildSite({ root: "src", log, loadersInProcess: true });
+    log.info(`site: ${result.files} files, ${(result.bytes / 1e6).toFixed(1)} MB in ${result.outDir}`);
+  } finally {
+    lock.release();
+  }
 }
 
 async function doServe(values: Values, log: Logger) {
