@@ -164,7 +164,8 @@ export async function main(argv: string[]): Promise<number> {
     await withRunLock(values.db as string, ["chest", ...argv].join(" "), dirs, log, async () => {
       // A run killed after storing a copy and before renaming its database into place left a copy the database does
       // not list: take it away before anything reads the folder (the demo's rounds apply while demo grants are stored).
-      await reconcileInputs(values.inputs as string, values.db as string);
+      // Not for a listing, which deletes nothing: `chest inputs --db older-copy.duckdb` must not take the newer copies.
+      if (!(spec.name === "inputs" && positionals[0] !== "remove")) await reconcileInputs(values.inputs as string, values.db as string);
       await runCommand(spec.name, values, positionals, log);
     });
     // Serving writes nothing: the lock is released first.
