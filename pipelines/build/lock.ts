@@ -2,7 +2,8 @@
 //
 // Why: two ingests started together both exited 0 and one's rows were lost (each renamed its own temporary copy
 // over the database). Every command that writes the database or data/inputs (ingest, build, demo, run) takes the
-// lock first. The lock is `<database>.lock`, created exclusively (O_EXCL), holding {pid, command, started}. A lock
+// lock first; `chest site` takes the same kind of lock on dist/ (dist.lock), as two site builds share the loaders'
+// cache. The lock is `<database>.lock`, created exclusively (O_EXCL), holding {pid, command, started}. A lock
 // whose pid is no longer running (a killed run) is stale: it is moved aside atomically and taken over. Temporary
 // files named `*.tmp-<pid>` (databases being built) and `*.part-<pid>` (copies being written) whose pid is dead are
 // removed at the next start, so kills do not accumulate them.
@@ -76,10 +77,11 @@ const UNREADABLE_GRACE_MS = 5_000;
 
 /**
  * Take the run lock for `dbPath`, naming `command` (e.g. "chest ingest grants ledger.csv"). Throws LockedError
- * (exit code 6) naming the running command and its pid when a live run holds it; takes over a stale lock.
+ * (exit code 6) naming the running command and its pid when a live run holds it ("only one command may `what` at a
+ * time"); takes over a stale lock.
  * The lock is released on release() and, as a last resort, when this process exits.
  */
-export function acquireRunLock(dbPath: string, command: string, log?: Logger): RunLock {
+export function acquireRunLock(dbPath: string, command: string, log?: Logger, what = "write the database"): RunLock {
   const path = lockPathOf(dbPath);
   mkdirSync(dirname(path), { recursive: true });
   const info: LockInfo = { pid: process.pid, command, started: new Date().toISOString() };
@@ -87,7 +89,7 @@ export function acquireRunLock(dbPath: string, command: string, log?: Logger): R
     if (tryCreate(path, info)) return heldLock(path);
     const holder = readLock(path);
     if (holder && holder.pid === process.pid) throw new LockedError(`${dbPath} is already locked by this process (${holder.command})`, holder);
-    if (holder && pidAlive(holder.pid)) throw lockedBy(dbPath, holder);
+    if (holder && pidAlive(holder.pid)) throw lockedBy(dbPath, holder, what);
     if (!holder) {
       let age = 0;
       try {
@@ -104,10 +106,10 @@ export function acquireRunLock(dbPath: string, command: string, log?: Logger): R
   throw new LockedError(`${dbPath}: could not take the lock ${path} (another run keeps taking it); try again`, readLock(path));
 }
 
-function lockedBy(dbPath: string, holder: LockInfo): LockedError {
+function lockedBy(dbPath: string, holder: LockInfo, what: string): LockedError {
   return new LockedError(
     `${dbPath} is in use by "${holder.command}" (pid ${holder.pid}, started ${holder.started}): ` +
-      `wait for it to finish; only one command may write the database at a time`,
+      `wait for it to finish; only one command may ${what} at a time`,
     holder,
   );
 }

@@ -12,7 +12,7 @@ import { inputStages, type InputContext } from "../inputs/stages.ts";
 import { ingestFiles, listInputs, removeInput } from "../inputs/ingest.ts";
 import { runDemo } from "../demo/run.ts";
 import { UsageError } from "../errors.ts";
-import { withRunLock } from "../build/lock.ts";
+import { acquireRunLock, withRunLock } from "../build/lock.ts";
 import { withDemoRounds } from "../place/demo-rounds.ts";
 
 type Values = Parsed["values"];
@@ -130,10 +130,17 @@ async function doTemplate(values: Values, positionals: string[], log: Logger) {
 
 async function doSite(values: Values, log: Logger) {
   const { buildSite, clearLoaderCache } = await import("../site/build.ts");
-  process.env.CHEST_DB = resolve(values.db as string);
-  clearLoaderCache("src");
-  const result = await buildSite({ root: "src", log, loadersInProcess: true });
-  log.info(`site: ${result.files} files, ${(result.bytes / 1e6).toFixed(1)} MB in ${result.outDir}`);
+  // One site build at a time (dist.lock): two at once share the data loaders' outputs under src/.observablehq/cache,
+  // and one's clearing and writing them reached the other's pages (a dist/ with figures from two databases).
+  const lock = acquireRunLock(resolve("dist"), `chest site --db ${values.db as string}`, log, "build the site (dist/ and the data loaders' cache)");
+  try {
+    process.env.CHEST_DB = resolve(values.db as string);
+    await clearLoaderCache("src");
+    const result = await buildSite({ root: "src", log, loadersInProcess: true });
+    log.info(`site: ${result.files} files, ${(result.bytes / 1e6).toFixed(1)} MB in ${result.outDir}`);
+  } finally {
+    lock.release();
+  }
 }
 
 async function doServe(values: Values, log: Logger) {
@@ -154,7 +161,13 @@ export async function main(argv: string[]): Promise<number> {
   if (writers.has(spec.name)) {
     // One writing run at a time on a database (pipelines/build/lock.ts).
     const dirs = [values.inputs as string, values.raw as string, reportsDir].filter(Boolean);
-    await withRunLock(values.db as string, ["chest", ...argv].join(" "), dirs, log, () => runCommand(spec.name, values, positionals, log));
+    await withRunLock(values.db as string, ["chest", ...argv].join(" "), dirs, log, async () => {
+      // A run killed after storing a copy and before renaming its database into place left a copy the database does
+      // not list: take it away before anything reads the folder (the demo's rounds apply while demo grants are stored).
+      // Not for a listing, which deletes nothing: `chest inputs --db older-copy.duckdb` must not take the newer copies.
+      if (!(spec.name === "inputs" && positionals[0] !== "remove")) await reconcileInputs(values.inputs as string, values.db as string);
+      await runCommand(spec.name, values, positionals, log);
+    });
     // Serving writes nothing: the lock is released first.
     if (spec.name === "run" && values.serve) await doServe(values, log);
   } else await runCommand(spec.name, values, positionals, log);

@@ -1,4 +1,4 @@
-// The run lock: a second writing run is refused naming the first (exit code 6) and nothing is lost; a stale lock from a dead pid is taken over; temporary files of killed runs are cleared.
+// The run lock: a second writing run is refused naming the first (exit code 6) and nothing is lost; a stale lock from a dead pid is taken over; temporary files of killed runs are cleared; a second `chest site` is refused the same way (dist.lock).
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -131,4 +131,27 @@ describe("two ingests at once (the CLI)", () => {
     expect(readdirSync(join(inputs, "grants"))).toHaveLength(2);
     expect(readdirSync(join(built.dbPath, "..")).filter((f) => /\.(tmp|part|lock)/.test(f))).toEqual([]);
   }, 240_000);
+});
+
+describe("two site builds at once (the CLI)", () => {
+  it("refuses the second with exit code 6 naming the first, before it touches the loaders' cache or dist/", () => {
+    const cwd = tempDir();
+    const holder = sleeper();
+    try {
+      const cached = join(cwd, "src", ".observablehq", "cache", "data", "overview.json");
+      mkdirSync(join(cached, ".."), { recursive: true });
+      writeFileSync(cached, '{"from":"the first build"}');
+      mkdirSync(join(cwd, "dist"));
+      writeFileSync(join(cwd, "dist", "index.html"), "the previous site");
+      writeFileSync(join(cwd, "dist.lock"), JSON.stringify({ pid: holder.pid, command: "chest site --db a.duckdb", started: "2026-12-01T20:00:00.000Z" }));
+      const second = spawnSync(process.execPath, [join(repoRoot, "pipelines/bin/chest.js"), "site", "--db", "b.duckdb"], { cwd, encoding: "utf8" });
+      expect(second.status, second.stderr).toBe(6);
+      expect(second.stderr).toContain(`chest: ${join(cwd, "dist")} is in use by "chest site --db a.duckdb" (pid ${holder.pid}, started 2026-12-01T20:00:00.000Z): wait for it to finish; only one command may build the site`);
+      expect(readFileSync(cached, "utf8")).toBe('{"from":"the first build"}');
+      expect(readFileSync(join(cwd, "dist", "index.html"), "utf8")).toBe("the previous site");
+      expect(JSON.parse(readFileSync(join(cwd, "dist.lock"), "utf8")).pid).toBe(holder.pid);
+    } finally {
+      holder.kill();
+    }
+  });
 });
