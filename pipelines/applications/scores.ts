@@ -10,7 +10,7 @@ import type { PbVote } from "../../src/lib/participatory.ts";
 import type { PanelScore } from "../../src/lib/panel.ts";
 import { normaliseHeader } from "../referrals/vocabulary.ts";
 import { applicationIdentifierColumn, applicationIdentifierInValue } from "./identifiers.ts";
-import { HeaderProblem, WITHHELD, type Reject, type RowInput } from "./validate.ts";
+import { HeaderProblem, refuseRagged, WITHHELD, type Reject, type RowInput } from "./validate.ts";
 
 interface Spec<K extends string> {
   key: K;
@@ -71,7 +71,7 @@ function validateRows<K extends "application" | string, T>(
   const rejects: Reject[] = [];
   const seen = new Map<string, number>();
   for (const r of rows) {
-    if (r.fields.every((c) => c.trim() === "") || !refuseIdentifiers(titles, r, rejects)) continue;
+    if (r.fields.every((c) => c.trim() === "") || !refuseRagged(r, rejects) || !refuseIdentifiers(titles, r, rejects)) continue;
     const get = (k: K) => (columns[k] === undefined ? "" : (r.fields[columns[k]!] ?? "").trim());
     const bad = (k: K, reason: string) => rejects.push({ line: r.row, column: titles[columns[k]!].trim(), value: get(k).slice(0, 80), reason });
     const before = rejects.length;

@@ -17,6 +17,17 @@ export interface CsvRecord {
   line: number;
 }
 
+/**
+ * Why a data record cannot be read cell by cell against a header `width` fields wide (it has more or fewer fields: a
+ * value holding the delimiter outside quotes, or a damaged row), or null when it can. Every kind that reads rows
+ * rejects such a row with this reason instead of reading its cells out of place (extra cells dropped, missing ones
+ * taken as empty).
+ */
+export function raggedReason(record: Pick<CsvRecord, "fields">, width: number): string | null {
+  if (record.fields.length === width) return null;
+  return `has ${record.fields.length} fields where the header has ${width}: a value with the delimiter in it that is not in quotes, or a damaged row`;
+}
+
 export class CsvSyntaxError extends Error {
   constructor(
     message: string,

@@ -12,7 +12,7 @@ import type { FeatureCollection, Geometry } from "geojson";
 import type { Db } from "../db/connection.ts";
 import { InputError } from "../errors.ts";
 import { checkJsonDepth, readBounded } from "../kit/bounds.ts";
-import { headerKey, readDelimited } from "../kit/delimited.ts";
+import { headerKey, raggedReason, readDelimited } from "../kit/delimited.ts";
 import { recordIssues } from "../kit/issues.ts";
 import { asInputFiles, type InputContext, type InputFile, type KindStage } from "../kit/kind.ts";
 import { emptyResult, type IngestResult } from "../kit/result.ts";
@@ -35,11 +35,13 @@ interface Claim {
   /** The LSOA and neighbourhood columns as the file names them (GeoJSON: the code property). */
   lsoaColumn: string;
   codeColumn: string;
+  /** Why the row is not read at all (more or fewer fields than the header); its cells are left empty. */
+  problem?: string | null;
 }
 
 const claimTable: TableDecl = {
   name: "neighbourhood_claim",
-  columns: [["seq", "INTEGER"], ["file", "VARCHAR"], ["row", "INTEGER"], ["lsoa21cd", "VARCHAR"], ["code", "VARCHAR"], ["name", "VARCHAR"], ["lsoa_column", "VARCHAR"], ["code_column", "VARCHAR"]],
+  columns: [["seq", "INTEGER"], ["file", "VARCHAR"], ["row", "INTEGER"], ["lsoa21cd", "VARCHAR"], ["code", "VARCHAR"], ["name", "VARCHAR"], ["lsoa_column", "VARCHAR"], ["code_column", "VARCHAR"], ["problem", "VARCHAR"]],
 };
 
 function readCsvClaims(path: string, file: string): Claim[] {
@@ -53,15 +55,20 @@ function readCsvClaims(path: string, file: string): Claim[] {
   const nameAt = pick(NAME_COLUMNS, code);
   const name = nameAt < 0 ? code : nameAt;
   const cell = (fields: string[], i: number) => (fields[i] ?? "").trim();
-  return body.map((r) => ({
-    file,
-    row: r.row,
-    lsoa21cd: cell(r.fields, lsoa).toUpperCase(),
-    code: cell(r.fields, code),
-    name: cell(r.fields, name) || cell(r.fields, code),
-    lsoaColumn: columns[lsoa],
-    codeColumn: columns[code],
-  }));
+  return body.map((r) => {
+    const problem = raggedReason(r, columns.length);
+    const fields = problem ? [] : r.fields;
+    return {
+      file,
+      row: r.row,
+      lsoa21cd: cell(fields, lsoa).toUpperCase(),
+      code: cell(fields, code),
+      name: cell(fields, name) || cell(fields, code),
+      lsoaColumn: columns[lsoa],
+      codeColumn: columns[code],
+      problem,
+    };
+  });
 }
 
 async function readGeoJsonClaims(db: Db, path: string, file: string): Promise<Claim[]> {
@@ -88,7 +95,7 @@ async function readGeoJsonClaims(db: Db, path: string, file: string): Promise<Cl
 
 async function writeClaims(db: Db, claims: Claim[]): Promise<void> {
   await createTable(db, claimTable, { temp: true });
-  await appendRows(db, claimTable, claims.map((c, i) => [i, c.file, c.row, c.lsoa21cd, c.code, c.name, c.lsoaColumn, c.codeColumn]), { schema: "main", catalog: "temp" });
+  await appendRows(db, claimTable, claims.map((c, i) => [i, c.file, c.row, c.lsoa21cd, c.code, c.name, c.lsoaColumn, c.codeColumn, c.problem ?? null]), { schema: "main", catalog: "temp" });
 }
 
 /** Build neighbourhood, neighbourhood_lsoa and neighbourhood_report from the registered files, in ingest order (none: the tables are dropped). */
@@ -104,8 +111,10 @@ export async function buildNeighbourhoods(db: Db, files: readonly (string | Inpu
   await writeClaims(db, claims);
   await db.run(`
     CREATE TABLE neighbourhood_report AS
-    SELECT file, "row", CASE WHEN code = '' THEN code_column ELSE lsoa_column END AS "column", lsoa21cd, code AS neighbourhood_code, 'rejected' AS kind,
-           CASE WHEN code = '' THEN 'no neighbourhood given'
+    SELECT file, "row", CASE WHEN problem IS NOT NULL THEN NULL WHEN code = '' THEN code_column ELSE lsoa_column END AS "column", lsoa21cd,
+           code AS neighbourhood_code, 'rejected' AS kind,
+           CASE WHEN problem IS NOT NULL THEN problem
+                WHEN code = '' THEN 'no neighbourhood given'
                 WHEN NOT regexp_full_match(lsoa21cd, 'E01\\d{6}') THEN 'not an LSOA 2021 code'
                 ELSE 'not one of the place''s LSOAs' END AS problem
     FROM neighbourhood_claim

@@ -167,6 +167,7 @@ function checkResponse(cells: Record<string, string>, problems: Problem[], key: 
  * an identifier). A row with any identifier is refused whole and none of its values are reported.
  */
 export function checkRow(kind: SheetKind, row: ReturnRow, ctx: CheckContext): { ok: Checked } | { problems: Problem[] } {
+  if (row.ragged) return { problems: [{ column: "", value: "", reason: row.ragged }] };
   const identifiers: Problem[] = [];
   for (const [column, value] of Object.entries(row.cells)) {
     if (column === "participant_code") continue;

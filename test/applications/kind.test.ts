@@ -134,6 +134,28 @@ describe("chest ingest applications", () => {
     expect(await db.all(`SELECT DISTINCT layer FROM application_assessment`)).toEqual([{ layer: "ward" }]);
   });
 
+  it("rejects a CSV row with more or fewer fields than the header instead of reading its cells out of place", async () => {
+    const apps = file("ragged-apps.csv", [
+      HEADER,
+      "R-1,Lunch club,Weekly lunch,2000,Kitchen,1123456,micro,loneliness,E09000001,Round 9",
+      // An unquoted comma in the description: every later cell would move one column to the right.
+      "R-2,Walks,Walks, talks,1000,Walkers,,small,loneliness,E05000002,Round 9",
+      "R-3,Choir,Singing,800,Choir,,small,loneliness,E01000003",
+    ]);
+    const scores = file("ragged-panel.csv", ["member,application,criterion,score", "P1,R-1,reach,4", "P2,R-1,reach,3,5"]);
+    const result = await ingestApplications(db, asInputFiles("applications", [apps, scores]), ctx);
+    expect(await db.all(`SELECT application_id FROM application ORDER BY 1`)).toEqual([{ application_id: "R-1" }]);
+    expect(await db.all(`SELECT member FROM panel_score`)).toEqual([{ member: "P1" }]);
+    const issues = await db.all<{ file: string; row: string; column: string; reason: string }>(
+      `SELECT file, "row", "column", reason FROM input_issues WHERE kind = 'applications' AND severity = 'error' ORDER BY n`);
+    expect(issues.map((i) => [i.file, i.row, i.column, i.reason.replace(/:.*/, "")])).toEqual([
+      ["ragged-apps.csv", "3", "", "has 11 fields where the header has 10"],
+      ["ragged-apps.csv", "4", "", "has 9 fields where the header has 10"],
+      ["ragged-panel.csv", "3", "", "has 5 fields where the header has 4"],
+    ]);
+    expect(result.files.map((f) => [f.file, f.rowsRead, f.accepted, f.rejected])).toEqual([["ragged-apps.csv", 3, 1, 2], ["ragged-panel.csv", 2, 1, 1]]);
+  });
+
   it("links a round to the newest record when no title names it", () => {
     const d = [{ decision_id: "new", title: "Spring split", pot: 1, layer: "lad" }, { decision_id: "old", title: "Autumn", pot: 1, layer: "lad" }];
     expect(linkDecision("Round 9", d)).toEqual({ decision: d[0], linkedBy: "newest record" });

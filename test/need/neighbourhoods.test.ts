@@ -87,6 +87,20 @@ describe("chest ingest neighbourhoods", () => {
     }
   });
 
+  it("rejects a row with more or fewer fields than the header, with that reason, instead of reading its cells out of place", async () => {
+    // Row 3 has an unquoted comma in the name (one field too many), row 4 lost its neighbourhood (one short).
+    const csv = write("ragged.csv", "lsoa21cd,neighbourhood,neighbourhood_name\nE01000001,INT1,North\nE01000002,INT2,South, East\nE01000003\nE01000004,INT1,North\n");
+    await buildNeighbourhoods(db, [csv], ctx);
+    expect(await all(`SELECT lsoa21cd, neighbourhood_code FROM neighbourhood_lsoa ORDER BY lsoa21cd`)).toEqual([
+      { lsoa21cd: "E01000001", neighbourhood_code: "INT1" },
+      { lsoa21cd: "E01000004", neighbourhood_code: "INT1" },
+    ]);
+    const rejected = await all<{ row: number; problem: string }>(`SELECT "row", problem FROM neighbourhood_report WHERE kind = 'rejected' ORDER BY "row"`);
+    expect(rejected.map((r) => r.row)).toEqual([3, 4]);
+    expect(rejected[0].problem).toMatch(/^has 4 fields where the header has 3/);
+    expect(rejected[1].problem).toMatch(/^has 1 fields where the header has 3/);
+  });
+
   it("refuses a CSV without the columns it needs, naming the file", async () => {
     const csv = write("bad.csv", "a,b\n1,2\n");
     await expect(buildNeighbourhoods(db, [csv], ctx)).rejects.toThrow(/bad\.csv.*needs an LSOA code column/);
