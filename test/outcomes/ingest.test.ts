@@ -20,6 +20,8 @@ describe("returns and reach", () => {
       "G2,2024-Q1,4,", // before the grant starts
       "G2,2024-Q3,-1,2024-10-01", // bad sessions
       "G2,2024-Q4,3,2026-01-01", // future date
+      "G1,2024-Q4,5,2025-02-31", // no such day: was accepted here, then failed the whole ingest when stored as a DATE
+      "G1,2025-Q1,5,15/04/2025", // dd/mm/yyyy
     ].join("\n"));
     const reach = writeFile(dir, "reach.csv", [
       "grant_id,period,borough,age_band,residents",
@@ -43,7 +45,11 @@ describe("returns and reach", () => {
       ["returns.csv", 6, "period", "2024-Q1"],
       ["returns.csv", 7, "sessions_delivered", "-1"],
       ["returns.csv", 8, "submitted_on", "2026-01-01"],
+      ["returns.csv", 9, "submitted_on", "2025-02-31"],
+      ["returns.csv", 10, "submitted_on", "15/04/2025"],
     ]);
+    expect(rejects.find((r) => r.line === 9)!.reason).toBe("not a real calendar date");
+    expect(rejects.find((r) => r.line === 10)!.reason).toBe("not a date: write yyyy-mm-dd");
     expect(rejects.find((r) => r.line === 6)!.reason).toBe("outside the grant: it runs 2024-Q3 to 2024-Q4");
     expect(rejects.find((r) => r.line === 4 && r.file === "returns.csv")!.reason).toContain("duplicate");
     const due = await db.all(`SELECT grant_id, period, status FROM outcome_due ORDER BY grant_id, period`);
