@@ -216,6 +216,27 @@ describe("aggregate files", () => {
     expect(new Set(seen).size).toBe(1);
   });
 
+  it("takes counts re-sent in a later file as a correction (the later ingest wins, changes reported), never adding them twice", async () => {
+    const revised = join(tempDir(), "aggregate-revised.csv");
+    writeFileSync(revised, readFileSync(fixture("aggregate-example.csv"), "utf8").replace("2024-04,E02000369,all,42,6", "2024-04,E02000369,all,45,7"));
+    const { db, reportsDir } = await ingest(base, [fixture("aggregate-example.csv"), revised]);
+    const all = await db.all(`SELECT layer, area_code, referrals, unmet FROM referral_measures WHERE period = '2024-04' AND need = 'all' ORDER BY layer, area_code`);
+    expect(all).toEqual([
+      { layer: "lad", area_code: "E09000012", referrals: 45, unmet: 7 },
+      { layer: "lad", area_code: "E09000025", referrals: 310, unmet: 41 },
+      { layer: "msoa", area_code: "E02000369", referrals: 45, unmet: 7 },
+      { layer: "pcn", area_code: "U05451", referrals: 120, unmet: 14 },
+      { layer: "place", area_code: "north-east-london", referrals: 355, unmet: 48 },
+    ]);
+    expect(await db.all(`SELECT DISTINCT file FROM referral_aggregate`)).toEqual([{ file: "aggregate-revised.csv" }]);
+    expect(await rejects(db)).toEqual([]);
+    expect(await db.all(`SELECT identifier, field, old_value, new_value, old_file, new_file, rule FROM input_changes WHERE kind = 'referrals' ORDER BY field`)).toEqual([
+      { identifier: "2024-04 E02000369 all", field: "referrals", old_value: "42", new_value: "45", old_file: "aggregate-example.csv", new_file: "aggregate-revised.csv", rule: "later ingest" },
+      { identifier: "2024-04 E02000369 all", field: "unmet", old_value: "6", new_value: "7", old_file: "aggregate-example.csv", new_file: "aggregate-revised.csv", rule: "later ingest" },
+    ]);
+    expect(readFileSync(join(reportsDir, "referrals-changes.csv"), "utf8")).toContain("2024-04 E02000369 all,referrals,42,45");
+  });
+
   it("rejects aggregate rows that would count record-level referrals twice", async () => {
     const { db } = await ingest(base, [fixture("records-example.csv"), fixture("aggregate-example.csv")]);
     const rows = await rejects(db, "aggregate-example.csv");
