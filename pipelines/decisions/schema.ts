@@ -6,7 +6,8 @@ import { realCalendarDate } from "../grants/validate.ts";
 
 const money = z.number().finite().nonnegative();
 const share = z.number().finite().min(0).max(1);
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date as yyyy-mm-dd").refine(realCalendarDate, "is not a real calendar date");
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+const isoDate = z.string().regex(ISO_DATE, "must be a date as yyyy-mm-dd").refine((v) => !ISO_DATE.test(v) || realCalendarDate(v), "is not a real calendar date");
 
 const equity = z.object({
   spend: money,

@@ -89,7 +89,7 @@ describe("decision record", () => {
     writeFileSync(path, JSON.stringify({ ...record(), date: "2026-02-31" }));
     expect(() => readDecisionRecord(path, "damaged.json")).toThrowError(/date: is not a real calendar date \(value "2026-02-31"\)/);
     writeFileSync(path, JSON.stringify({ ...record(), date: "15/09/2026" }));
-    expect(() => readDecisionRecord(path, "damaged.json")).toThrowError(/date: must be a date as yyyy-mm-dd \(value "15\/09\/2026"\)/);
+    expect(() => readDecisionRecord(path, "damaged.json")).toThrowError(/rejected: 1 problem\(s\)\n  date: must be a date as yyyy-mm-dd \(value "15\/09\/2026"\)$/);
     writeFileSync(path, JSON.stringify({ ...record(), kind: "something else" }));
     expect(() => readDecisionRecord(path, "damaged.json")).toThrowError(/kind: must be "chest-atlas\/decision-record" \(is this a Workshop decision record\?\)/);
   });
