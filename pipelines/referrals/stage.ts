@@ -95,10 +95,6 @@ async function runReferrals(db: Db, files: readonly (string | InputFile)[], ctx:
           ? await ingestRecordFile({ db, path, label, order, layout, today, hasPostcodes, index: lazyIndex })
           : await ingestAggregateFile({ db, path, label, order, layout, today, needs });
       stats.push(s);
-      log.progress(
-        `${label}: ${s.rows.toLocaleString("en-GB")} ${s.format === "records" ? "referrals" : "aggregate rows"}, ${s.accepted.toLocaleString("en-GB")} accepted, ` +
-          `${s.rejected_rows.toLocaleString("en-GB")} rejected${s.identifier_rows ? ` (${s.identifier_rows} with direct identifiers, not stored)` : ""}`,
-      );
       if (s.lsoa11_converted > 0)
         log.warn(
           `${label}: ${s.lsoa11_converted.toLocaleString("en-GB")} rows gave 2011 LSOA codes${s.lsoa21 > 0 ? ` (mixed with ${s.lsoa21.toLocaleString("en-GB")} rows of 2021 codes)` : ""}; converted to 2021 with the ONS best-fit lookup (recorded as location_method 'lsoa11')`,
@@ -121,6 +117,12 @@ async function runReferrals(db: Db, files: readonly (string | InputFile)[], ctx:
     );
     s.accepted = n.accepted;
     s.rejected_rows = n.rejected;
+    // Said once duplicates, corrections and overlaps are settled, so the figures are the ones stored.
+    log.progress(
+      `${s.file}: ${s.rows.toLocaleString("en-GB")} ${s.format === "records" ? "referrals" : "aggregate rows"}, ${s.accepted.toLocaleString("en-GB")} accepted, ` +
+        `${s.rejected_rows.toLocaleString("en-GB")} rejected${s.identifier_rows ? ` (${s.identifier_rows} with direct identifiers, not stored)` : ""}` +
+        `${s.rows - s.accepted - s.rejected_rows > 0 ? `, ${(s.rows - s.accepted - s.rejected_rows).toLocaleString("en-GB")} replaced by a later file` : ""}`,
+    );
     await db.run(`INSERT INTO referral_file VALUES ($file, $format, $rows, $accepted, $rejected, $identifiers, $l21, $l11, $pc, $xy, $ignored, $synthetic)`, {
       file: s.file,
       format: s.format,

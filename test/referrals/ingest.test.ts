@@ -219,7 +219,10 @@ describe("aggregate files", () => {
   it("takes counts re-sent in a later file as a correction (the later ingest wins, changes reported), never adding them twice", async () => {
     const revised = join(tempDir(), "aggregate-revised.csv");
     writeFileSync(revised, readFileSync(fixture("aggregate-example.csv"), "utf8").replace("2024-04,E02000369,all,42,6", "2024-04,E02000369,all,45,7"));
-    const { db, reportsDir } = await ingest(base, [fixture("aggregate-example.csv"), revised]);
+    const { db, reportsDir, log } = await ingest(base, [fixture("aggregate-example.csv"), revised]);
+    // Each file's line gives the figures stored, after the corrections.
+    expect(log.lines).toContain("aggregate-example.csv: 5 aggregate rows, 0 accepted, 0 rejected, 5 replaced by a later file");
+    expect(log.lines).toContain("aggregate-revised.csv: 5 aggregate rows, 5 accepted, 0 rejected");
     const all = await db.all(`SELECT layer, area_code, referrals, unmet FROM referral_measures WHERE period = '2024-04' AND need = 'all' ORDER BY layer, area_code`);
     expect(all).toEqual([
       { layer: "lad", area_code: "E09000012", referrals: 45, unmet: 7 },
