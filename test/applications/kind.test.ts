@@ -1,6 +1,7 @@
 // The applications kind end to end on a small database: hostile files get row-level rejects in the kit's report, scores and votes are checked against the applications loaded, and the assessment reads need_area and the round's decision record (score worked by hand).
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import ExcelJS from "exceljs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDb, type Db } from "../../pipelines/db/connection.ts";
 import { assessmentStage, linkDecision } from "../../pipelines/applications/assessment-stage.ts";
@@ -154,6 +155,21 @@ describe("chest ingest applications", () => {
       ["ragged-panel.csv", "3", "", "has 5 fields where the header has 4"],
     ]);
     expect(result.files.map((f) => [f.file, f.rowsRead, f.accepted, f.rejected])).toEqual([["ragged-apps.csv", 3, 1, 2], ["ragged-panel.csv", 2, 1, 1]]);
+  });
+
+  it("reads the applications sheet of a workbook that has an instructions sheet in front, naming the sheets not read", async () => {
+    const wb = new ExcelJS.Workbook();
+    wb.addWorksheet("Instructions").addRow(["Fill in one row per application on the next sheet"]);
+    const sheet = wb.addWorksheet("Applications");
+    sheet.addRow(HEADER.split(","));
+    sheet.addRow(["X-1", "Lunch club", "Weekly lunch", 2000, "Kitchen", "1123456", "micro", "loneliness", "E09000001", "Round 9"]);
+    const path = join(dir, "with-notes.xlsx");
+    writeFileSync(path, Buffer.from(await wb.xlsx.writeBuffer()));
+    await ingestApplications(db, asInputFiles("applications", [path]), ctx);
+    expect(await db.all(`SELECT application_id FROM application`)).toEqual([{ application_id: "X-1" }]);
+    expect(await db.all(`SELECT reason FROM input_issues WHERE kind = 'applications'`)).toEqual([
+      { reason: 'read the sheet "Applications"; the other sheets ("Instructions") were not read' },
+    ]);
   });
 
   it("links a round to the newest record when no title names it", () => {
