@@ -22,6 +22,7 @@ describe("returns and reach", () => {
       "G2,2024-Q4,3,2026-01-01", // future date
       "G1,2024-Q4,5,2025-02-31", // no such day: was accepted here, then failed the whole ingest when stored as a DATE
       "G1,2025-Q1,5,15/04/2025", // dd/mm/yyyy
+      `${"X".repeat(10_000)},2024-Q2,5,`, // a damaged cell: shown cut to 80 characters
     ].join("\n"));
     const reach = writeFile(dir, "reach.csv", [
       "grant_id,period,borough,age_band,residents",
@@ -47,6 +48,7 @@ describe("returns and reach", () => {
       ["returns.csv", 8, "submitted_on", "2026-01-01"],
       ["returns.csv", 9, "submitted_on", "2025-02-31"],
       ["returns.csv", 10, "submitted_on", "15/04/2025"],
+      ["returns.csv", 11, "grant_id", "X".repeat(80)],
     ]);
     expect(rejects.find((r) => r.line === 9)!.reason).toBe("not a real calendar date");
     expect(rejects.find((r) => r.line === 10)!.reason).toBe("not a date: write yyyy-mm-dd");
