@@ -9,7 +9,7 @@ import { ingestApplications } from "../../pipelines/applications/stage.ts";
 import { createDecisionTables } from "../../pipelines/decisions/tables.ts";
 import { InputError } from "../../pipelines/errors.ts";
 import { asInputFiles } from "../../pipelines/kit/kind.ts";
-import { silentLogger } from "../../pipelines/log.ts";
+import { memoryLogger, silentLogger } from "../../pipelines/log.ts";
 import type { Place } from "../../pipelines/place/schema.ts";
 import { tempDir } from "../support/pipeline.ts";
 
@@ -170,6 +170,19 @@ describe("chest ingest applications", () => {
     expect(await db.all(`SELECT reason FROM input_issues WHERE kind = 'applications'`)).toEqual([
       { reason: 'read the sheet "Applications"; the other sheets ("Instructions") were not read' },
     ]);
+  });
+
+  it("warns when a round's applications are assessed against a record whose title does not name the round", async () => {
+    const apps = file("round-10.csv", [HEADER, "T-1,Lunch club,Weekly lunch,2000,Kitchen,1123456,micro,loneliness,E09000001,Round 10"]);
+    await ingestApplications(db, asInputFiles("applications", [apps]), ctx);
+    const log = memoryLogger();
+    await assessmentStage(place, log).run(db);
+    const [link] = await db.all<{ round: string; title: string; linked_by: string }>(
+      `SELECT r.round, d.title, r.linked_by FROM application_round r JOIN decision d USING (decision_id)`);
+    expect(link).toMatchObject({ round: "Round 10", linked_by: "newest record" });
+    expect(log.lines).toContain(
+      `warning: applications: no decision record's title names the round "Round 10": its applications are assessed against the newest record, "${link.title}"; ingest the round's own record (chest ingest decisions) if that is not the one agreed for it`,
+    );
   });
 
   it("links a round to the newest record when no title names it", () => {
