@@ -144,10 +144,25 @@ describe("files refused whole", () => {
     expect(readFileSync(path).equals(before)).toBe(true);
   });
 
-  it.each([
-    ["ragged.csv", /line 3 has 7 fields where the header has 6/],
-    ["not-a-referral-file.csv", /is not a referral file Chest Atlas knows/],
-  ])("%s", async (name, message) => {
+  it("rejects a row with more or fewer fields than the header, with that reason, and keeps the others (ragged.csv)", async () => {
+    // Row 3 has an unquoted comma in its needs ("Housing, Food"); it used to refuse the whole file.
+    const { db, stats } = await ingest(base, [fixture("ragged.csv")]);
+    expect(await db.all(`SELECT referral_id, needs::VARCHAR[] AS needs FROM referral`)).toEqual([{ referral_id: "R-1", needs: ["housing"] }]);
+    expect(await rejects(db)).toEqual([
+      { file: "ragged.csv", line: 3, column: "", value: null, reason: "has 7 fields where the header has 6: a value with the delimiter in it that is not in quotes, or a damaged row" },
+    ]);
+    expect(stats[0]).toMatchObject({ rows: 2, accepted: 1, rejected_rows: 1 });
+    // A ragged row among thousands keeps its neighbours' lines: the row after it is still reported on its own line.
+    const text = ["referral_id,referral_date,practice_code,lsoa_code,needs,outcome", "R-1,2024-04-02,F84003,E01001753,Housing,connected",
+      "R-2,2024-04-02,F84003,E01001753,Housing,connected,extra", "R-3,2024-04-02,F84003,E01001753,Housing,unknown-outcome", "R-4,2024-04-02,F84003,E01001753,Housing,connected"].join("\n");
+    const path = join(tempDir(), "ragged-middle.csv");
+    writeFileSync(path, text + "\n");
+    const second = await ingest(base, [path]);
+    expect(await second.db.all(`SELECT referral_id FROM referral ORDER BY 1`)).toEqual([{ referral_id: "R-1" }, { referral_id: "R-4" }]);
+    expect((await rejects(second.db)).map((r) => [r.line, r.column])).toEqual([[3, ""], [4, "outcome"]]);
+  });
+
+  it.each([["not-a-referral-file.csv", /is not a referral file Chest Atlas knows/]])("%s", async (name, message) => {
     const error = await ingest(base, [fixture(name)]).catch((e) => e);
     expect(error).toBeInstanceOf(InputError);
     expect((error as Error).message).toMatch(message);
