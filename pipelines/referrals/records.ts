@@ -124,7 +124,13 @@ async function readRaw(input: RecordFileInput | { db: Db; path: string; label: s
     if (/maximum line size|max_line_size/i.test(message))
       throw new InputError(label, `${line ? `line ${line}` : "a line"} is longer than ${(MAX_RECORD_CHARS * 4).toLocaleString("en-GB")} bytes: the file is damaged (or a quote is never closed); nothing from it is loaded`);
     if (/unicode|utf-?8|encoding/i.test(message)) throw new InputError(label, `is not UTF-8 text${line ? ` (line ${line})` : ""}: save it as CSV UTF-8 and ingest it again`);
-    throw new InputError(label, `cannot be read as CSV${line ? ` (line ${line})` : ""}: check it is a comma-separated file with one header row`);
+    // Any other fault: the kit's reader names it precisely (a quote never closed, and on which line), or reads what DuckDB would not.
+    try {
+      return await readRagged(db, path, label, layout.names);
+    } catch (again) {
+      if (again instanceof InputError) throw again;
+      throw new InputError(label, `cannot be read as CSV${line ? ` (line ${line})` : ""}: check it is a comma-separated file with one header row`);
+    }
   } finally {
     csv.cleanup();
   }

@@ -162,6 +162,14 @@ describe("files refused whole", () => {
     expect((await rejects(second.db)).map((r) => [r.line, r.column])).toEqual([[3, ""], [4, "outcome"]]);
   });
 
+  it("names the line where a quote that is never closed opens", async () => {
+    const path = join(tempDir(), "open-quote.csv");
+    writeFileSync(path, 'referral_id,referral_date,practice_code,lsoa_code,needs,outcome\nR-1,2024-04-02,F84003,E01001753,Housing,connected\nR-2,2024-04-02,F84003,E01001753,"Housing,connected\nR-3,2024-04-02,F84003,E01001753,Food,connected\n');
+    const error = await ingest(base, [path]).catch((e) => e);
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as Error).message).toBe("open-quote.csv: not readable as CSV: a quoted field opened on line 3 is never closed");
+  });
+
   it.each([["not-a-referral-file.csv", /is not a referral file Chest Atlas knows/]])("%s", async (name, message) => {
     const error = await ingest(base, [fixture(name)]).catch((e) => e);
     expect(error).toBeInstanceOf(InputError);
