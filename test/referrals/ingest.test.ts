@@ -3,7 +3,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { updateDatabase } from "../../pipelines/build/update.ts";
-import { openDb } from "../../pipelines/db/connection.ts";
+import { openDb, type Db } from "../../pipelines/db/connection.ts";
 import { InputError } from "../../pipelines/errors.ts";
 import { silentLogger } from "../../pipelines/log.ts";
 import { IdentifierRefusal } from "../../pipelines/referrals/format.ts";
@@ -16,6 +16,9 @@ beforeAll(async () => {
 });
 
 const HOSTILE = "hostile referrals 'Q1' (v2).csv";
+/** Every layer's April 2024 totals (all needs), as the aggregate examples give them. */
+const aprilTotals = (db: Db) =>
+  db.all(`SELECT layer, area_code, referrals, unmet FROM referral_measures WHERE period = '2024-04' AND need = 'all' ORDER BY layer, area_code`);
 const byLine = (rows: RejectRow[]) => {
   const map = new Map<number, RejectRow[]>();
   for (const r of rows) (map.get(r.line) ?? map.set(r.line, []).get(r.line)!).push(r);
@@ -246,8 +249,7 @@ describe("aggregate files", () => {
     // Each file's line gives the figures stored, after the corrections.
     expect(log.lines).toContain("aggregate-example.csv: 5 aggregate rows, 0 accepted, 0 rejected, 5 replaced by a later file");
     expect(log.lines).toContain("aggregate-revised.csv: 5 aggregate rows, 5 accepted, 0 rejected");
-    const all = await db.all(`SELECT layer, area_code, referrals, unmet FROM referral_measures WHERE period = '2024-04' AND need = 'all' ORDER BY layer, area_code`);
-    expect(all).toEqual([
+    expect(await aprilTotals(db)).toEqual([
       { layer: "lad", area_code: "E09000012", referrals: 45, unmet: 7 },
       { layer: "lad", area_code: "E09000025", referrals: 310, unmet: 41 },
       { layer: "msoa", area_code: "E02000369", referrals: 45, unmet: 7 },
@@ -305,10 +307,7 @@ describe("measures", () => {
 
   it("add aggregate counts to their own layer and the layers that contain them", async () => {
     const { db } = await ingest(base, [fixture("aggregate-example.csv")]);
-    const all = await db.all<{ layer: string; area_code: string; referrals: number; unmet: number }>(
-      `SELECT layer, area_code, referrals, unmet FROM referral_measures WHERE period = '2024-04' AND need = 'all' ORDER BY layer, area_code`,
-    );
-    expect(all).toEqual([
+    expect(await aprilTotals(db)).toEqual([
       { layer: "lad", area_code: "E09000012", referrals: 42, unmet: 6 },
       { layer: "lad", area_code: "E09000025", referrals: 310, unmet: 41 },
       { layer: "msoa", area_code: "E02000369", referrals: 42, unmet: 6 },
