@@ -25,6 +25,9 @@ import { hasTable } from "../db/catalog.ts";
 const LSOA_COLUMNS = ["lsoa21cd", "lsoa_code", "lsoa", "lsoa21_code", "lsoa_2021_code"];
 const CODE_COLUMNS = ["neighbourhood_code", "neighbourhood", "code", "neighbourhood_id", "name"];
 const NAME_COLUMNS = ["neighbourhood_name", "name"];
+/** Longest neighbourhood code and name read (as referral and application ids are bounded). */
+const MAX_CODE = 64;
+const MAX_NAME = 200;
 
 interface Claim {
   file: string;
@@ -61,14 +64,21 @@ function readCsvClaims(path: string, file: string): Claim[] {
   const name = nameAt < 0 ? code : nameAt;
   const cell = (fields: string[], i: number) => (fields[i] ?? "").trim();
   return body.map((r) => {
-    const problem = raggedReason(r, columns.length);
-    const fields = problem ? [] : r.fields;
+    const ragged = raggedReason(r, columns.length);
+    const fields = ragged ? [] : r.fields;
+    // A code or name this long is a damaged cell (a quote swallowing the lines after it), not a neighbourhood to draw on every map.
+    const tooLong =
+      cell(fields, code).length > MAX_CODE ? `neighbourhood code longer than ${MAX_CODE} characters`
+      : cell(fields, name).length > MAX_NAME ? `neighbourhood name longer than ${MAX_NAME} characters`
+      : null;
+    const problem = ragged ?? tooLong;
     return {
       file,
       row: r.row,
       lsoa21cd: cell(fields, lsoa).toUpperCase(),
-      code: cell(fields, code),
-      name: cell(fields, name) || cell(fields, code),
+      // A row with a problem claims nothing (code ''); the report gives the problem.
+      code: problem ? "" : cell(fields, code),
+      name: cell(fields, name).slice(0, MAX_NAME) || cell(fields, code).slice(0, MAX_CODE),
       lsoaColumn: columns[lsoa],
       codeColumn: columns[code],
       problem,

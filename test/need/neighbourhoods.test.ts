@@ -139,6 +139,16 @@ describe("chest ingest neighbourhoods", () => {
     await expect(buildNeighbourhoods(db, [geo("nocode.geojson", [box("A", 0.05, 0.25), box(null, 0.25, 0.45)])], ctx)).rejects.toThrow(/nocode\.geojson.*feature 2 has no "code" property/);
   });
 
+  it("rejects a code or name too long to be one (a damaged cell), claiming nothing with it", async () => {
+    const csv = write("long.csv", `lsoa21cd,neighbourhood,neighbourhood_name\nE01000001,INT1,North\nE01000002,${"C".repeat(65)},South\nE01000003,INT2,${"N".repeat(10_000)}\n`);
+    await buildNeighbourhoods(db, [csv], ctx);
+    expect(await all(`SELECT code, name FROM neighbourhood`)).toEqual([{ code: "INT1", name: "North" }]);
+    expect(await all(`SELECT "row", problem FROM neighbourhood_report WHERE kind = 'rejected' ORDER BY "row"`)).toEqual([
+      { row: 3, problem: "neighbourhood code longer than 64 characters" },
+      { row: 4, problem: "neighbourhood name longer than 200 characters" },
+    ]);
+  });
+
   it("refuses a CSV without the columns it needs, naming the file", async () => {
     const csv = write("bad.csv", "a,b\n1,2\n");
     await expect(buildNeighbourhoods(db, [csv], ctx)).rejects.toThrow(/bad\.csv.*needs an LSOA code column/);
