@@ -85,11 +85,14 @@ const plainCell = (v: string) => (/[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')
  * row): read whole with the kit's reader (within its size bound), those rows written as empty rows to a clean copy so
  * every other row keeps its line, and the copy read into rf_raw. Returns the rows set aside, rejected by the caller.
  */
-async function readRagged(db: Db, path: string, label: string, names: string[]): Promise<RaggedRow[]> {
+async function readRagged(db: Db, path: string, label: string, names: string[], refusal: InputError): Promise<RaggedRow[]> {
   const [head, ...body] = readDelimited(readBounded(path, label), label).records;
   const width = head.fields.length;
   const ragged: RaggedRow[] = [];
   const lines = [names.map(plainCell).join(",")];
+  // With values running over several lines, a stray quote can swallow the rows after it: where rows begin and end is
+  // then not certain, so such a file is refused whole, as before, rather than read row by row.
+  if (body.some((r) => r.fields.some((f) => /[\r\n]/.test(f)))) throw refusal;
   body.forEach((r, k) => {
     const reason = raggedReason(r, width);
     if (reason) ragged.push({ line: k + 2, reason });
@@ -120,17 +123,17 @@ async function readRaw(input: RecordFileInput | { db: Db; path: string; label: s
     const message = (e as Error).message;
     // DuckDB's message quotes the offending line: it may hold identifiers, so only the line number and counts are kept.
     const line = /line:? (\d+)/i.exec(message)?.[1];
-    if (/Expected Number of Columns: (\d+) Found: (\d+)/.test(message)) return await readRagged(db, path, label, layout.names);
+    const found = /Expected Number of Columns: (\d+) Found: (\d+)/.exec(message);
+    if (found) {
+      const refusal = new InputError(label, `line ${line ?? "?"} has ${found[2]} fields where the header has ${found[1]}: the file is damaged, not comma-separated, or has a value with a comma that is not in quotes`);
+      return await readRagged(db, path, label, layout.names, refusal);
+    }
     if (/maximum line size|max_line_size/i.test(message))
       throw new InputError(label, `${line ? `line ${line}` : "a line"} is longer than ${(MAX_RECORD_CHARS * 4).toLocaleString("en-GB")} bytes: the file is damaged (or a quote is never closed); nothing from it is loaded`);
     if (/unicode|utf-?8|encoding/i.test(message)) throw new InputError(label, `is not UTF-8 text${line ? ` (line ${line})` : ""}: save it as CSV UTF-8 and ingest it again`);
-    // Any other fault: the kit's reader names it precisely (a quote never closed, and on which line), or reads what DuckDB would not.
-    try {
-      return await readRagged(db, path, label, layout.names);
-    } catch (again) {
-      if (again instanceof InputError) throw again;
-      throw new InputError(label, `cannot be read as CSV${line ? ` (line ${line})` : ""}: check it is a comma-separated file with one header row`);
-    }
+    // Any other fault: the kit's reader names it precisely where it can (a quote never closed, and on which line); it never loads what DuckDB refused.
+    readDelimited(readBounded(path, label), label);
+    throw new InputError(label, `cannot be read as CSV${line ? ` (line ${line})` : ""}: check it is a comma-separated file with one header row`);
   } finally {
     csv.cleanup();
   }

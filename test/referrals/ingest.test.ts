@@ -173,6 +173,23 @@ describe("files refused whole", () => {
     expect((error as Error).message).toBe("open-quote.csv: not readable as CSV: a quoted field opened on line 3 is never closed");
   });
 
+  it("refuses a file whose stray quote swallows the lines after it, rather than lose them inside one row", async () => {
+    const path = join(tempDir(), "stray-quote.csv");
+    writeFileSync(path, [
+      "referral_id,referral_date,practice_code,lsoa_code,needs,outcome",
+      'R-1,2024-04-02,F84003,E01001753,"Housing,connected', // the quote opened here closes on line 4
+      "R-2,2024-04-02,F84003,E01001753,Housing,connected",
+      'R-3,2024-04-02,F84003,E01001753,"Food",connected',
+    ].join("\n") + "\n");
+    const error = await ingest(base, [path]).catch((e) => e);
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as Error).message).toMatch(/^stray-quote\.csv: cannot be read as CSV \(line 2\)/);
+    // The same with a ragged row further on: the rows after the stray quote are not read as one row and rejected.
+    writeFileSync(path, readFileSync(path, "utf8") + "R-4,2024-04-02,F84003,E01001753,Housing,connected,extra\n");
+    const second = await ingest(base, [path]).catch((e) => e);
+    expect(second).toBeInstanceOf(InputError);
+  });
+
   it.each([["not-a-referral-file.csv", /is not a referral file Chest Atlas knows/]])("%s", async (name, message) => {
     const error = await ingest(base, [fixture(name)]).catch((e) => e);
     expect(error).toBeInstanceOf(InputError);
