@@ -23,9 +23,13 @@ export interface CsvRecord {
  * rejects such a row with this reason instead of reading its cells out of place (extra cells dropped, missing ones
  * taken as empty).
  */
-export function raggedReason(record: Pick<CsvRecord, "fields">, width: number): string | null {
+export function raggedReason(record: Pick<CsvRecord, "fields" | "line">, width: number): string | null {
   if (record.fields.length === width) return null;
-  return `has ${record.fields.length} fields where the header has ${width}: a value with the delimiter in it that is not in quotes, or a damaged row`;
+  const reason = `has ${record.fields.length} fields where the header has ${width}: a value with the delimiter in it that is not in quotes, or a damaged row`;
+  // A quote opened and closed in the wrong place takes the lines between into this row: say so, as rows are inside it.
+  return record.fields.some((f) => /[\r\n]/.test(f))
+    ? `${reason}; it runs over several lines from line ${record.line}: check the quotes there (the rows on those lines are inside it, not read)`
+    : reason;
 }
 
 export class CsvSyntaxError extends Error {

@@ -99,6 +99,12 @@ describe("chest ingest neighbourhoods", () => {
     expect(rejected.map((r) => r.row)).toEqual([3, 4]);
     expect(rejected[0].problem).toMatch(/^has 4 fields where the header has 3/);
     expect(rejected[1].problem).toMatch(/^has 1 fields where the header has 3/);
+    // A stray quote that takes the next lines into its row: the reason says so, naming the line to check.
+    const quote = write("quote.csv", 'lsoa21cd,neighbourhood,neighbourhood_name\nE01000001,INT1,"North\nE01000002,INT1,North\nE01000003,INT2,"South",x\nE01000004,INT1,East\n');
+    await buildNeighbourhoods(db, [quote], ctx);
+    expect(await all(`SELECT "row", problem FROM neighbourhood_report WHERE kind = 'rejected'`)).toEqual([
+      { row: 2, problem: "has 4 fields where the header has 3: a value with the delimiter in it that is not in quotes, or a damaged row; it runs over several lines from line 2: check the quotes there (the rows on those lines are inside it, not read)" },
+    ]);
   });
 
   it("says why a code is not the place's: a changed 2011 code (naming its 2021 code), an LSOA of another place, an unknown code", async () => {
