@@ -87,8 +87,11 @@ export async function roundSpend(db: Db, round: string, layer: string, needSynon
   });
 }
 
-async function assessRound(db: Db, r: RoundRow, decisions: DecisionRow[], place: Place): Promise<number> {
+async function assessRound(db: Db, r: RoundRow, decisions: DecisionRow[], place: Place, log: Logger): Promise<number> {
   const { decision, linkedBy } = linkDecision(r.round, decisions);
+  // A record for another round (or none named) is used only for want of one: say so, as the scores hinge on it.
+  if (decision && linkedBy === "newest record")
+    log.warn(`applications: no decision record's title names the round "${r.round}": its applications are assessed against the newest record, "${decision.title}"; ingest the round's own record (chest ingest decisions) if that is not the one agreed for it`);
   // A record split by custom neighbourhoods that have since been removed is read at the default layer.
   const layer = decision && (await layerAvailable(db, decision.layer)) ? decision.layer : DEFAULT_LAYER;
   await appendRows(db, roundDecisionTable, [[r.round, decision?.decision_id ?? null, linkedBy, decision ? Math.round(decision.pot * 100) : null, layer, r.applications, r.requested, r.synthetic]]);
@@ -140,7 +143,7 @@ export function assessmentStage(place: Place, log: Logger): Stage {
         ? await db.all<DecisionRow>(`SELECT decision_id, title, pot::DOUBLE AS pot, layer FROM decision ORDER BY workshop_date DESC, exported_at DESC, decision_id`)
         : [];
       let n = 0;
-      for (const r of rounds) n += await assessRound(db, { ...r, requested: Number(r.requested) }, decisions, place);
+      for (const r of rounds) n += await assessRound(db, { ...r, requested: Number(r.requested) }, decisions, place, log);
       if (rounds.length) log.info(`applications: ${n.toLocaleString("en-GB")} application(s) assessed in ${rounds.length} round(s)`);
     },
   };

@@ -5,6 +5,7 @@
 // ingest order (applications first), so a vote for an application that a later file withdrew is rejected at
 // once, and the rejects of the round are in one report (applications-rejects.csv). The shape is told from the
 // header: a voter column = votes; member (or assessor) and criterion = panel scores; otherwise the template.
+import { basename } from "node:path";
 import type { InputKindDecl } from "../kit/kind.ts";
 import { checkRegularFile } from "../inputs/registry.ts";
 import { readApplicationFile } from "./read.ts";
@@ -16,7 +17,7 @@ export const applicationsKind: InputKindDecl = {
   summary: "grant applications (the template, CSV or XLSX), panel members' scores or participatory votes (CSV)",
   prepare: async (file) => {
     checkRegularFile(file);
-    await readApplicationFile(file, file);
+    await readApplicationFile(file, basename(file));
     return file;
   },
   stage: (files, ctx) => ({ name: `applications: ${files.length} file(s)`, run: (db) => ingestApplications(db, files, ctx) }),

@@ -1,9 +1,10 @@
 // Reading one file of the applications kind (CSV in any encoding and delimiter through the kit, or the first sheet of an XLSX) into a header and text rows, and telling which of the three shapes it is: applications, panel scores or votes.
 import { InputError } from "../errors.ts";
 import { readBounded } from "../kit/bounds.ts";
-import { headerKey, readDelimited } from "../kit/delimited.ts";
+import { headerKey, raggedReason, readDelimited } from "../kit/delimited.ts";
 import { readWorkbook, type Cell } from "../kit/workbook.ts";
 import type { RowInput } from "./validate.ts";
+import { columnForTitle } from "./template.ts";
 
 /** Applications files are small (a round has tens to hundreds of rows): read whole, at most this many bytes. */
 export const MAX_APPLICATION_FILE_BYTES = 64 * 1024 * 1024;
@@ -23,11 +24,20 @@ function cellText(c: Cell): string {
   return String(c);
 }
 
+/** Whether a sheet's first row reads as one of the three shapes: a scores or votes header, or at least one applications template title. */
+function knownHeader(data: Cell[][]): boolean {
+  const titles = (data[0] ?? []).map(cellText);
+  return shapeOf(titles) !== "applications" || titles.some((t) => columnForTitle(t) !== undefined);
+}
+
+/** The sheet to read: the first whose header the kind knows (so a notes or instructions sheet in front is passed over), else the first with data. */
 async function readXlsx(bytes: Buffer, label: string): Promise<ReadFile> {
   const sheets = await readWorkbook(bytes, label);
-  const first = sheets.find((s) => s.data.some((r) => r.some((c) => cellText(c).trim() !== "")));
+  const withData = sheets.filter((s) => s.data.some((r) => r.some((c) => cellText(c).trim() !== "")));
+  const first = withData.find((s) => knownHeader(s.data)) ?? withData[0];
   if (!first) throw new InputError(label, "the workbook is empty");
-  const notes = sheets.length > 1 ? [`read the first sheet with data ("${first.sheet}"); the other sheets were not read`] : [];
+  const others = sheets.filter((s) => s !== first).map((s) => `"${s.sheet}"`);
+  const notes = others.length ? [`read the sheet "${first.sheet}"; the other sheets (${others.join(", ")}) were not read`] : [];
   return { titles: (first.data[0] ?? []).map(cellText), rows: first.data.slice(1).map((cells, i) => ({ fields: cells.map(cellText), row: i + 2 })), notes };
 }
 
@@ -43,7 +53,7 @@ export async function readApplicationFile(path: string, label: string): Promise<
   const notes: string[] = [];
   if (read.encoding === "windows-1252") notes.push("the file is not valid UTF-8; it was read as Windows-1252 (the encoding Excel uses for CSV on Windows)");
   if (read.delimiter !== ",") notes.push(`the columns are separated by ${read.delimiter === "\t" ? "tabs" : `"${read.delimiter}"`}, not commas; read that way`);
-  return { titles: head.fields, rows: body.map((r) => ({ fields: r.fields, row: r.row })), notes };
+  return { titles: head.fields, rows: body.map((r) => ({ fields: r.fields, row: r.row, ragged: raggedReason(r, head.fields.length) })), notes };
 }
 
 /** Which shape a header is: votes (voter …), panel scores (member/assessor … criterion …) or applications (anything else, checked against the template). */

@@ -10,7 +10,7 @@ import type { PbVote } from "../../src/lib/participatory.ts";
 import type { PanelScore } from "../../src/lib/panel.ts";
 import { normaliseHeader } from "../referrals/vocabulary.ts";
 import { applicationIdentifierColumn, applicationIdentifierInValue } from "./identifiers.ts";
-import { HeaderProblem, WITHHELD, type Reject, type RowInput } from "./validate.ts";
+import { HeaderProblem, refuseRagged, WITHHELD, type Reject, type RowInput } from "./validate.ts";
 
 interface Spec<K extends string> {
   key: K;
@@ -71,7 +71,7 @@ function validateRows<K extends "application" | string, T>(
   const rejects: Reject[] = [];
   const seen = new Map<string, number>();
   for (const r of rows) {
-    if (r.fields.every((c) => c.trim() === "") || !refuseIdentifiers(titles, r, rejects)) continue;
+    if (r.fields.every((c) => c.trim() === "") || !refuseRagged(r, rejects) || !refuseIdentifiers(titles, r, rejects)) continue;
     const get = (k: K) => (columns[k] === undefined ? "" : (r.fields[columns[k]!] ?? "").trim());
     const bad = (k: K, reason: string) => rejects.push({ line: r.row, column: titles[columns[k]!].trim(), value: get(k).slice(0, 80), reason });
     const before = rejects.length;
@@ -96,6 +96,11 @@ const PANEL: Spec<"member" | "application" | "criterion" | "score">[] = [
   { key: "score", titles: ["score", "mark"], required: true },
 ];
 
+/** A number as people write one in a score or points cell (digits, maybe a decimal part), or NaN: "0x3", "1e9" and "Infinity" are not read as numbers. */
+function plainNumber(text: string): number {
+  return /^\d+(\.\d+)?$/.test(text) ? Number(text) : Number.NaN;
+}
+
 /** The panel's scale when a file does not say otherwise. */
 export const PANEL_SCALE = Object.freeze({ min: 1, max: 5 });
 
@@ -116,8 +121,9 @@ export function validatePanelScores(
       reason: (line) => `this member already scored this application on this criterion on line ${line}`,
     },
     check: ({ get, bad }) => {
-      const score = Number(get("score"));
-      if (get("score") === "" || !Number.isFinite(score) || score < scale.min || score > scale.max) bad("score", `not a score from ${scale.min} to ${scale.max}`);
+      const score = plainNumber(get("score"));
+      // An empty score is already rejected as required.
+      if (get("score") !== "" && !(score >= scale.min && score <= scale.max)) bad("score", `not a score from ${scale.min} to ${scale.max}`);
       return { member: get("member"), application: get("application"), criterion: get("criterion"), score };
     },
   });
@@ -149,8 +155,8 @@ export function validateVotes(titles: readonly string[], rows: readonly RowInput
       check: ({ get, bad }): PbVote => {
         let points = 0;
         if (kind === "points") {
-          points = Number(get("points"));
-          if (get("points") === "" || !Number.isFinite(points) || points < 0) bad("points", "not a number of points, 0 or more");
+          points = plainNumber(get("points"));
+          if (!(points >= 0)) bad("points", "not a number of points, 0 or more");
         } else {
           const v = get("approval").toLowerCase();
           if (YES.has(v)) points = 1;

@@ -253,6 +253,15 @@ export interface ValidationResult {
 export interface RowInput {
   fields: readonly string[];
   row: number;
+  /** Set when a CSV row has more or fewer fields than its header: the row is rejected with this reason, its cells not read. */
+  ragged?: string | null;
+}
+
+/** A row whose fields do not line up with the header is rejected whole (value not shown); returns false for it. */
+export function refuseRagged(r: RowInput, rejects: Reject[]): boolean {
+  if (!r.ragged) return true;
+  rejects.push({ line: r.row, column: "", value: "", reason: r.ragged });
+  return false;
 }
 
 /**
@@ -267,8 +276,9 @@ export function validateApplications(titles: readonly string[], rows: readonly R
   const accepted: Application[] = [];
   const firstLine = new Map<string, number>();
   let identifierRows = 0;
-  rows.forEach(({ fields: cells, row: line }) => {
+  rows.forEach(({ fields: cells, row: line, ragged }) => {
     if (cells.every((c) => c.trim() === "")) return; // blank lines are not applications
+    if (!refuseRagged({ fields: cells, row: line, ragged }, rejects)) return;
     const personal = cells.map((c, i) => ({ i, what: applicationIdentifierInValue(c) })).filter((x) => x.what);
     if (personal.length) {
       identifierRows++;

@@ -2,10 +2,12 @@
 import { z } from "zod";
 import { RECORD_KIND, RECORD_VERSION, RECORD_VERSIONS_READ } from "../../src/lib/decision-record.ts";
 import { RECORD_LAYERS } from "../place/layers.ts";
+import { realCalendarDate } from "../grants/validate.ts";
 
 const money = z.number().finite().nonnegative();
 const share = z.number().finite().min(0).max(1);
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date as yyyy-mm-dd");
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+const isoDate = z.string().regex(ISO_DATE, "must be a date as yyyy-mm-dd").refine((v) => !ISO_DATE.test(v) || realCalendarDate(v), "is not a real calendar date");
 
 const equity = z.object({
   spend: money,

@@ -17,6 +17,21 @@ export interface CsvRecord {
   line: number;
 }
 
+/**
+ * Why a data record cannot be read cell by cell against a header `width` fields wide (it has more or fewer fields: a
+ * value holding the delimiter outside quotes, or a damaged row), or null when it can. Every kind that reads rows
+ * rejects such a row with this reason instead of reading its cells out of place (extra cells dropped, missing ones
+ * taken as empty).
+ */
+export function raggedReason(record: Pick<CsvRecord, "fields" | "line">, width: number): string | null {
+  if (record.fields.length === width) return null;
+  const reason = `has ${record.fields.length} fields where the header has ${width}: a value with the delimiter in it that is not in quotes, or a damaged row`;
+  // A quote opened and closed in the wrong place takes the lines between into this row: say so, as rows are inside it.
+  return record.fields.some((f) => /[\r\n]/.test(f))
+    ? `${reason}; it runs over several lines from line ${record.line}: check the quotes there (the rows on those lines are inside it, not read)`
+    : reason;
+}
+
 export class CsvSyntaxError extends Error {
   constructor(
     message: string,
@@ -180,8 +195,25 @@ export interface DelimitedText {
   records: CsvRecord[];
 }
 
+/** The first bytes of files that are not text, and what each is: a delimited-file reader names them rather than read their bytes as letters. */
+const NOT_TEXT: [number[], string][] = [
+  [[0x50, 0x4b, 0x03, 0x04], "a zip file (an Excel .xlsx workbook is one): save the sheet as CSV"],
+  [[0xd0, 0xcf, 0x11, 0xe0], "an old Excel .xls workbook: save the sheet as CSV"],
+  [[0x25, 0x50, 0x44, 0x46], "a PDF document"],
+  [[0x89, 0x50, 0x4e, 0x47], "a PNG image"],
+  [[0xff, 0xd8, 0xff], "a JPEG image"],
+  [[0x47, 0x49, 0x46, 0x38], "a GIF image"],
+];
+
+/** Refuse bytes that start like a workbook, document or image, naming what they are. */
+export function refuseNotText(bytes: Uint8Array, file: string): void {
+  const found = NOT_TEXT.find(([magic]) => magic.every((b, i) => bytes[i] === b));
+  if (found) throw new InputError(file, `is ${found[1]}, not a delimited text file (CSV)`);
+}
+
 /** Decode and parse a whole delimited file already in memory. Throws InputError naming the file for an unreadable one. */
 export function readDelimited(bytes: Uint8Array, file: string, delimiter?: Delimiter): DelimitedText {
+  refuseNotText(bytes, file);
   const decoded = decodeText(bytes);
   if (decoded.text.trim() === "") throw new InputError(file, "the file is empty");
   const d = delimiter ?? sniffDelimiter(decoded.text);
@@ -214,6 +246,7 @@ export function readHeader(path: string, label = path): HeaderSniff {
     closeSync(fd);
   }
   if (head.length === 0) throw new InputError(label, "the file is empty");
+  refuseNotText(head, label);
   const encoding = sniffEncoding(head, whole);
   let text = decodeText(encoding === "utf-8" || encoding === "windows-1252" ? head.subarray(0, whole ? head.length : Math.max(0, head.length - 4)) : head).text;
   text = text.replace(/^\uFEFF/, "");

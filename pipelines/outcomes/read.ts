@@ -1,7 +1,7 @@
 // Reads a monitoring return (a CSV of one part, or the XLSX template with all three sheets) into rows of text cells, refusing identifier columns: through the kit's bounded reader, its delimited reader (any encoding or delimiter) and its XLSX check.
 import { InputError } from "../errors.ts";
 import { readBounded } from "../kit/bounds.ts";
-import { headerKey, readDelimited } from "../kit/delimited.ts";
+import { headerKey, raggedReason, readDelimited } from "../kit/delimited.ts";
 import { readWorkbook, type Cell } from "../kit/workbook.ts";
 import { identifierColumn } from "../referrals/vocabulary.ts";
 import { columns, sheetKindOf, sheetKinds, type SheetKind } from "./format.ts";
@@ -10,6 +10,8 @@ export interface ReturnRow {
   /** Spreadsheet row number (header = 1). */
   line: number;
   cells: Record<string, string>;
+  /** Set when a CSV row has more or fewer fields than its header: the row is rejected with this reason, its cells not read. */
+  ragged?: string;
 }
 
 export interface ReturnSheet {
@@ -31,7 +33,7 @@ function cellText(c: Cell): string {
 }
 
 /** Check a header row and turn the body into rows keyed by column name. */
-function toSheet(label: string, sheet: string | null, header: string[], body: { line: number; cells: Cell[] }[]): ReturnSheet {
+function toSheet(label: string, sheet: string | null, header: string[], body: { line: number; cells: Cell[]; ragged?: string | null }[]): ReturnSheet {
   const where = sheet ? `sheet "${sheet}"` : "the header";
   const refused = header.flatMap((h) => {
     const what = identifierColumn(h);
@@ -50,15 +52,20 @@ function toSheet(label: string, sheet: string | null, header: string[], body: { 
   // A pre-filled Returns row (grant and quarter only) that nobody filled in is not a return.
   const filled = kind === "returns" ? (cells: Cell[]) => names.some((n, i) => (n === "sessions_delivered" || n === "submitted_on") && cellText(cells[i]) !== "") : () => true;
   const rows = body
-    .filter((r) => r.cells.some((c) => cellText(c) !== "") && filled(r.cells))
-    .map((r) => ({ line: r.line, cells: Object.fromEntries(names.flatMap((n, i) => (known.has(n) ? [[n, cellText(r.cells[i])]] : []))) }));
+    .filter((r) => r.cells.some((c) => cellText(c) !== "") && (r.ragged || filled(r.cells)))
+    .map((r) =>
+      r.ragged
+        ? { line: r.line, cells: {}, ragged: r.ragged }
+        : { line: r.line, cells: Object.fromEntries(names.flatMap((n, i) => (known.has(n) ? [[n, cellText(r.cells[i])]] : []))) },
+    );
   return { kind, sheet, rows, ignored: header.filter((_, i) => !known.has(names[i])) };
 }
 
 function readCsv(bytes: Buffer, label: string): ReturnSheet[] {
   const [head, ...body] = readDelimited(bytes, label).records;
   if (!head) throw new InputError(label, "the file is empty");
-  return [toSheet(label, null, head.fields.map((h) => h.trim()), body.map((r) => ({ line: r.row, cells: r.fields })))];
+  const width = head.fields.length;
+  return [toSheet(label, null, head.fields.map((h) => h.trim()), body.map((r) => ({ line: r.row, cells: r.fields, ragged: raggedReason(r, width) })))];
 }
 
 async function readXlsx(bytes: Buffer, label: string): Promise<ReturnSheet[]> {

@@ -124,7 +124,8 @@ export async function runOutcomeStage(db: Db, files: readonly (string | InputFil
         if ("problems" in result) {
           rejected++;
           if (result.problems.some((p) => p.value === WITHHELD)) identifiers++;
-          for (const p of result.problems) rejects.push({ file, sheet: sheetName, line: row.line, ...p });
+          // Values are shown cut to 80 characters, as the other kinds show them: a damaged cell is not copied whole into the report.
+          for (const p of result.problems) rejects.push({ file, sheet: sheetName, line: row.line, ...p, value: p.value.slice(0, 80) });
           continue;
         }
         const key = duplicateKey(result.ok);

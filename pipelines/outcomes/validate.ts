@@ -1,5 +1,6 @@
 // Row-level checks of monitoring returns: every problem is named (file, row, column, value, reason); identifiers are refused and never echoed.
 import { swemwbsMetric } from "../../src/lib/wellbeing.ts";
+import { realCalendarDate } from "../grants/validate.ts";
 import { participantCodeProblem, identifierProblem, WITHHELD } from "./codes.ts";
 import { ageBands, gpAnswers, onsColumns, parseQuarter, quarterDates, quarterLabel, quartersBetween, swemwbsItems, type SheetKind } from "./format.ts";
 import type { ReturnRow } from "./read.ts";
@@ -95,7 +96,8 @@ function checkReturn(cells: Record<string, string>, ctx: CheckContext, problems:
   let submitted: string | null = null;
   const s = (cells.submitted_on ?? "").trim();
   if (s) {
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(s) || Number.isNaN(Date.parse(s))) problems.push({ column: "submitted_on", value: s, reason: "not a date: write yyyy-mm-dd" });
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) problems.push({ column: "submitted_on", value: s, reason: "not a date: write yyyy-mm-dd" });
+    else if (!realCalendarDate(s)) problems.push({ column: "submitted_on", value: s, reason: "not a real calendar date" });
     else if (s > ctx.today) problems.push({ column: "submitted_on", value: s, reason: `in the future (today is ${ctx.today})` });
     else submitted = s;
   }
@@ -167,6 +169,7 @@ function checkResponse(cells: Record<string, string>, problems: Problem[], key: 
  * an identifier). A row with any identifier is refused whole and none of its values are reported.
  */
 export function checkRow(kind: SheetKind, row: ReturnRow, ctx: CheckContext): { ok: Checked } | { problems: Problem[] } {
+  if (row.ragged) return { problems: [{ column: "", value: "", reason: row.ragged }] };
   const identifiers: Problem[] = [];
   for (const [column, value] of Object.entries(row.cells)) {
     if (column === "participant_code") continue;

@@ -1,7 +1,7 @@
 // Aggregate referral files (period, area code, need, referrals, unmet): read whole by the kit's delimited reader (any encoding or delimiter), rows checked with zod, areas and overlaps checked in DuckDB.
 import type { Db } from "../db/connection.ts";
 import { readBounded } from "../kit/bounds.ts";
-import { readDelimited } from "../kit/delimited.ts";
+import { raggedReason, readDelimited } from "../kit/delimited.ts";
 import { appendRows, createTable, type TableDecl } from "../kit/table.ts";
 import { ALL_NEEDS, normaliseNeedLabel } from "../../src/lib/needs.ts";
 import type { AggregateLayout } from "./format.ts";
@@ -41,8 +41,9 @@ function readAggregateRows(input: AggregateFileInput): { rows: AggregateRow[]; r
   const rows: AggregateRow[] = [];
   const ragged: Reject[] = [];
   for (const r of body) {
-    if (r.fields.length !== width) {
-      ragged.push({ line: r.row, column: "", value: null, reason: `has ${r.fields.length} fields where the header has ${width}: a value with the delimiter in it that is not in quotes, or a damaged row` });
+    const uneven = raggedReason(r, width);
+    if (uneven) {
+      ragged.push({ line: r.row, column: "", value: null, reason: uneven });
       continue;
     }
     const cell = (name: (typeof fields)[number]) => {

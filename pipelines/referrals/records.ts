@@ -5,7 +5,11 @@ import { describePointProblem } from "../../geo/point-checks.ts";
 import type { Db } from "../db/connection.ts";
 import { ident, literal } from "../db/sql.ts";
 import { InputError } from "../errors.ts";
-import { bulkCsv, MAX_RECORD_CHARS } from "../kit/delimited.ts";
+import { bulkCsv, MAX_RECORD_CHARS, raggedReason, readDelimited } from "../kit/delimited.ts";
+import { readBounded } from "../kit/bounds.ts";
+import { rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { RecordLayout } from "./format.ts";
 import { financialYearSql } from "./measures.ts";
 import { FIRST_REFERRAL_DATE, REFERRAL_TYPES } from "./types.ts";
@@ -57,26 +61,78 @@ export function identifierInValue(value: string): string | null {
   return identifierIn(value);
 }
 
-/** Read the file as text columns (any encoding and delimiter the kit detects); a file DuckDB cannot parse fails whole with the line it stopped at. */
-async function readRaw(input: RecordFileInput | { db: Db; path: string; label: string; layout: { names: string[] } }): Promise<void> {
+/** A row set aside because its fields do not line up with the header: its line (header = 1) and the reason. */
+export interface RaggedRow {
+  line: number;
+  reason: string;
+}
+
+/** rf_raw from a UTF-8 file DuckDB reads strictly. */
+async function readStrict(db: Db, path: string, delimiter: string, names: string[]): Promise<void> {
+  await db.run(`
+    CREATE OR REPLACE TEMP TABLE rf_raw AS
+    SELECT * FROM read_csv(${literal(path)}, header = true, auto_detect = false,
+                           columns = {${names.map((n) => `${literal(n)}: 'VARCHAR'`).join(", ")}},
+                           strict_mode = true, encoding = 'utf-8', delim = ${literal(delimiter)}, quote = '"', escape = '"',
+                           max_line_size = ${MAX_RECORD_CHARS * 4})`);
+}
+
+/** One CSV cell as written for DuckDB: quoted only when it must be (no formula marks: this copy is read, never opened). */
+const plainCell = (v: string) => (/[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+
+/**
+ * A file with rows that have more or fewer fields than its header (a value with a comma outside quotes, a damaged
+ * row): read whole with the kit's reader (within its size bound), those rows written as empty rows to a clean copy so
+ * every other row keeps its line, and the copy read into rf_raw. Returns the rows set aside, rejected by the caller.
+ */
+async function readRagged(db: Db, path: string, label: string, names: string[], refusal: InputError): Promise<RaggedRow[]> {
+  const [head, ...body] = readDelimited(readBounded(path, label), label).records;
+  const width = head.fields.length;
+  const ragged: RaggedRow[] = [];
+  const lines = [names.map(plainCell).join(",")];
+  // With values running over several lines, a stray quote can swallow the rows after it: where rows begin and end is
+  // then not certain, so such a file is refused whole, as before, rather than read row by row.
+  if (body.some((r) => r.fields.some((f) => /[\r\n]/.test(f)))) throw refusal;
+  body.forEach((r, k) => {
+    const reason = raggedReason(r, width);
+    if (reason) ragged.push({ line: k + 2, reason });
+    lines.push((reason ? Array<string>(width).fill("") : r.fields).map(plainCell).join(","));
+  });
+  const copy = join(tmpdir(), `chest-rows-${process.pid}-${Date.now()}.csv`);
+  writeFileSync(copy, lines.join("\n") + "\n");
+  try {
+    await readStrict(db, copy, ",", names);
+  } finally {
+    rmSync(copy, { force: true });
+  }
+  return ragged;
+}
+
+/**
+ * Read the file as text columns (any encoding and delimiter the kit detects). Rows with more or fewer fields than the
+ * header are returned to be rejected (the rest are read); a file DuckDB cannot otherwise parse fails whole with the
+ * line it stopped at.
+ */
+async function readRaw(input: RecordFileInput | { db: Db; path: string; label: string; layout: { names: string[] } }): Promise<RaggedRow[]> {
   const { db, path, label, layout } = input;
   const csv = bulkCsv(path, label);
   try {
-    await db.run(`
-      CREATE OR REPLACE TEMP TABLE rf_raw AS
-      SELECT * FROM read_csv(${literal(csv.path)}, header = true, auto_detect = false,
-                             columns = {${layout.names.map((n) => `${literal(n)}: 'VARCHAR'`).join(", ")}},
-                             strict_mode = true, encoding = 'utf-8', delim = ${literal(csv.delimiter)}, quote = '"', escape = '"',
-                             max_line_size = ${MAX_RECORD_CHARS * 4})`);
+    await readStrict(db, csv.path, csv.delimiter, layout.names);
+    return [];
   } catch (e) {
     const message = (e as Error).message;
     // DuckDB's message quotes the offending line: it may hold identifiers, so only the line number and counts are kept.
     const line = /line:? (\d+)/i.exec(message)?.[1];
     const found = /Expected Number of Columns: (\d+) Found: (\d+)/.exec(message);
-    if (found) throw new InputError(label, `line ${line ?? "?"} has ${found[2]} fields where the header has ${found[1]}: the file is damaged, not comma-separated, or has a value with a comma that is not in quotes`);
+    if (found) {
+      const refusal = new InputError(label, `line ${line ?? "?"} has ${found[2]} fields where the header has ${found[1]}: the file is damaged, not comma-separated, or has a value with a comma that is not in quotes`);
+      return await readRagged(db, path, label, layout.names, refusal);
+    }
     if (/maximum line size|max_line_size/i.test(message))
       throw new InputError(label, `${line ? `line ${line}` : "a line"} is longer than ${(MAX_RECORD_CHARS * 4).toLocaleString("en-GB")} bytes: the file is damaged (or a quote is never closed); nothing from it is loaded`);
     if (/unicode|utf-?8|encoding/i.test(message)) throw new InputError(label, `is not UTF-8 text${line ? ` (line ${line})` : ""}: save it as CSV UTF-8 and ingest it again`);
+    // Any other fault: the kit's reader names it precisely where it can (a quote never closed, and on which line); it never loads what DuckDB refused.
+    readDelimited(readBounded(path, label), label);
     throw new InputError(label, `cannot be read as CSV${line ? ` (line ${line})` : ""}: check it is a comma-separated file with one header row`);
   } finally {
     csv.cleanup();
@@ -420,7 +476,7 @@ export async function ingestRecordFile(input: RecordFileInput): Promise<FileStat
       // input.index() throws again where it is needed.
     }
   }
-  await reading;
+  const ragged = await reading;
   const checkedRows = await check(input);
   const fields = `$file, $order::INTEGER, c.line, c.referral_id, c.referral_date, c.month, c.financial_year, c.practice_code, c.pcn_code, c.lsoa21cd, c.location_method, c.age_band, c.source, c.outcome, c.activity_id, c.days_waited, c.needs`;
   // One pass over every row: the rows with no problem and no possible identifier go straight into referral. The rows
@@ -432,6 +488,15 @@ export async function ingestRecordFile(input: RecordFileInput): Promise<FileStat
     { order: input.order },
   );
   await findIdentifiers(db);
+  // Rows whose fields did not line up were read as empty rows: rejected for that alone, nothing from them checked or shown.
+  if (ragged.length) {
+    await db.run(`CREATE OR REPLACE TEMP TABLE rf_ragged AS SELECT unnest($lines::INTEGER[]) AS line, unnest($reasons::VARCHAR[]) AS reason`, {
+      lines: ragged.map((r) => r.line),
+      reasons: ragged.map((r) => r.reason),
+    });
+    await db.run(`UPDATE rf_problem p SET problems = [{'col': '', 'value': NULL::VARCHAR, 'reason': g.reason}], flagged = false FROM rf_ragged g WHERE g.line = p.line`);
+    await db.run(`DELETE FROM rf_identifier WHERE line IN (SELECT line FROM rf_ragged)`);
+  }
 
   // Reports name columns as the file does ("Referral Date"), or by their canonical name when the file lacks them.
   await db.run(`CREATE OR REPLACE TEMP TABLE rf_header AS SELECT unnest($names::VARCHAR[]) AS name, unnest($headers::VARCHAR[]) AS header`, {
@@ -473,7 +538,7 @@ export async function ingestRecordFile(input: RecordFileInput): Promise<FileStat
     { file: label, order: input.order },
   );
   for (const v of ["rf_checked", "rf_parsed"]) await db.run(`DROP VIEW IF EXISTS ${v}`);
-  for (const t of ["rf_header", "rf_raw", "rf_flagged", "rf_identifier", "rf_point", "rf_problem", "rf_bad", ...lookupTables])
+  for (const t of ["rf_header", "rf_raw", "rf_ragged", "rf_flagged", "rf_identifier", "rf_point", "rf_problem", "rf_bad", ...lookupTables])
     await db.run(`DROP TABLE IF EXISTS ${ident(t)}`);
   return { file: label, format: "records", ...s, ignored_columns: layout.ignored.join("; "), synthetic: /^demo-/.test(label) };
 }

@@ -95,10 +95,6 @@ async function runReferrals(db: Db, files: readonly (string | InputFile)[], ctx:
           ? await ingestRecordFile({ db, path, label, order, layout, today, hasPostcodes, index: lazyIndex })
           : await ingestAggregateFile({ db, path, label, order, layout, today, needs });
       stats.push(s);
-      log.progress(
-        `${label}: ${s.rows.toLocaleString("en-GB")} ${s.format === "records" ? "referrals" : "aggregate rows"}, ${s.accepted.toLocaleString("en-GB")} accepted, ` +
-          `${s.rejected_rows.toLocaleString("en-GB")} rejected${s.identifier_rows ? ` (${s.identifier_rows} with direct identifiers, not stored)` : ""}`,
-      );
       if (s.lsoa11_converted > 0)
         log.warn(
           `${label}: ${s.lsoa11_converted.toLocaleString("en-GB")} rows gave 2011 LSOA codes${s.lsoa21 > 0 ? ` (mixed with ${s.lsoa21.toLocaleString("en-GB")} rows of 2021 codes)` : ""}; converted to 2021 with the ONS best-fit lookup (recorded as location_method 'lsoa11')`,
@@ -107,6 +103,7 @@ async function runReferrals(db: Db, files: readonly (string | InputFile)[], ctx:
     }
     await removeDuplicates(db);
     await takeCorrections(db, stats.filter((s) => s.format === "records").length);
+    await takeAggregateCorrections(db, stats.filter((s) => s.format === "aggregate").length);
     await removeOverlaps(db);
     for (const t of ["rf_lsoa21", "rf_lsoa11", "rf_need_synonym", "rf_vocab"]) await db.run(`DROP TABLE IF EXISTS ${t}`);
   }
@@ -120,6 +117,12 @@ async function runReferrals(db: Db, files: readonly (string | InputFile)[], ctx:
     );
     s.accepted = n.accepted;
     s.rejected_rows = n.rejected;
+    // Said once duplicates, corrections and overlaps are settled, so the figures are the ones stored.
+    log.progress(
+      `${s.file}: ${s.rows.toLocaleString("en-GB")} ${s.format === "records" ? "referrals" : "aggregate rows"}, ${s.accepted.toLocaleString("en-GB")} accepted, ` +
+        `${s.rejected_rows.toLocaleString("en-GB")} rejected${s.identifier_rows ? ` (${s.identifier_rows} with direct identifiers, not stored)` : ""}` +
+        `${s.rows - s.accepted - s.rejected_rows > 0 ? `, ${(s.rows - s.accepted - s.rejected_rows).toLocaleString("en-GB")} replaced by a later file` : ""}`,
+    );
     await db.run(`INSERT INTO referral_file VALUES ($file, $format, $rows, $accepted, $rejected, $identifiers, $l21, $l11, $pc, $xy, $ignored, $synthetic)`, {
       file: s.file,
       format: s.format,
@@ -190,6 +193,28 @@ async function takeCorrections(db: Db, recordFiles: number): Promise<void> {
   if (await hasRows(db, `rf_versions WHERE rn > 1`))
     await db.run(`DELETE FROM referral r WHERE EXISTS (SELECT 1 FROM rf_versions v WHERE v.rn > 1 AND v.file_order = r.file_order AND v.line = r.line)`);
   await db.run(`DROP TABLE rf_versions`);
+}
+
+/**
+ * Aggregate counts for a period, area and need given again in a later file (counts re-sent or revised): the later
+ * ingest's row is kept and the earlier set aside, as for a referral id (added together they would count the same
+ * referrals twice); changed counts join the changes report (rf_change_pair), identified as "period area need".
+ */
+async function takeAggregateCorrections(db: Db, aggregateFiles: number): Promise<void> {
+  if (aggregateFiles < 2) return;
+  await db.run(`
+    CREATE OR REPLACE TEMP TABLE ra_versions AS
+    SELECT file, file_order, line, period || ' ' || area_code || ' ' || need AS identifier, json_object('referrals', referrals, 'unmet', unmet) AS j,
+           row_number() OVER (PARTITION BY period, layer, area_code, need ORDER BY file_order DESC, line DESC) AS rn
+    FROM referral_aggregate SEMI JOIN (
+      SELECT period, layer, area_code, need FROM referral_aggregate GROUP BY ALL HAVING count(DISTINCT file_order) > 1) USING (period, layer, area_code, need)`);
+  await db.run(`
+    INSERT INTO rf_change_pair
+    SELECT o.identifier, o.j, n.j, o.file, n.file, 'later ingest'
+    FROM ra_versions o JOIN ra_versions n ON n.identifier = o.identifier AND n.rn = 1
+    WHERE o.rn > 1 AND o.j::VARCHAR <> n.j::VARCHAR`);
+  await db.run(`DELETE FROM referral_aggregate a WHERE EXISTS (SELECT 1 FROM ra_versions v WHERE v.rn > 1 AND v.file_order = a.file_order AND v.line = a.line)`);
+  await db.run(`DROP TABLE ra_versions`);
 }
 
 /** A referral id seen twice in one file: the first line is kept, the others rejected (across files, takeCorrections decides). */

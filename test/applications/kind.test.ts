@@ -1,6 +1,7 @@
 // The applications kind end to end on a small database: hostile files get row-level rejects in the kit's report, scores and votes are checked against the applications loaded, and the assessment reads need_area and the round's decision record (score worked by hand).
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import ExcelJS from "exceljs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDb, type Db } from "../../pipelines/db/connection.ts";
 import { assessmentStage, linkDecision } from "../../pipelines/applications/assessment-stage.ts";
@@ -8,7 +9,7 @@ import { ingestApplications } from "../../pipelines/applications/stage.ts";
 import { createDecisionTables } from "../../pipelines/decisions/tables.ts";
 import { InputError } from "../../pipelines/errors.ts";
 import { asInputFiles } from "../../pipelines/kit/kind.ts";
-import { silentLogger } from "../../pipelines/log.ts";
+import { memoryLogger, silentLogger } from "../../pipelines/log.ts";
 import type { Place } from "../../pipelines/place/schema.ts";
 import { tempDir } from "../support/pipeline.ts";
 
@@ -132,6 +133,56 @@ describe("chest ingest applications", () => {
     await db.run(`DROP TABLE neighbourhood_lsoa`);
     await assessmentStage(place, silentLogger).run(db);
     expect(await db.all(`SELECT DISTINCT layer FROM application_assessment`)).toEqual([{ layer: "ward" }]);
+  });
+
+  it("rejects a CSV row with more or fewer fields than the header instead of reading its cells out of place", async () => {
+    const apps = file("ragged-apps.csv", [
+      HEADER,
+      "R-1,Lunch club,Weekly lunch,2000,Kitchen,1123456,micro,loneliness,E09000001,Round 9",
+      // An unquoted comma in the description: every later cell would move one column to the right.
+      "R-2,Walks,Walks, talks,1000,Walkers,,small,loneliness,E05000002,Round 9",
+      "R-3,Choir,Singing,800,Choir,,small,loneliness,E01000003",
+    ]);
+    const scores = file("ragged-panel.csv", ["member,application,criterion,score", "P1,R-1,reach,4", "P2,R-1,reach,3,5"]);
+    const result = await ingestApplications(db, asInputFiles("applications", [apps, scores]), ctx);
+    expect(await db.all(`SELECT application_id FROM application ORDER BY 1`)).toEqual([{ application_id: "R-1" }]);
+    expect(await db.all(`SELECT member FROM panel_score`)).toEqual([{ member: "P1" }]);
+    const issues = await db.all<{ file: string; row: string; column: string; reason: string }>(
+      `SELECT file, "row", "column", reason FROM input_issues WHERE kind = 'applications' AND severity = 'error' ORDER BY n`);
+    expect(issues.map((i) => [i.file, i.row, i.column, i.reason.replace(/:.*/, "")])).toEqual([
+      ["ragged-apps.csv", "3", "", "has 11 fields where the header has 10"],
+      ["ragged-apps.csv", "4", "", "has 9 fields where the header has 10"],
+      ["ragged-panel.csv", "3", "", "has 5 fields where the header has 4"],
+    ]);
+    expect(result.files.map((f) => [f.file, f.rowsRead, f.accepted, f.rejected])).toEqual([["ragged-apps.csv", 3, 1, 2], ["ragged-panel.csv", 2, 1, 1]]);
+  });
+
+  it("reads the applications sheet of a workbook that has an instructions sheet in front, naming the sheets not read", async () => {
+    const wb = new ExcelJS.Workbook();
+    wb.addWorksheet("Instructions").addRow(["Fill in one row per application on the next sheet"]);
+    const sheet = wb.addWorksheet("Applications");
+    sheet.addRow(HEADER.split(","));
+    sheet.addRow(["X-1", "Lunch club", "Weekly lunch", 2000, "Kitchen", "1123456", "micro", "loneliness", "E09000001", "Round 9"]);
+    const path = join(dir, "with-notes.xlsx");
+    writeFileSync(path, Buffer.from(await wb.xlsx.writeBuffer()));
+    await ingestApplications(db, asInputFiles("applications", [path]), ctx);
+    expect(await db.all(`SELECT application_id FROM application`)).toEqual([{ application_id: "X-1" }]);
+    expect(await db.all(`SELECT reason FROM input_issues WHERE kind = 'applications'`)).toEqual([
+      { reason: 'read the sheet "Applications"; the other sheets ("Instructions") were not read' },
+    ]);
+  });
+
+  it("warns when a round's applications are assessed against a record whose title does not name the round", async () => {
+    const apps = file("round-10.csv", [HEADER, "T-1,Lunch club,Weekly lunch,2000,Kitchen,1123456,micro,loneliness,E09000001,Round 10"]);
+    await ingestApplications(db, asInputFiles("applications", [apps]), ctx);
+    const log = memoryLogger();
+    await assessmentStage(place, log).run(db);
+    const [link] = await db.all<{ round: string; title: string; linked_by: string }>(
+      `SELECT r.round, d.title, r.linked_by FROM application_round r JOIN decision d USING (decision_id)`);
+    expect(link).toMatchObject({ round: "Round 10", linked_by: "newest record" });
+    expect(log.lines).toContain(
+      `warning: applications: no decision record's title names the round "Round 10": its applications are assessed against the newest record, "${link.title}"; ingest the round's own record (chest ingest decisions) if that is not the one agreed for it`,
+    );
   });
 
   it("links a round to the newest record when no title names it", () => {

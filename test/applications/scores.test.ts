@@ -11,11 +11,15 @@ describe("validatePanelScores", () => {
   it("accepts scores on the scale and rejects the rest, naming line and reason", () => {
     const { accepted, rejects } = validatePanelScores(
       ["Member", "Application", "Criterion", "Score"],
-      rows(["P1", "A-1", "reach", "4"], ["P1", "A-9", "reach", "3"], ["P2", "A-1", "reach", "7"], ["P1", "A-1", "Reach", "5"], ["Mrs Ada Lovelace", "A-2", "reach", "2"], ["P2", "A-2", "", "x"]),
+      rows(
+        ["P1", "A-1", "reach", "4"], ["P1", "A-9", "reach", "3"], ["P2", "A-1", "reach", "7"], ["P1", "A-1", "Reach", "5"], ["Mrs Ada Lovelace", "A-2", "reach", "2"], ["P2", "A-2", "", "x"],
+        // Not numbers as a panel writes them (read as 3 and 1 before), and an empty score (named once, as required).
+        ["P3", "A-1", "reach", "0x3"], ["P3", "A-2", "reach", "1e0"], ["P3", "A-2", "delivery", ""], ["P4", "A-2", "reach", "3.5"],
+      ),
       apps,
       { min: 1, max: 5 },
     );
-    expect(accepted).toEqual([{ member: "P1", application: "A-1", criterion: "reach", score: 4 }]);
+    expect(accepted).toEqual([{ member: "P1", application: "A-1", criterion: "reach", score: 4 }, { member: "P4", application: "A-2", criterion: "reach", score: 3.5 }]);
     expect(rejects.map((r) => [r.line, r.column, r.value, r.reason])).toEqual([
       [3, "Application", "A-9", "not an application in this round"],
       [4, "Score", "7", "not a score from 1 to 5"],
@@ -23,6 +27,9 @@ describe("validatePanelScores", () => {
       [6, "Member", WITHHELD, expect.stringMatching(/person's name/)],
       [7, "Criterion", "", "criterion is required"],
       [7, "Score", "x", "not a score from 1 to 5"],
+      [8, "Score", "0x3", "not a score from 1 to 5"],
+      [9, "Score", "1e0", "not a score from 1 to 5"],
+      [10, "Score", "", "score is required"],
     ]);
   });
 
@@ -56,9 +63,9 @@ describe("validateVotes", () => {
   });
 
   it("reads points, rejects negative or unreadable ones, and needs exactly one of points or approval", () => {
-    const { accepted, rejects } = validateVotes(["Voter", "Application", "Points"], rows(["v1", "A-1", "3"], ["v1", "A-2", "-1"], ["v2", "A-2", "two"]), apps);
+    const { accepted, rejects } = validateVotes(["Voter", "Application", "Points"], rows(["v1", "A-1", "3"], ["v1", "A-2", "-1"], ["v2", "A-2", "two"], ["v3", "A-1", "1e9"], ["v3", "A-2", "0x10"]), apps);
     expect(accepted).toEqual([{ voter: "v1", project: "A-1", points: 3 }]);
-    expect(rejects.map((r) => r.line)).toEqual([3, 4]);
+    expect(rejects.map((r) => r.line)).toEqual([3, 4, 5, 6]);
     const own = validateVotes(["voter", "application", "approval"], rows(["A-1", "A-1", "1"], ["A-1", "A-2", "1"]), apps);
     expect(own.rejects.map((r) => [r.line, r.reason])).toEqual([[2, "an applicant cannot vote for its own application"]]);
     expect(() => validateVotes(["voter", "application"], [], apps)).toThrow(/exactly one of the columns points or approval/);

@@ -85,6 +85,11 @@ describe("decision record", () => {
     expect(message).toMatch(/weights\.partners\[1\]\.weights: must have one weight per key \(\d+\); has \d+/);
     writeFileSync(path, "{not json");
     expect(() => readDecisionRecord(path, "damaged.json")).toThrowError(/^damaged\.json: not a JSON decision record/);
+    // A date that is not on the calendar would be stored as written (workshop_date is text) and sorted among real ones.
+    writeFileSync(path, JSON.stringify({ ...record(), date: "2026-02-31" }));
+    expect(() => readDecisionRecord(path, "damaged.json")).toThrowError(/date: is not a real calendar date \(value "2026-02-31"\)/);
+    writeFileSync(path, JSON.stringify({ ...record(), date: "15/09/2026" }));
+    expect(() => readDecisionRecord(path, "damaged.json")).toThrowError(/rejected: 1 problem\(s\)\n  date: must be a date as yyyy-mm-dd \(value "15\/09\/2026"\)$/);
     writeFileSync(path, JSON.stringify({ ...record(), kind: "something else" }));
     expect(() => readDecisionRecord(path, "damaged.json")).toThrowError(/kind: must be "chest-atlas\/decision-record" \(is this a Workshop decision record\?\)/);
   });

@@ -43,6 +43,19 @@ describe("reading delimited files", () => {
     expect(() => parseCsv(`a,b\n1,2\n3,"${"x".repeat(200)}"\n`, ",", 100)).toThrow(/record starting on line 3 is longer than 100 characters/);
   });
 
+  it.each([
+    ["a workbook saved as .csv", [0x50, 0x4b, 0x03, 0x04], /^book\.csv: is a zip file \(an Excel \.xlsx workbook is one\): save the sheet as CSV, not a delimited text file \(CSV\)$/],
+    ["an old .xls", [0xd0, 0xcf, 0x11, 0xe0], /^book\.csv: is an old Excel \.xls workbook/],
+    ["a PNG renamed .csv", [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], /^book\.csv: is a PNG image, not a delimited text file \(CSV\)$/],
+    ["a PDF", [0x25, 0x50, 0x44, 0x46, 0x2d], /^book\.csv: is a PDF document/],
+  ])("names %s instead of reading its bytes as a header", (_, magic, message) => {
+    const bytes = Buffer.concat([Buffer.from(magic as number[]), Buffer.from("rest,of,the,file\n")]);
+    const path = join(tempDir(), "book.csv");
+    writeFileSync(path, bytes);
+    expect(() => readHeader(path, "book.csv")).toThrow(message as RegExp);
+    expect(() => readDelimited(bytes, "book.csv")).toThrow(message as RegExp);
+  });
+
   it("gives DuckDB a UTF-8 copy of a UTF-16 file, with its delimiter", () => {
     const dir = tempDir();
     const path = join(dir, "in.csv");

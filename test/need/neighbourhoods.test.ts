@@ -87,6 +87,74 @@ describe("chest ingest neighbourhoods", () => {
     }
   });
 
+  it("rejects a row with more or fewer fields than the header, with that reason, instead of reading its cells out of place", async () => {
+    // Row 3 has an unquoted comma in the name (one field too many), row 4 lost its neighbourhood (one short).
+    const csv = write("ragged.csv", "lsoa21cd,neighbourhood,neighbourhood_name\nE01000001,INT1,North\nE01000002,INT2,South, East\nE01000003\nE01000004,INT1,North\n");
+    await buildNeighbourhoods(db, [csv], ctx);
+    expect(await all(`SELECT lsoa21cd, neighbourhood_code FROM neighbourhood_lsoa ORDER BY lsoa21cd`)).toEqual([
+      { lsoa21cd: "E01000001", neighbourhood_code: "INT1" },
+      { lsoa21cd: "E01000004", neighbourhood_code: "INT1" },
+    ]);
+    const rejected = await all<{ row: number; problem: string }>(`SELECT "row", problem FROM neighbourhood_report WHERE kind = 'rejected' ORDER BY "row"`);
+    expect(rejected.map((r) => r.row)).toEqual([3, 4]);
+    expect(rejected[0].problem).toMatch(/^has 4 fields where the header has 3/);
+    expect(rejected[1].problem).toMatch(/^has 1 fields where the header has 3/);
+    // A stray quote that takes the next lines into its row: the reason says so, naming the line to check.
+    const quote = write("quote.csv", 'lsoa21cd,neighbourhood,neighbourhood_name\nE01000001,INT1,"North\nE01000002,INT1,North\nE01000003,INT2,"South",x\nE01000004,INT1,East\n');
+    await buildNeighbourhoods(db, [quote], ctx);
+    expect(await all(`SELECT "row", problem FROM neighbourhood_report WHERE kind = 'rejected'`)).toEqual([
+      { row: 2, problem: "has 4 fields where the header has 3: a value with the delimiter in it that is not in quotes, or a damaged row; it runs over several lines from line 2: check the quotes there (the rows on those lines are inside it, not read)" },
+    ]);
+  });
+
+  it("says why a code is not the place's: a changed 2011 code (naming its 2021 code), an LSOA of another place, an unknown code", async () => {
+    await db.run(`CREATE TABLE code_known AS SELECT * FROM (VALUES ('E01004646', 'LSOA21', 'E09000033'), ('E01000010', 'LSOA11', 'E09000002')) t(code, kind, lad_code)`);
+    await db.run(`CREATE TABLE code_lsoa11_changed AS SELECT * FROM (VALUES ('E01000010', 'E01034474')) t(lsoa11cd, lsoa21cd)`);
+    await db.run(`CREATE TABLE code_lsoa_name AS SELECT * FROM (VALUES ('Westminster 018C', 'E01004646')) t(name, code)`);
+    const csv = write("codes.csv", "lsoa21cd,neighbourhood\nE01000001,INT1\nE01000010,INT1\nE01004646,INT1\nE01999999,INT1\n");
+    await buildNeighbourhoods(db, [csv], ctx);
+    expect(await all(`SELECT "row", lsoa21cd, problem FROM neighbourhood_report WHERE kind = 'rejected' ORDER BY "row"`)).toEqual([
+      { row: 3, lsoa21cd: "E01000010", problem: "an LSOA 2011 code that changed in 2021: give the 2021 code (E01034474) instead" },
+      { row: 4, lsoa21cd: "E01004646", problem: "LSOA E01004646 (Westminster 018C) is outside the place" },
+      { row: 5, lsoa21cd: "E01999999", problem: "not one of the place's LSOAs" },
+    ]);
+  });
+
+  it("refuses a CSV giving a column twice, or two LSOA code columns, rather than guess which is meant", async () => {
+    const twice = write("twice.csv", "lsoa21cd,neighbourhood_code,neighbourhood_code\nE01000001,INT1,INT2\n");
+    await expect(buildNeighbourhoods(db, [twice], ctx)).rejects.toThrow(/twice\.csv.*neighbourhood_code twice/);
+    const two = write("two-lsoa.csv", "lsoa11cd_unused,lsoa21cd,lsoa,neighbourhood\nx,E01000001,E01000002,INT1\n");
+    await expect(buildNeighbourhoods(db, [two], ctx)).rejects.toThrow(/two-lsoa\.csv.*2 LSOA code columns \(lsoa21cd, lsoa\)/);
+  });
+
+  it("reports a polygon that holds no LSOA of the place, and refuses GeoJSON with no features, projected coordinates or a feature without a code, naming the file", async () => {
+    const box = (code: string | null, west: number, east: number, south = 51.4, north = 51.6) => ({
+      type: "Feature",
+      properties: code === null ? { name: "no code" } : { code },
+      geometry: { type: "Polygon", coordinates: [[[west, south], [west, north], [east, north], [east, south], [west, south]]] },
+    });
+    const geo = (name: string, features: unknown[]) => write(name, JSON.stringify({ type: "FeatureCollection", features }));
+    const outside = geo("outside.geojson", [box("A", 0.05, 0.45), box("MCR", -2.3, -2.2, 53.45, 53.5)]);
+    await buildNeighbourhoods(db, [outside], ctx);
+    expect(await all(`SELECT file, neighbourhood_code, kind, problem FROM neighbourhood_report WHERE kind <> 'left out'`)).toEqual([
+      { file: "outside.geojson", neighbourhood_code: "MCR", kind: "claims nothing", problem: "polygon 2 holds no LSOA of the place (by population-weighted centroid): it is outside the place, or too small" },
+    ]);
+    await expect(buildNeighbourhoods(db, [geo("empty.geojson", [])], ctx)).rejects.toThrow(/empty\.geojson.*has no features/);
+    const bng = { ...box("A", 0, 0), geometry: { type: "Polygon", coordinates: [[[529000, 180000], [531000, 180000], [531000, 182000], [529000, 180000]]] } };
+    await expect(buildNeighbourhoods(db, [geo("bng.geojson", [bng])], ctx)).rejects.toThrow(/bng\.geojson.*\[529000, 180000\].*WGS84/);
+    await expect(buildNeighbourhoods(db, [geo("nocode.geojson", [box("A", 0.05, 0.25), box(null, 0.25, 0.45)])], ctx)).rejects.toThrow(/nocode\.geojson.*feature 2 has no "code" property/);
+  });
+
+  it("rejects a code or name too long to be one (a damaged cell), claiming nothing with it", async () => {
+    const csv = write("long.csv", `lsoa21cd,neighbourhood,neighbourhood_name\nE01000001,INT1,North\nE01000002,${"C".repeat(65)},South\nE01000003,INT2,${"N".repeat(10_000)}\n`);
+    await buildNeighbourhoods(db, [csv], ctx);
+    expect(await all(`SELECT code, name FROM neighbourhood`)).toEqual([{ code: "INT1", name: "North" }]);
+    expect(await all(`SELECT "row", problem FROM neighbourhood_report WHERE kind = 'rejected' ORDER BY "row"`)).toEqual([
+      { row: 3, problem: "neighbourhood code longer than 64 characters" },
+      { row: 4, problem: "neighbourhood name longer than 200 characters" },
+    ]);
+  });
+
   it("refuses a CSV without the columns it needs, naming the file", async () => {
     const csv = write("bad.csv", "a,b\n1,2\n");
     await expect(buildNeighbourhoods(db, [csv], ctx)).rejects.toThrow(/bad\.csv.*needs an LSOA code column/);

@@ -20,6 +20,9 @@ describe("returns and reach", () => {
       "G2,2024-Q1,4,", // before the grant starts
       "G2,2024-Q3,-1,2024-10-01", // bad sessions
       "G2,2024-Q4,3,2026-01-01", // future date
+      "G1,2024-Q4,5,2025-02-31", // no such day: was accepted here, then failed the whole ingest when stored as a DATE
+      "G1,2025-Q1,5,15/04/2025", // dd/mm/yyyy
+      `${"X".repeat(10_000)},2024-Q2,5,`, // a damaged cell: shown cut to 80 characters
     ].join("\n"));
     const reach = writeFile(dir, "reach.csv", [
       "grant_id,period,borough,age_band,residents",
@@ -43,7 +46,12 @@ describe("returns and reach", () => {
       ["returns.csv", 6, "period", "2024-Q1"],
       ["returns.csv", 7, "sessions_delivered", "-1"],
       ["returns.csv", 8, "submitted_on", "2026-01-01"],
+      ["returns.csv", 9, "submitted_on", "2025-02-31"],
+      ["returns.csv", 10, "submitted_on", "15/04/2025"],
+      ["returns.csv", 11, "grant_id", "X".repeat(80)],
     ]);
+    expect(rejects.find((r) => r.line === 9)!.reason).toBe("not a real calendar date");
+    expect(rejects.find((r) => r.line === 10)!.reason).toBe("not a date: write yyyy-mm-dd");
     expect(rejects.find((r) => r.line === 6)!.reason).toBe("outside the grant: it runs 2024-Q3 to 2024-Q4");
     expect(rejects.find((r) => r.line === 4 && r.file === "returns.csv")!.reason).toContain("duplicate");
     const due = await db.all(`SELECT grant_id, period, status FROM outcome_due ORDER BY grant_id, period`);
@@ -146,7 +154,7 @@ describe("hostile files", () => {
     `G1,2024-Q2,1984-02-29,before,${items([3, 3, 3, 3, 3, 3, 3])},,,,,,`,
     `G1,2024-Q2,P-010,before,${items([3, 3, 3, 3, 3, 3, 3])},,,,,,Mrs Patel said yes`,
     `G1,2024-Q2,P-011,before,${items([0, 3, 3, 3, 6, 3, 3])},,,,,,`,
-    `G1,2024-Q2,P-012,before,${items([3, 3, 3])},,,,,,,,`,
+    `G1,2024-Q2,P-012,before,${items([3, 3, 3])},,,,,,,,,,`,
     `G1,2024-Q2,P-013,before,,,,,,,,40,,,,,`,
     `G1,2024-Q2,P-014,before,${items([3, 3, 3, 3, 3, 3, 3])},22,,,,,`,
     `G1,2024-Q2,P-015,before,,,,,,,,,11,5,5,5,`,
@@ -182,6 +190,25 @@ describe("hostile files", () => {
     for (const secret of ["Jane", "Smith", "943 476 5919", "9434765919", "jane@example.org", "E8 1DY", "JSMITH1", "1984-02-29", "Patel"]) expect(everything).not.toContain(secret);
     const [f] = await db.all(`SELECT "rows", accepted, rejected_rows, identifier_rows FROM outcome_file`);
     expect(f).toEqual({ rows: 14, accepted: 1, rejected_rows: 13, identifier_rows: 7 });
+  });
+
+  it("rejects a row with more or fewer fields than the header instead of reading its cells out of place", async () => {
+    const dir = tempDir();
+    const file = writeFile(dir, "ragged.csv", [
+      "grant_id,period,borough,age_band,residents",
+      "G1,2024-Q2,Hackney,65+,12",
+      "G1,2024-Q2,Tower Hamlets, London,65+,9", // an unquoted comma: Tower Hamlets and London would be read as borough and age band
+      "G1,2024-Q2,Hackney,16-24,4,7", // one field too many: the 7 would be dropped
+      "G1,2024-Q2,Hackney,25-34", // one field short
+    ].join("\n"));
+    const { db } = await ingest([file]);
+    expect(await db.all(`SELECT lad_code, age_band, residents FROM outcome_reach`)).toEqual([{ lad_code: "E09000012", age_band: "65+", residents: 12 }]);
+    const rejects = await rejectsOf(db);
+    expect(rejects.map((r) => [r.line, r.column, r.reason])).toEqual([
+      [3, "", expect.stringMatching(/^has 6 fields where the header has 5/)],
+      [4, "", expect.stringMatching(/^has 6 fields where the header has 5/)],
+      [5, "", expect.stringMatching(/^has 4 fields where the header has 5/)],
+    ]);
   });
 
   it("refuses a whole file with a name column, and a file that is no return at all", async () => {

@@ -3,7 +3,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { updateDatabase } from "../../pipelines/build/update.ts";
-import { openDb } from "../../pipelines/db/connection.ts";
+import { openDb, type Db } from "../../pipelines/db/connection.ts";
 import { InputError } from "../../pipelines/errors.ts";
 import { silentLogger } from "../../pipelines/log.ts";
 import { IdentifierRefusal } from "../../pipelines/referrals/format.ts";
@@ -16,6 +16,9 @@ beforeAll(async () => {
 });
 
 const HOSTILE = "hostile referrals 'Q1' (v2).csv";
+/** Every layer's April 2024 totals (all needs), as the aggregate examples give them. */
+const aprilTotals = (db: Db) =>
+  db.all(`SELECT layer, area_code, referrals, unmet FROM referral_measures WHERE period = '2024-04' AND need = 'all' ORDER BY layer, area_code`);
 const byLine = (rows: RejectRow[]) => {
   const map = new Map<number, RejectRow[]>();
   for (const r of rows) (map.get(r.line) ?? map.set(r.line, []).get(r.line)!).push(r);
@@ -144,10 +147,50 @@ describe("files refused whole", () => {
     expect(readFileSync(path).equals(before)).toBe(true);
   });
 
-  it.each([
-    ["ragged.csv", /line 3 has 7 fields where the header has 6/],
-    ["not-a-referral-file.csv", /is not a referral file Chest Atlas knows/],
-  ])("%s", async (name, message) => {
+  it("rejects a row with more or fewer fields than the header, with that reason, and keeps the others (ragged.csv)", async () => {
+    // Row 3 has an unquoted comma in its needs ("Housing, Food"); it used to refuse the whole file.
+    const { db, stats } = await ingest(base, [fixture("ragged.csv")]);
+    expect(await db.all(`SELECT referral_id, needs::VARCHAR[] AS needs FROM referral`)).toEqual([{ referral_id: "R-1", needs: ["housing"] }]);
+    expect(await rejects(db)).toEqual([
+      { file: "ragged.csv", line: 3, column: "", value: null, reason: "has 7 fields where the header has 6: a value with the delimiter in it that is not in quotes, or a damaged row" },
+    ]);
+    expect(stats[0]).toMatchObject({ rows: 2, accepted: 1, rejected_rows: 1 });
+    // A ragged row among thousands keeps its neighbours' lines: the row after it is still reported on its own line.
+    const text = ["referral_id,referral_date,practice_code,lsoa_code,needs,outcome", "R-1,2024-04-02,F84003,E01001753,Housing,connected",
+      "R-2,2024-04-02,F84003,E01001753,Housing,connected,extra", "R-3,2024-04-02,F84003,E01001753,Housing,unknown-outcome", "R-4,2024-04-02,F84003,E01001753,Housing,connected"].join("\n");
+    const path = join(tempDir(), "ragged-middle.csv");
+    writeFileSync(path, text + "\n");
+    const second = await ingest(base, [path]);
+    expect(await second.db.all(`SELECT referral_id FROM referral ORDER BY 1`)).toEqual([{ referral_id: "R-1" }, { referral_id: "R-4" }]);
+    expect((await rejects(second.db)).map((r) => [r.line, r.column])).toEqual([[3, ""], [4, "outcome"]]);
+  });
+
+  it("names the line where a quote that is never closed opens", async () => {
+    const path = join(tempDir(), "open-quote.csv");
+    writeFileSync(path, 'referral_id,referral_date,practice_code,lsoa_code,needs,outcome\nR-1,2024-04-02,F84003,E01001753,Housing,connected\nR-2,2024-04-02,F84003,E01001753,"Housing,connected\nR-3,2024-04-02,F84003,E01001753,Food,connected\n');
+    const error = await ingest(base, [path]).catch((e) => e);
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as Error).message).toBe("open-quote.csv: not readable as CSV: a quoted field opened on line 3 is never closed");
+  });
+
+  it("refuses a file whose stray quote swallows the lines after it, rather than lose them inside one row", async () => {
+    const path = join(tempDir(), "stray-quote.csv");
+    writeFileSync(path, [
+      "referral_id,referral_date,practice_code,lsoa_code,needs,outcome",
+      'R-1,2024-04-02,F84003,E01001753,"Housing,connected', // the quote opened here closes on line 4
+      "R-2,2024-04-02,F84003,E01001753,Housing,connected",
+      'R-3,2024-04-02,F84003,E01001753,"Food",connected',
+    ].join("\n") + "\n");
+    const error = await ingest(base, [path]).catch((e) => e);
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as Error).message).toMatch(/^stray-quote\.csv: cannot be read as CSV \(line 2\)/);
+    // The same with a ragged row further on: the rows after the stray quote are not read as one row and rejected.
+    writeFileSync(path, readFileSync(path, "utf8") + "R-4,2024-04-02,F84003,E01001753,Housing,connected,extra\n");
+    const second = await ingest(base, [path]).catch((e) => e);
+    expect(second).toBeInstanceOf(InputError);
+  });
+
+  it.each([["not-a-referral-file.csv", /is not a referral file Chest Atlas knows/]])("%s", async (name, message) => {
     const error = await ingest(base, [fixture(name)]).catch((e) => e);
     expect(error).toBeInstanceOf(InputError);
     expect((error as Error).message).toMatch(message);
@@ -216,6 +259,29 @@ describe("aggregate files", () => {
     expect(new Set(seen).size).toBe(1);
   });
 
+  it("takes counts re-sent in a later file as a correction (the later ingest wins, changes reported), never adding them twice", async () => {
+    const revised = join(tempDir(), "aggregate-revised.csv");
+    writeFileSync(revised, readFileSync(fixture("aggregate-example.csv"), "utf8").replace("2024-04,E02000369,all,42,6", "2024-04,E02000369,all,45,7"));
+    const { db, reportsDir, log } = await ingest(base, [fixture("aggregate-example.csv"), revised]);
+    // Each file's line gives the figures stored, after the corrections.
+    expect(log.lines).toContain("aggregate-example.csv: 5 aggregate rows, 0 accepted, 0 rejected, 5 replaced by a later file");
+    expect(log.lines).toContain("aggregate-revised.csv: 5 aggregate rows, 5 accepted, 0 rejected");
+    expect(await aprilTotals(db)).toEqual([
+      { layer: "lad", area_code: "E09000012", referrals: 45, unmet: 7 },
+      { layer: "lad", area_code: "E09000025", referrals: 310, unmet: 41 },
+      { layer: "msoa", area_code: "E02000369", referrals: 45, unmet: 7 },
+      { layer: "pcn", area_code: "U05451", referrals: 120, unmet: 14 },
+      { layer: "place", area_code: "north-east-london", referrals: 355, unmet: 48 },
+    ]);
+    expect(await db.all(`SELECT DISTINCT file FROM referral_aggregate`)).toEqual([{ file: "aggregate-revised.csv" }]);
+    expect(await rejects(db)).toEqual([]);
+    expect(await db.all(`SELECT identifier, field, old_value, new_value, old_file, new_file, rule FROM input_changes WHERE kind = 'referrals' ORDER BY field`)).toEqual([
+      { identifier: "2024-04 E02000369 all", field: "referrals", old_value: "42", new_value: "45", old_file: "aggregate-example.csv", new_file: "aggregate-revised.csv", rule: "later ingest" },
+      { identifier: "2024-04 E02000369 all", field: "unmet", old_value: "6", new_value: "7", old_file: "aggregate-example.csv", new_file: "aggregate-revised.csv", rule: "later ingest" },
+    ]);
+    expect(readFileSync(join(reportsDir, "referrals-changes.csv"), "utf8")).toContain("2024-04 E02000369 all,referrals,42,45");
+  });
+
   it("rejects aggregate rows that would count record-level referrals twice", async () => {
     const { db } = await ingest(base, [fixture("records-example.csv"), fixture("aggregate-example.csv")]);
     const rows = await rejects(db, "aggregate-example.csv");
@@ -258,10 +324,7 @@ describe("measures", () => {
 
   it("add aggregate counts to their own layer and the layers that contain them", async () => {
     const { db } = await ingest(base, [fixture("aggregate-example.csv")]);
-    const all = await db.all<{ layer: string; area_code: string; referrals: number; unmet: number }>(
-      `SELECT layer, area_code, referrals, unmet FROM referral_measures WHERE period = '2024-04' AND need = 'all' ORDER BY layer, area_code`,
-    );
-    expect(all).toEqual([
+    expect(await aprilTotals(db)).toEqual([
       { layer: "lad", area_code: "E09000012", referrals: 42, unmet: 6 },
       { layer: "lad", area_code: "E09000025", referrals: 310, unmet: 41 },
       { layer: "msoa", area_code: "E02000369", referrals: 42, unmet: 6 },
