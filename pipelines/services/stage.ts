@@ -199,7 +199,8 @@ export async function buildServices(db: Db, given: readonly (string | InputFile)
   await appendRows(db, { name: "services_change_pairs", columns: changePairColumns }, v.changes);
   const changes = await recordChanges(db, "services", `SELECT identifier, old_json::JSON AS old_json, new_json::JSON AS new_json, old_file, new_file, rule FROM services_change_pairs`, ctx.reportsDir);
   await db.run(`DROP TABLE services_change_pairs`);
-  const errors = report.errors;
+  // Records rejected, not error rows: one record can fail on more than one field (latitude and longitude both text).
+  const errors = v.counts.reduce((a, c) => a + c.rejected, 0);
   const [{ n, active, placedIn }] = await db.all<{ n: number; active: number; placedIn: number }>(
     `SELECT (SELECT count(*) FROM service)::INTEGER AS n, (SELECT count(*) FROM service WHERE active)::INTEGER AS active,
             (SELECT count(DISTINCT location_id) FROM service_location WHERE lsoa21cd IS NOT NULL)::INTEGER AS "placedIn"`,

@@ -9,6 +9,7 @@ import { registeredInputs } from "../../pipelines/inputs/registry.ts";
 import { REJECTS_FILE } from "../../pipelines/services/stage.ts";
 import { parseTable as parseCsv } from "../../pipelines/kit/delimited.ts";
 import { buildFromMirror, repoRoot, tempDir } from "../support/pipeline.ts";
+import { memoryLogger } from "../../pipelines/log.ts";
 import { query, runServices } from "./helpers.ts";
 
 const hostile = join(repoRoot, "test/fixtures/services/hostile-directory.json");
@@ -180,5 +181,20 @@ describe("files and configuration that cannot be used", () => {
     expect(await query(built.dbPath, `SELECT need, taxonomy, term, source FROM service_crosswalk WHERE source <> 'default'`)).toEqual([
       { need: "loneliness", taxonomy: "local activities", term: "Bingo", source: "crosswalk.csv" },
     ]);
+  });
+});
+
+describe("what the ingest says it rejected", () => {
+  it("counts records, not error rows: a location whose latitude and longitude are both text is one rejected record", async () => {
+    const file = join(tempDir(), "two-bad-fields.json");
+    const location = { id: "loc-text", location_type: "physical", name: "Hall", latitude: "abc", longitude: "xyz" };
+    writeFileSync(file, JSON.stringify({ contents: [{ id: "svc-1", name: "Lunch club", status: "active", service_at_locations: [{ id: "sal-1", location }] }] }));
+    const { log } = await runServices(built.dbPath, [file], built.place);
+    const errors = await query<{ n: number; records: number }>(built.dbPath, `SELECT count(*)::INTEGER AS n, count(DISTINCT row)::INTEGER AS records FROM services_rejects WHERE severity = 'error'`);
+    // latitude and longitude of the location (2 rows, one record) and its link to the service (1 row)
+    expect(errors).toEqual([{ n: 3, records: 2 }]);
+    const lines = (log as ReturnType<typeof memoryLogger>).lines;
+    expect(lines.find((l) => l.startsWith("warning: services:"))).toMatch(/^warning: services: 2 record\(s\) rejected/);
+    expect(lines.find((l) => / services \(\d+ active\)/.test(l))).toContain("2 records rejected");
   });
 });
