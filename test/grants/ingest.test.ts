@@ -73,12 +73,36 @@ describe("amounts and dates", () => {
       [6, "Amount Awarded", "£-20", "Amount Awarded must not be negative"],
       [8, "Amount Awarded", null, "Amount Awarded is required"],
       [11, "Award Date", "31/02/2024", "is not a real date (read as day/month/year)"],
-      [12, "Award Date", "2024-13-01", "must be a date written YYYY-MM-DD (or a full date-time)"],
-      [13, "Award Date", "43194", "must be a date written YYYY-MM-DD (or a full date-time)"],
+      [12, "Award Date", "2024-13-01", "must be a date such as 2025-03-12, 12/03/2025 or 12 Mar 2025 (or a full date-time)"],
+      [13, "Award Date", "43194", "must be a date such as 2025-03-12, 12/03/2025 or 12 Mar 2025 (or a full date-time)"],
       [14, "Award Date", null, "Award Date is required"],
     ]);
     expect(r.files[0]).toMatchObject({ file: "amounts-dates.csv", rowsRead: 13, accepted: 5, rejected: 8, acceptedPence: 120050 * 2 + 1001 + 200000 });
     expect((await rejectsOf(r.db, "row = 7"))[0]).toMatchObject({ severity: "warning", reason: "converted: rounded to the nearest penny", value: "10.005" });
+  });
+});
+
+describe("UK dates with the month by name", () => {
+  it("reads 12 Mar 2024, 12 March 2024, 12-Mar-2024 and 12.03.2024 as day-month-year with a note; rejects a month that is no month and a day that does not exist", async () => {
+    const header = readFileSync(fixture("amounts-dates.csv"), "utf8").split(/\r?\n/)[0];
+    const row = (id: string, date: string) => `${id},Grant ${id},Test grant,GBP,100,${date},org-${id},Group ${id},,E01003543,LSOA,360G-testchest,Test Chest (fixture),TEST-R1,Test round 1`;
+    const dates = ["12 Mar 2024", "12 March 2024", "12-Mar-2024", "12.03.2024", "1 sept 2024", "12 Foo 2024", "31 Apr 2024", "12 Mar 24"];
+    const path = join(tempDir(), "uk-dates.csv");
+    writeFileSync(path, [header, ...dates.map((d, i) => row(`360G-ukd-${i + 1}`, d))].join("\r\n") + "\r\n");
+    const r = await ingest([path]);
+    expect((await grantsOf(r.db)).map((g) => [g.grant_id, g.award_date])).toEqual([
+      ["360G-ukd-1", "2024-03-12"],
+      ["360G-ukd-2", "2024-03-12"],
+      ["360G-ukd-3", "2024-03-12"],
+      ["360G-ukd-4", "2024-03-12"],
+      ["360G-ukd-5", "2024-09-01"],
+    ]);
+    expect((await rejectsOf(r.db, "row = 2"))[0]).toMatchObject({ severity: "warning", value: "12 Mar 2024", reason: "converted: written day/month/year; read as 2024-03-12" });
+    expect((await rejectsOf(r.db, "severity = 'error'")).map((x) => [x.value, x.reason])).toEqual([
+      ["12 Foo 2024", "is not a real date (read as day/month/year)"],
+      ["31 Apr 2024", "is not a real date (read as day/month/year)"],
+      ["12 Mar 24", "must be a date such as 2025-03-12, 12/03/2025 or 12 Mar 2025 (or a full date-time)"],
+    ]);
   });
 });
 
