@@ -200,9 +200,11 @@ export const unnamedIssue = (count: number, headerRow: number, sheetName: string
 
 function readSheetRows(sheet: Sheet, file: string, format: GrantFileFormat, encoding: string | null): ReadResult {
   const sheetName = sheet.name;
-  if (sheet.rows.length === 0) throw new InputError(file, sheetName ? `sheet "${sheetName}" is empty` : "the file is empty");
-  const header = sheet.rows[0].cells.map((c) => (c instanceof Date ? c.toISOString() : c === null || c === undefined ? "" : String(c)));
-  const headerRow = sheet.rows[0].row;
+  // Blank rows above the column titles are passed over (as the CSV reader passes over blank lines).
+  const top = sheet.rows.findIndex((r) => !r.cells.every(isBlank));
+  if (top < 0) throw new InputError(file, sheetName ? `sheet "${sheetName}" is empty` : "the file is empty");
+  const header = sheet.rows[top].cells.map((c) => (c instanceof Date ? c.toISOString() : c === null || c === undefined ? "" : String(c)));
+  const headerRow = sheet.rows[top].row;
   const layout = analyseHeader(header, headerRow, sheetName, file);
   const { columns, label } = layout;
   const issues: ReadIssue[] = [...layout.issues];
@@ -210,7 +212,7 @@ function readSheetRows(sheet: Sheet, file: string, format: GrantFileFormat, enco
   const body: { cells: Cell[]; row: number }[] = [];
   const beyond: ReadIssue[] = [];
   let unnamed = 0;
-  for (const { cells, row } of sheet.rows.slice(1)) {
+  for (const { cells, row } of sheet.rows.slice(top + 1)) {
     if (cells.every(isBlank)) continue;
     body.push({ cells, row });
     if (cells.length > header.length && cells.slice(header.length).some((c) => !isBlank(c)))
@@ -259,12 +261,12 @@ function readCsv(bytes: Buffer, file: string): ReadResult {
 
 async function readXlsx(bytes: Buffer, file: string): Promise<ReadResult> {
   const sheets = await readWorkbook(bytes, file);
-  const headerOf = (s: { data: Cell[][] }) => (s.data[0] ?? []).map((c) => (c === null || c === undefined ? "" : String(c).trim().toLowerCase()));
+  const headerOf = (s: { data: Cell[][] }) => (s.data.find((r) => !r.every(isBlank)) ?? []).map((c) => (c === null || c === undefined ? "" : String(c).trim().toLowerCase()));
   const looksLikeGrants = (s: { data: Cell[][] }) => headerOf(s).includes("identifier") && headerOf(s).some((h) => h === "amount awarded" || h === "amountawarded");
   const main = sheets.find((s) => s.sheet.trim().toLowerCase() === "grants" && looksLikeGrants(s)) ?? sheets.find(looksLikeGrants) ?? sheets.find((s) => s.sheet.trim().toLowerCase() === "grants");
   if (!main) {
     if (sheets.every((s) => s.data.every((r) => r.every(isBlank)))) throw new InputError(file, "the workbook is empty");
-    throw new InputError(file, `no grants sheet: none of the sheets (${sheets.map((s) => `"${s.sheet}"`).join(", ")}) has "Identifier" and "Amount Awarded" column titles in its first row`);
+    throw new InputError(file, `no grants sheet: none of the sheets (${sheets.map((s) => `"${s.sheet}"`).join(", ")}) has "Identifier" and "Amount Awarded" column titles in its first row (blank rows above are passed over)`);
   }
   const rows = main.data.map((cells, i) => ({ cells, row: i + 1 }));
   const result = readSheetRows({ name: main.sheet, rows }, file, "xlsx", null);

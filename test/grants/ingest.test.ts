@@ -1,6 +1,7 @@
 // Hostile grant files on a twelve-LSOA database: encodings, amounts, dates, duplicates, currencies, geography codes, missing or extra columns, empty files; every reject says where and why.
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import ExcelJS from "exceljs";
 import { describe, expect, it } from "vitest";
 import { InputError } from "../../pipelines/errors.ts";
 import { storedGrants } from "../../pipelines/grants/rebuild.ts";
@@ -103,6 +104,24 @@ describe("UK dates with the month by name", () => {
       ["31 Apr 2024", "is not a real date (read as day/month/year)"],
       ["12 Mar 24", "must be a date such as 2025-03-12, 12/03/2025 or 12 Mar 2025 (or a full date-time)"],
     ]);
+  });
+});
+
+describe("XLSX workbooks", () => {
+  it("pass over blank rows above the column titles, as CSV files do, numbering rows as the sheet does", async () => {
+    const header = readFileSync(fixture("amounts-dates.csv"), "utf8").split(/\r?\n/)[0].split(",");
+    const values: Record<string, string | number> = { Identifier: "360G-xl-1", Title: "Workbook grant", Description: "d", Currency: "GBP", "Amount Awarded": 1200.5, "Award Date": "12 Mar 2024" };
+    const workbook = new ExcelJS.Workbook();
+    const sheet = workbook.addWorksheet("Grants");
+    sheet.addRow([]);
+    sheet.addRow([]);
+    sheet.addRow(header);
+    sheet.addRow(header.map((h) => values[h] ?? { "Recipient Org:Identifier": "org-1", "Recipient Org:Name": "Org", "Beneficiary Location:0:Geographic Code": "E01003543", "Funding Org:0:Identifier": "360G-f", "Funding Org:0:Name": "Funder" }[h] ?? ""));
+    const path = join(tempDir(), "blank-rows-above.xlsx");
+    await workbook.xlsx.writeFile(path);
+    const r = await ingest([path]);
+    expect(r.files[0]).toMatchObject({ rowsRead: 1, accepted: 1, rejected: 0 });
+    expect(await r.db.all(`SELECT grant_id, amount_pence::INTEGER AS p, strftime(award_date, '%Y-%m-%d') AS d, source_row FROM grants`)).toEqual([{ grant_id: "360G-xl-1", p: 120050, d: "2024-03-12", source_row: 4 }]);
   });
 });
 
