@@ -41,7 +41,12 @@ interface Resource {
   entity: Entity;
   label: string;
   rows: Record<string, unknown>[];
+  /** The number its first row goes by: 2 in a CSV table (row 1 holds the column titles, as a spreadsheet shows it), 1 in a JSON list. */
+  firstRow: number;
 }
+
+/** CSV rows are numbered as a spreadsheet numbers them: the column titles are row 1. */
+const CSV_FIRST_ROW = 2;
 
 function csvRows(text: string, file: string, label: string): Record<string, string>[] {
   try {
@@ -68,14 +73,16 @@ function packageResources(descriptor: Json, file: string, readMember: ((path: st
     const paths = arrayOf(r.path).filter((p): p is string => typeof p === "string");
     const entity = entityOfResource(r.name, paths[0]);
     if (!entity) continue; // a table Chest Atlas does not use (phone, contact, language …)
-    const label = paths[0] ?? String(r.name ?? `resources[${i}]`);
+    // A table packed inline from its CSV file when it was stored (prepare.ts) keeps the CSV's name and row numbers.
+    const packedFrom = arrayOf(r.path_was).find((p): p is string => typeof p === "string");
+    const label = paths[0] ?? packedFrom ?? String(r.name ?? `resources[${i}]`);
     if (Array.isArray(r.data)) {
       const data = r.data as unknown[];
       // inline data: objects, or arrays with a header row first
       if (data.length && Array.isArray(data[0])) {
         const header = (data[0] as unknown[]).map(String);
-        resources.push({ entity, label, rows: data.slice(1).map((row) => Object.fromEntries(header.map((h, j) => [h, (row as unknown[])[j]]))) });
-      } else resources.push({ entity, label, rows: data.filter(isObject) });
+        resources.push({ entity, label, rows: data.slice(1).map((row) => Object.fromEntries(header.map((h, j) => [h, (row as unknown[])[j]]))), firstRow: 1 });
+      } else resources.push({ entity, label, rows: data.filter(isObject), firstRow: packedFrom ? CSV_FIRST_ROW : 1 });
       continue;
     }
     if (!paths.length) throw new InputError(file, `resource ${String(r.name ?? i)} has neither a path nor inline data`);
@@ -93,7 +100,7 @@ function packageResources(descriptor: Json, file: string, readMember: ((path: st
       }
       rows.push(...csvRows(text, file, p));
     }
-    resources.push({ entity, label, rows });
+    resources.push({ entity, label, rows, firstRow: CSV_FIRST_ROW });
   }
   if (!resources.some((r) => r.entity === "service" || r.entity === "organization" || r.entity === "taxonomy_term"))
     issues.push(fileIssue(file, "the data package has no services, organizations or taxonomy_terms table", "warning"));
@@ -113,7 +120,7 @@ function tablesByName(names: string[], read: (name: string) => string, file: str
       issues.push(fileIssue(file, `${basename(name)} ignored: ${earlier.label} already gives the ${entity} table (add a datapackage.json to say which to use)`));
       continue;
     }
-    resources.push({ entity, label: basename(name), rows: csvRows(read(name), file, basename(name)) });
+    resources.push({ entity, label: basename(name), rows: csvRows(read(name), file, basename(name)), firstRow: CSV_FIRST_ROW });
   }
   return { resources, issues };
 }
@@ -125,7 +132,7 @@ function fileIssue(file: string, reason: string, severity: "error" | "warning" =
 function fromResources(file: string, format: string, resources: Resource[], issues: Issue[] = []): ReadDirectory {
   const tables = emptyTables();
   for (const r of resources) {
-    r.rows.forEach((data, i) => tables[r.entity].push({ file, at: `${r.label} row ${i + 1}`, data }));
+    r.rows.forEach((data, i) => tables[r.entity].push({ file, at: `${r.label} row ${i + r.firstRow}`, data }));
   }
   // a CSV attribute says what it links to by link_id; a CSV schedule, funding or area by its own foreign keys
   return { file, format, tables, issues };
@@ -317,7 +324,7 @@ function readJsonValue(value: unknown, file: string): ReadDirectory {
     const resources: Resource[] = [];
     for (const [k, v] of Object.entries(value)) {
       const entity = tableFiles[k.replace(/\.csv$/i, "").toLowerCase()];
-      if (entity) resources.push({ entity, label: k, rows: (v as unknown[]).filter(isObject) });
+      if (entity) resources.push({ entity, label: k, rows: (v as unknown[]).filter(isObject), firstRow: 1 });
     }
     return fromResources(file, "tabular JSON (one array per CSV table)", resources);
   } else {

@@ -79,8 +79,8 @@ describe("tabular data packages", () => {
 
   it("uses the package's own table files (ORUK: address.csv and schedule.csv, not addresses.csv or schedules.csv)", () => {
     const read = readDirectoryFile(packageFolder("openreferral-uk"));
-    expect(read.tables.schedule[0].at).toBe("schedule.csv row 1");
-    expect(read.tables.address[0].at).toBe("address.csv row 1");
+    expect(read.tables.schedule[0].at).toBe("schedule.csv row 2");
+    expect(read.tables.address[0].at).toBe("address.csv row 2");
   });
 
   it("packs a folder into one self-contained datapackage.json for the registry, which reads the same", () => {
@@ -95,6 +95,19 @@ describe("tabular data packages", () => {
     expect(read.format).toBe("tabular data package (inline data)");
     expect(sizes(read)).toEqual(fullRecord);
     expect(prepareServicesInput(join(orukExamples, "service_full.json"))).toBe(join(orukExamples, "service_full.json"));
+  });
+
+  it("numbers CSV rows as a spreadsheet does (the column titles are row 1), in the folder and in the packed copy that is stored", () => {
+    const folder = packageFolder("openreferral-uk");
+    const locations = join(folder, "locations.csv");
+    const [header, first] = readFileSync(locations, "utf8").split(/\r?\n/);
+    writeFileSync(locations, [header, first, first.replace(/^[^,]+/, "loc-second"), ""].join("\r\n"));
+    for (const read of [readDirectoryFile(folder), readDirectoryFile(prepareServicesInput(folder))]) {
+      expect(read.tables.location.map((l) => [l.data.id, l.at])).toEqual([
+        ["3a19ff88-4620-4d17-9830-ac1d859eb5d5", "locations.csv row 2"],
+        ["loc-second", "locations.csv row 3"],
+      ]);
+    }
   });
 
   it("packs into a temporary folder of its own, which the ingest removes once the file is stored (and nothing else)", () => {
