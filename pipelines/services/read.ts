@@ -177,13 +177,17 @@ function readZip(bytes: Buffer, file: string): ReadDirectory {
 /** A package's file, read only when it stays inside the package (kit/bounds.ts confinedFile); null when absent. */
 function readConfined(dir: string, rel: string, label: string): string | null {
   const path = confinedFile(dir, rel, label);
-  return path === null ? null : readBounded(path, label).toString("utf8");
+  return path === null ? null : decodeText(readBounded(path, label)).text;
 }
 
+/** Control characters no text file holds (tab, line feed and carriage return aside): a sign of an image, a workbook or another binary format. */
+const BINARY = /[\u0000-\u0008\u000b\u000c\u000e-\u001f]/;
+
+/** JSON in any encoding the kit reads (UTF-8, UTF-16, Windows-1252; kit/text.ts). */
 function parseJson(bytes: Buffer, file: string): unknown {
-  let text = bytes.toString("utf8");
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  const text = decodeText(bytes).text;
   if (text.trim() === "") throw new InputError(file, "the file is empty");
+  if (BINARY.test(text.slice(0, 1024))) throw new InputError(file, "is not a JSON or CSV text file (it holds binary data: an image, a workbook or another format?)");
   checkJsonDepth(text, file);
   try {
     return JSON.parse(text);
@@ -392,7 +396,7 @@ export function readDirectoryFile(path: string, label = basename(path)): ReadDir
   const bytes = readBounded(path, label);
   if (bytes.length === 0) throw new InputError(label, "the file is empty");
   if (bytes.subarray(0, 4).equals(Buffer.from([0x50, 0x4b, 0x03, 0x04]))) return readZip(bytes, label);
-  if (extname(path).toLowerCase() === ".csv") return crosswalkFromCsv(bytes.toString("utf8"), label);
+  if (extname(path).toLowerCase() === ".csv") return crosswalkFromCsv(decodeText(bytes).text, label);
   const value = parseJson(bytes, label);
   if (isObject(value) && "crosswalk" in value) return crosswalkFromJson(value, label);
   if (isObject(value) && Array.isArray(value.resources) && value.resources.some((r) => isObject(r) && !Array.isArray(r.data))) {

@@ -166,12 +166,34 @@ describe("older Open Referral UK feeds", () => {
   });
 });
 
+describe("text encodings", () => {
+  const directory = JSON.stringify({ contents: [{ id: "svc-1", name: "Café £ club", status: "active" }] });
+  it.each([
+    ["UTF-16 LE with a byte-order mark", Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(directory, "utf16le")])],
+    ["UTF-16 LE without one", Buffer.from(directory, "utf16le")],
+    ["Windows-1252 (é and £ single bytes)", Buffer.from(directory, "latin1")],
+    ["UTF-8 with a byte-order mark", Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(directory, "utf8")])],
+  ])("reads a JSON directory in %s, names and all", (_, bytes) => {
+    const path = join(tempDir("chest-read-"), "directory.json");
+    writeFileSync(path, bytes);
+    expect(readDirectoryFile(path).tables.service.map((s) => s.data.name)).toEqual(["Café £ club"]);
+  });
+
+  it("reads a data package's CSV tables saved as Windows-1252, in the folder and in the packed copy that is stored", () => {
+    const folder = packageFolder("openreferral-uk");
+    const services = join(folder, "services.csv");
+    writeFileSync(services, Buffer.from(readFileSync(services, "utf8").replace("Community Counselling", "Café £ counselling"), "latin1"));
+    for (const read of [readDirectoryFile(folder), readDirectoryFile(prepareServicesInput(folder))]) expect(read.tables.service.map((s) => s.data.name)).toEqual(["Café £ counselling"]);
+  });
+});
+
 describe("whole files that cannot be read", () => {
   it.each([
     ["empty.json", "", /the file is empty/],
     ["broken.json", '{"id": ', /is not valid JSON/],
     ["scalar.json", "42", /neither a JSON object nor an array/],
     ["services.csv", "id,name\ns1,Lunch club\n", /single CSV, which is not an Open Referral directory/],
+    ["image.json", "\x89PNG\r\n\x1a\n\u0000\u0000\u0000\rIHDR", /^image\.json: is not a JSON or CSV text file \(it holds binary data: an image, a workbook or another format\?\)$/],
   ])("%s fails with one message naming the file", (name, content, reason) => {
     const error = (() => {
       try {
