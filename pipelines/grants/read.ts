@@ -211,10 +211,12 @@ function readSheetRows(sheet: Sheet, file: string, format: GrantFileFormat, enco
 
   const body: { cells: Cell[]; row: number }[] = [];
   const beyond: ReadIssue[] = [];
+  const short: number[] = [];
   let unnamed = 0;
   for (const { cells, row } of sheet.rows.slice(top + 1)) {
     if (cells.every(isBlank)) continue;
     body.push({ cells, row });
+    if (format === "csv" && cells.length < header.length) short.push(row);
     if (cells.length > header.length && cells.slice(header.length).some((c) => !isBlank(c)))
       beyond.push({ row, sheet: sheetName, column: null, value: null, reason: `the row has values beyond the last titled column (${header.length} columns); they are ignored`, severity: "warning" });
     cells.forEach((c, i) => {
@@ -226,6 +228,7 @@ function readSheetRows(sheet: Sheet, file: string, format: GrantFileFormat, enco
   const rowIssues = [...beyond, ...merged.issues].sort((a, b) => a.row! - b.row! || (a.reason.startsWith("merged") ? 1 : 0) - (b.reason.startsWith("merged") ? 1 : 0));
   issues.push(...rowIssues);
   if (unnamed) issues.push(unnamedIssue(unnamed, headerRow, sheetName));
+  if (short.length) issues.push(shortRowsIssue(short, header.length));
 
   const records: SourceRecord[] = merged.groups.map(({ cells, row, duplicate }) => {
     const raw: Record<string, unknown> = {};
@@ -239,6 +242,19 @@ function readSheetRows(sheet: Sheet, file: string, format: GrantFileFormat, enco
     return duplicate ? { raw, row, sheet: sheetName, label, duplicate } : { raw, row, sheet: sheetName, label };
   });
   return { format, encoding, sheet: sheetName, rowsRead: body.length, records, issues };
+}
+
+/** CSV rows with fewer values than the header has columns: said once for the file, as the cause of the row errors that follow. */
+function shortRowsIssue(rows: number[], columns: number): ReadIssue {
+  const shown = rows.slice(0, 5).join(", ") + (rows.length > 5 ? ", …" : "");
+  return {
+    row: null,
+    sheet: null,
+    column: null,
+    value: null,
+    reason: `${rows.length.toLocaleString("en-GB")} row(s) have fewer values than the header's ${columns} columns (${rows.length === 1 ? "row" : "rows"} ${shown}): a line cut short, or a line break inside a value that is not in quotes? The missing values are read as empty`,
+    severity: "warning",
+  };
 }
 
 /** The whole-file notes of a CSV: a delimiter other than comma, an encoding other than UTF-8 (said first). */

@@ -125,6 +125,20 @@ describe("XLSX workbooks", () => {
   });
 });
 
+describe("rows cut short", () => {
+  it("says once, for the file, which rows have fewer values than the header, as the cause of their errors", async () => {
+    const lines = readFileSync(fixture("amounts-dates.csv"), "utf8").split(/\r?\n/).slice(0, 3);
+    const path = join(tempDir(), "cut-short.csv");
+    writeFileSync(path, [...lines, "360G-cut-1,Grant cut short,Test grant,GBP,100", ""].join("\r\n"));
+    const r = await ingest([path]);
+    expect(r.files[0]).toMatchObject({ rowsRead: 3, accepted: 2, rejected: 1 });
+    expect((await rejectsOf(r.db, "row IS NULL")).map((x) => [x.severity, x.reason])).toEqual([
+      ["warning", "1 row(s) have fewer values than the header's 15 columns (row 4): a line cut short, or a line break inside a value that is not in quotes? The missing values are read as empty"],
+    ]);
+    expect((await rejectsOf(r.db, "row = 4 AND severity = 'error'")).map((x) => x.column)).toContain("Award Date");
+  });
+});
+
 describe("currencies", () => {
   it("accepts GBP (any case), rejects other and invalid currencies", async () => {
     const r = await ingest([fixture("currency.csv")]);
