@@ -198,3 +198,16 @@ describe("what the ingest says it rejected", () => {
     expect(lines.find((l) => / services \(\d+ active\)/.test(l))).toContain("2 records rejected");
   });
 });
+
+describe("services that reach no one in the place", () => {
+  it("warns for a service whose only venue is placed, but far outside the place (Leeds for north east London)", async () => {
+    const file = join(tempDir(), "far-venue.json");
+    const service = (id: string, lat: number, lon: number) => ({ id, name: `Lunch club ${id}`, status: "active", service_at_locations: [{ id: `sal-${id}`, location: { id: `loc-${id}`, location_type: "physical", name: "Hall", latitude: lat, longitude: lon } }] });
+    writeFileSync(file, JSON.stringify({ contents: [service("svc-leeds", 53.8, -1.55), service("svc-barking", 51.539, 0.081)] }));
+    await runServices(built.dbPath, [file], built.place);
+    const reaching = await query<{ record_id: string; value: string; reason: string }>(built.dbPath, `SELECT record_id, value, reason FROM services_rejects WHERE reason LIKE '%reaches no one here'`);
+    expect(reaching).toEqual([
+      { record_id: "svc-leeds", value: "53.8, -1.55", reason: `its venue is more than ${built.place.reach.walkMetres.toLocaleString("en-GB")} m from the centre of every neighbourhood (LSOA) in the place and it has no service area here: it reaches no one here` },
+    ]);
+  });
+});
