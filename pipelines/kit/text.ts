@@ -88,3 +88,16 @@ export function sniffEncoding(head: Uint8Array, wholeFile: boolean): DecodedText
     return "windows-1252";
   }
 }
+
+/**
+ * An image, a PDF or another binary format given as text: a known signature, or many control characters no text file
+ * holds (tab, line feed, carriage return aside) in the first 1,024 characters. A stray NUL or two in a CSV cell is
+ * not enough (that row is rejected, the rest kept).
+ */
+export function looksBinary(text: string): boolean {
+  // PNG (0x89 read as Windows-1252 is ‰), PDF and GIF say what they are in their first bytes.
+  if (/^(\u2030PNG|%PDF-|GIF8[79]a)/.test(text)) return true;
+  const sample = text.slice(0, 1024);
+  const controls = sample.match(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g)?.length ?? 0;
+  return controls >= 4 && controls >= sample.length * 0.02;
+}

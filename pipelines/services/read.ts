@@ -3,7 +3,7 @@ import { existsSync, lstatSync, readFileSync, readdirSync, statSync } from "node
 import { basename, dirname, extname, isAbsolute, join, normalize } from "node:path";
 import { InputError } from "../errors.ts";
 import { checkJsonDepth, confinedFile, readBounded, readZipBounded } from "../kit/bounds.ts";
-import { decodeText } from "../kit/text.ts";
+import { decodeText, looksBinary } from "../kit/text.ts";
 import { parseTable as parseCsv } from "../kit/delimited.ts";
 import { emptyTables, type Entity, type Issue, type RawRow, type RawTables, type ReadDirectory } from "./model.ts";
 
@@ -180,14 +180,11 @@ function readConfined(dir: string, rel: string, label: string): string | null {
   return path === null ? null : decodeText(readBounded(path, label)).text;
 }
 
-/** Control characters no text file holds (tab, line feed and carriage return aside): a sign of an image, a workbook or another binary format. */
-const BINARY = /[\u0000-\u0008\u000b\u000c\u000e-\u001f]/;
-
 /** JSON in any encoding the kit reads (UTF-8, UTF-16, Windows-1252; kit/text.ts). */
 function parseJson(bytes: Buffer, file: string): unknown {
   const text = decodeText(bytes).text;
   if (text.trim() === "") throw new InputError(file, "the file is empty");
-  if (BINARY.test(text.slice(0, 1024))) throw new InputError(file, "is not a JSON or CSV text file (it holds binary data: an image, a workbook or another format?)");
+  if (looksBinary(text)) throw new InputError(file, "is not a JSON or CSV text file (it holds binary data: an image, a workbook or another format?)");
   checkJsonDepth(text, file);
   try {
     return JSON.parse(text);

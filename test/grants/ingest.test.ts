@@ -366,6 +366,21 @@ describe("columns", () => {
     expect(error.message.startsWith(message)).toBe(true);
   });
 
+  it("refuses an image renamed .csv or .xlsx as not a grants file, and keeps the good rows of a CSV with a stray NUL byte", async () => {
+    const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d]), Buffer.from("IHDR"), Buffer.alloc(64, 7)]);
+    for (const name of ["ledger.csv", "ledger.xlsx"]) {
+      const path = join(tempDir(), name);
+      writeFileSync(path, png);
+      const error = await ingest([path]).catch((e) => e);
+      expect(error).toBeInstanceOf(InputError);
+      expect(error.message).toMatch(new RegExp(`^${name.replace(".", "\\.")}: is not a CSV, JSON or XLSX file \\(it holds binary data`));
+    }
+    const lines = readFileSync(fixture("amounts-dates.csv"), "utf8").split(/\r?\n/).slice(0, 3);
+    const nul = join(tempDir(), "nul.csv");
+    writeFileSync(nul, [lines[0], lines[1], lines[2].replace("Grant", "Grant\u0000")].join("\r\n") + "\r\n");
+    expect((await ingest([nul])).files[0]).toMatchObject({ rowsRead: 2, accepted: 2 });
+  });
+
   it("reads a header-only file as no grants", async () => {
     const r = await ingest([fixture("header-only.csv")]);
     expect(r.grants).toBe(0);
