@@ -1,7 +1,7 @@
 // Reading one 360Giving file (CSV, XLSX or JSON package) into grant objects that remember their row and column titles; a file that cannot be read is one InputError.
 import { InputError } from "../errors.ts";
 import { readDelimited } from "../kit/delimited.ts";
-import { decodeText, looksBinary } from "../kit/text.ts";
+import { decodeText, looksBinary, WINDOWS_1252_NOTE } from "../kit/text.ts";
 import { checkJsonDepth, readBounded } from "../kit/bounds.ts";
 import { readWorkbook, type Cell } from "../kit/workbook.ts";
 import { columnFor, compactArrays, setPath, titleFor, type Column, type PathPart } from "./titles.ts";
@@ -262,7 +262,7 @@ export function csvNotes(encoding: string, delimiter: string): ReadIssue[] {
   const note = (reason: string): ReadIssue => ({ row: null, sheet: null, column: null, value: null, reason, severity: "warning" });
   const notes: ReadIssue[] = [];
   if (delimiter !== ",") notes.push(note(`the columns are separated by ${delimiter === "\t" ? "tabs" : `"${delimiter}"`}, not commas; read that way`));
-  if (encoding === "windows-1252") notes.push(note("the file is not valid UTF-8; it was read as Windows-1252 (the encoding Excel uses for CSV on Windows)"));
+  if (encoding === "windows-1252") notes.push(note(WINDOWS_1252_NOTE));
   return notes;
 }
 

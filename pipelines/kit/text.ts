@@ -14,6 +14,9 @@ export interface DecodedText {
 
 const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
+/** What a reader tells the user when decodeText fell back to Windows-1252. */
+export const WINDOWS_1252_NOTE = "the file is not valid UTF-8; it was read as Windows-1252 (the encoding Excel uses for CSV on Windows)";
+
 /** Windows-1252 bytes 0x80–0x9F (Node's decoder may give C1 control characters for these; Excel writes € ‘ ’ “ ” – — here). */
 const cp1252High = [
   0x20ac, 0x81, 0x201a, 0x0192, 0x201e, 0x2026, 0x2020, 0x2021, 0x02c6, 0x2030, 0x0160, 0x2039, 0x0152, 0x8d, 0x017d, 0x8f,

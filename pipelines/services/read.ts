@@ -3,7 +3,7 @@ import { existsSync, lstatSync, readFileSync, readdirSync, statSync } from "node
 import { basename, dirname, extname, isAbsolute, join, normalize } from "node:path";
 import { InputError } from "../errors.ts";
 import { checkJsonDepth, confinedFile, readBounded, readZipBounded } from "../kit/bounds.ts";
-import { decodeText, looksBinary } from "../kit/text.ts";
+import { decodeText, looksBinary, WINDOWS_1252_NOTE } from "../kit/text.ts";
 import { parseTable as parseCsv } from "../kit/delimited.ts";
 import { emptyTables, type Entity, type Issue, type RawRow, type RawTables, type ReadDirectory } from "./model.ts";
 
@@ -394,6 +394,13 @@ export function readDirectoryFile(path: string, label = basename(path)): ReadDir
   if (bytes.length === 0) throw new InputError(label, "the file is empty");
   if (bytes.subarray(0, 4).equals(Buffer.from([0x50, 0x4b, 0x03, 0x04]))) return readZip(bytes, label);
   if (extname(path).toLowerCase() === ".csv") return crosswalkFromCsv(decodeText(bytes).text, label);
+  const read = readJsonFile(path, bytes, label);
+  if (decodeText(bytes).encoding === "windows-1252") read.issues.unshift(fileIssue(label, WINDOWS_1252_NOTE));
+  return read;
+}
+
+/** A JSON services file: a crosswalk, a datapackage.json beside its CSVs, or a directory in any API shape. */
+function readJsonFile(path: string, bytes: Buffer, label: string): ReadDirectory {
   const value = parseJson(bytes, label);
   if (isObject(value) && "crosswalk" in value) return crosswalkFromJson(value, label);
   if (isObject(value) && Array.isArray(value.resources) && value.resources.some((r) => isObject(r) && !Array.isArray(r.data))) {

@@ -169,14 +169,19 @@ describe("older Open Referral UK feeds", () => {
 describe("text encodings", () => {
   const directory = JSON.stringify({ contents: [{ id: "svc-1", name: "Café £ club", status: "active" }] });
   it.each([
-    ["UTF-16 LE with a byte-order mark", Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(directory, "utf16le")])],
-    ["UTF-16 LE without one", Buffer.from(directory, "utf16le")],
-    ["Windows-1252 (é and £ single bytes)", Buffer.from(directory, "latin1")],
-    ["UTF-8 with a byte-order mark", Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(directory, "utf8")])],
-  ])("reads a JSON directory in %s, names and all", (_, bytes) => {
+    ["UTF-16 LE with a byte-order mark", Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(directory, "utf16le")]), false],
+    ["UTF-16 LE without one", Buffer.from(directory, "utf16le"), false],
+    ["Windows-1252 (é and £ single bytes)", Buffer.from(directory, "latin1"), true],
+    ["UTF-8 with a byte-order mark", Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(directory, "utf8")]), false],
+  ])("reads a JSON directory in %s, names and all", (_, bytes, windows1252) => {
     const path = join(tempDir("chest-read-"), "directory.json");
     writeFileSync(path, bytes);
-    expect(readDirectoryFile(path).tables.service.map((s) => s.data.name)).toEqual(["Café £ club"]);
+    const read = readDirectoryFile(path);
+    expect(read.tables.service.map((s) => s.data.name)).toEqual(["Café £ club"]);
+    // Only the fallback to Windows-1252 is worth a word: the user should check the £ signs.
+    expect(read.issues.filter((i) => i.at === "(file)").map((i) => [i.severity, i.reason])).toEqual(
+      windows1252 ? [["warning", "the file is not valid UTF-8; it was read as Windows-1252 (the encoding Excel uses for CSV on Windows)"]] : [],
+    );
   });
 
   it("reads a data package's CSV tables saved as Windows-1252, in the folder and in the packed copy that is stored", () => {
