@@ -10,6 +10,7 @@ import { helpText, parseCommandLine, type Parsed } from "./args.ts";
 import { reconcileInputs } from "../inputs/registry.ts";
 import { inputStages, type InputContext } from "../inputs/stages.ts";
 import { ingestFiles, listInputs, removeInput } from "../inputs/ingest.ts";
+import { inputsCsv, inputsTable } from "../inputs/listing.ts";
 import { runDemo } from "../demo/run.ts";
 import { UsageError } from "../errors.ts";
 import { acquireRunLock, withRunLock } from "../build/lock.ts";
@@ -69,11 +70,7 @@ async function doInputs(values: Values, positionals: string[], log: Logger) {
     process.stdout.write("no files ingested yet (chest ingest KIND FILE…)\n");
     return;
   }
-  const table = {
-    columns: ["kind", "id", "name", "rows", "accepted", "rejected", "ingested (UTC)", "sha256"],
-    rows: rows.map((r) => [r.kind, r.id, r.name, r.rows_read, r.accepted, r.rejected, r.ingested_at.slice(0, 19).replace("T", " "), r.sha256]),
-  };
-  process.stdout.write(values.csv ? toCsv(table) : toTable(table, 10_000));
+  process.stdout.write(values.csv ? toCsv(inputsCsv(rows)) : toTable(inputsTable(rows), 10_000));
 }
 
 async function doExport(values: Values, positionals: string[], log: Logger) {

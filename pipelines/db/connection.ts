@@ -1,5 +1,6 @@
 // Opening DuckDB databases and reading small, aggregated results into JavaScript.
-import { UsageError } from "../errors.ts";
+import { closeSync, existsSync, openSync, readSync, statSync } from "node:fs";
+import { InputError, UsageError } from "../errors.ts";
 import { DOUBLE, DuckDBConnection, DuckDBInstance, LIST, VARCHAR, listValue, type DuckDBType } from "@duckdb/node-api";
 
 export type Params = Record<string, unknown> | unknown[];
@@ -45,7 +46,21 @@ function dbThreads(): string | undefined {
   return value;
 }
 
+/** A DuckDB database file carries "DUCK" at byte 8; any other non-empty file given as the database is refused by name. */
+function checkDatabaseFile(path: string): void {
+  if (path === ":memory:" || !existsSync(path) || !statSync(path).isFile() || statSync(path).size === 0) return;
+  const head = Buffer.alloc(12);
+  const fd = openSync(path, "r");
+  try {
+    readSync(fd, head, 0, 12, 0);
+  } finally {
+    closeSync(fd);
+  }
+  if (head.toString("latin1", 8, 12) !== "DUCK") throw new InputError(path, "is not a DuckDB database: --db must name the database `chest build` made (data/chest.duckdb)");
+}
+
 export async function openDb(path = ":memory:", options: { readOnly?: boolean } = {}): Promise<Db> {
+  checkDatabaseFile(path);
   const config: Record<string, string> = {};
   if (options.readOnly) config.access_mode = "READ_ONLY";
   const threads = dbThreads();

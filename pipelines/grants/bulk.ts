@@ -79,19 +79,30 @@ export async function readBulkCsv(db: Db, path: string, file: string): Promise<B
     if (bytes.toString("utf8", 0, Math.min(bytes.length, 4096)).replace(/^\uFEFF/, "").trim() === "") return null; // read.ts says it is empty
     const layout = analyseHeader(first, 1, null, file);
     if (awkwardExtras(layout)) return null;
-    const read = (parallel: boolean) =>
-      db.run(`CREATE OR REPLACE TEMP TABLE grants_raw0 AS
-        SELECT * FROM read_csv(${literal(csv.path)}, header = true, auto_detect = false,
+    const source = (parallel: boolean, padding: boolean) => `read_csv(${literal(csv.path)}, header = true, auto_detect = false,
           columns = {${first.map((_, i) => `'${rawColumn(i)}': 'VARCHAR'`).join(", ")}},
-          strict_mode = true, null_padding = true, parallel = ${parallel}, encoding = 'utf-8', delim = ${literal(csv.delimiter)}, quote = '"', escape = '"',
-          max_line_size = ${MAX_RECORD_CHARS * 4})`);
+          strict_mode = true, null_padding = ${padding}, parallel = ${parallel}, encoding = 'utf-8', delim = ${literal(csv.delimiter)}, quote = '"', escape = '"',
+          max_line_size = ${MAX_RECORD_CHARS * 4})`;
+    const read = (parallel: boolean) => db.run(`CREATE OR REPLACE TEMP TABLE grants_raw0 AS SELECT * FROM ${source(parallel, true)}`);
+    let parallel = true;
     try {
       await read(true);
     } catch (e) {
       // Short rows (padded) with line breaks inside quotes need the single-threaded reader.
       if (!/parallel/i.test((e as Error).message)) return null;
+      parallel = false;
       try {
         await read(false);
+      } catch {
+        return null;
+      }
+    }
+    // A row cut short (fewer values than titles) reads as one whose last cells are empty: read.ts says which rows they
+    // are. Only a file with an empty last cell somewhere is read again, unpadded, to tell the two apart.
+    const last = rawColumn(first.length - 1);
+    if ((await db.all(`SELECT 1 FROM grants_raw0 WHERE ${last} IS NULL LIMIT 1`)).length) {
+      try {
+        await db.all(`SELECT count(*) FROM ${source(parallel, false)}`);
       } catch {
         return null;
       }

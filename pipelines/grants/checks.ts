@@ -13,6 +13,7 @@ import {
   FAR_FUTURE_YEARS,
   INDIVIDUAL_NAME,
   MAX_PLAUSIBLE_AMOUNT,
+  monthNumbers,
   numberBounds,
   patterns,
   reasons,
@@ -41,8 +42,11 @@ function said(fn: (v: string) => string, expr: string): string {
 const sqlList = (values: Iterable<string>) => `[${[...values].map(str).join(", ")}]`;
 const full = (expr: string, pattern: string) => `regexp_full_match(${expr}, ${str(pattern)})`;
 
-/** Macros the generated SQL uses (JavaScript's trim, calendar dates, JavaScript's way of writing a number, shown values). */
+/** Macros the generated SQL uses (JavaScript's trim, calendar dates, a month by number or name, JavaScript's way of writing a number, shown values). */
 export async function createCheckMacros(db: Db): Promise<void> {
+  // The month of a day-month-year date: 1 to 99 as written (over 12 is not a real date), or its name (rules.ts monthNumbers).
+  const names = [...monthNumbers].map(([name, n]) => `WHEN ${str(name)} THEN ${n}`).join(" ");
+  await db.run(`CREATE OR REPLACE TEMP MACRO grants_month(m) AS CASE WHEN regexp_full_match(m, '\\d{1,2}') THEN TRY_CAST(m AS INTEGER) ELSE CASE lower(m) ${names} END END`);
   // JavaScript's trim(): the pattern only runs on text that starts or ends with white space. s[1] and s[-1] are the
   // first and last characters as left(s, 1) and right(s, 1) give them (code points), for ~30% less time.
   const chars = str(WS.replace("\u2000-\u200a", Array.from({ length: 11 }, (_, k) => String.fromCharCode(0x2000 + k)).join("")));
@@ -421,11 +425,11 @@ export function checkSql(layout: SheetLayout, raw: string): CheckSql {
     const dp = `dp${l.i}`;
     [
       `${dp} IS NOT NULL AS dm${l.i}`,
-      `CASE WHEN ${dp} IS NOT NULL THEN ${dp}.y || '-' || lpad(TRY_CAST(${dp}.m AS INTEGER)::VARCHAR, 2, '0') || '-' || lpad(TRY_CAST(${dp}.d AS INTEGER)::VARCHAR, 2, '0') END AS is${l.i}`,
+      `CASE WHEN ${dp} IS NOT NULL THEN ${dp}.y || '-' || lpad(grants_month(${dp}.m)::VARCHAR, 2, '0') || '-' || lpad(TRY_CAST(${dp}.d AS INTEGER)::VARCHAR, 2, '0') END AS is${l.i}`,
     ].forEach((entry) => add(amountStage1, entry, l));
     const dm = `dm${l.i}`;
     const iso = `is${l.i}`;
-    add(amountStage2, `(${dm} AND NOT coalesce(grants_real_date(${iso}) AND TRY_CAST(${dp}.m AS INTEGER) <= 12, false)) AS bad${l.i}`, l);
+    add(amountStage2, `(${dm} AND NOT coalesce(grants_real_date(${iso}) AND grants_month(${dp}.m) <= 12, false)) AS bad${l.i}`, l);
     const bad = `bad${l.i}`;
     const d1 = `d1_${l.i}`;
     add(dateStage1, `CASE WHEN ${dm} THEN CASE WHEN NOT ${bad} THEN ${iso} END ELSE ${ti} END AS ${d1}`, l);

@@ -345,7 +345,6 @@ interface Candidate {
   id_label: string;
   grant_id: string;
   date_modified: string | null;
-  amount_pence: number;
   grant_json: string;
 }
 
@@ -369,7 +368,7 @@ async function decideCorrections(db: Db, checked: Checked[]): Promise<void> {
   const ledgers = checked.map((c) => ({ seq: c.file.fileSeq, file: c.file.file, path: c.file.path }));
   await rebuildGrantJson(db, ledgers, `SELECT file_seq, "row", grant_id FROM grants_multi WHERE rebuilt`);
   const cands = await db.all<Candidate>(`
-    SELECT c.file_seq, c.seq, c.file, c.sheet, c."row", c.json, c.id_label, c.grant_id, c.date_modified, c.amount_pence::DOUBLE AS amount_pence,
+    SELECT c.file_seq, c.seq, c.file, c.sheet, c."row", c.json, c.id_label, c.grant_id, c.date_modified,
       coalesce(c.grant_json, j.grant_json) AS grant_json
     FROM grants_cands c SEMI JOIN grants_multi USING (file_seq, "row") LEFT JOIN grants_json j USING (file_seq, "row")
     ORDER BY c.grant_id, c.file_seq, c."row"`);
@@ -393,8 +392,8 @@ async function decideCorrections(db: Db, checked: Checked[]): Promise<void> {
       same ? `the same grant is also in ${where}, unchanged; that copy is kept (${rule})` : `corrected: a newer version of this grant is in ${where} (${rule}); this version is set aside`,
       cand.grant_id,
     ]);
-    const withPence = (c: Candidate) => `{"amount_pence":${c.amount_pence},${c.grant_json.slice(1)}`;
-    if (!same) pairs.push([cand.grant_id, withPence(loser), withPence(winner), loser.file, winner.file, rule]);
+    // The 360Giving fields as the user wrote them: a changed amount is its amountAwarded (its pence follow from it).
+    if (!same) pairs.push([cand.grant_id, loser.grant_json, winner.grant_json, loser.file, winner.file, rule]);
   }
   await appendRows(db, issueTable, issues, temp);
   await createTable(db, changePairsSpec, { temp: true });

@@ -1,7 +1,7 @@
 // Reading one 360Giving file (CSV, XLSX or JSON package) into grant objects that remember their row and column titles; a file that cannot be read is one InputError.
 import { InputError } from "../errors.ts";
 import { readDelimited } from "../kit/delimited.ts";
-import { decodeText } from "../kit/text.ts";
+import { decodeText, looksBinary, WINDOWS_1252_NOTE } from "../kit/text.ts";
 import { checkJsonDepth, readBounded } from "../kit/bounds.ts";
 import { readWorkbook, type Cell } from "../kit/workbook.ts";
 import { columnFor, compactArrays, setPath, titleFor, type Column, type PathPart } from "./titles.ts";
@@ -200,19 +200,23 @@ export const unnamedIssue = (count: number, headerRow: number, sheetName: string
 
 function readSheetRows(sheet: Sheet, file: string, format: GrantFileFormat, encoding: string | null): ReadResult {
   const sheetName = sheet.name;
-  if (sheet.rows.length === 0) throw new InputError(file, sheetName ? `sheet "${sheetName}" is empty` : "the file is empty");
-  const header = sheet.rows[0].cells.map((c) => (c instanceof Date ? c.toISOString() : c === null || c === undefined ? "" : String(c)));
-  const headerRow = sheet.rows[0].row;
+  // Blank rows above the column titles are passed over (as the CSV reader passes over blank lines).
+  const top = sheet.rows.findIndex((r) => !r.cells.every(isBlank));
+  if (top < 0) throw new InputError(file, sheetName ? `sheet "${sheetName}" is empty` : "the file is empty");
+  const header = sheet.rows[top].cells.map((c) => (c instanceof Date ? c.toISOString() : c === null || c === undefined ? "" : String(c)));
+  const headerRow = sheet.rows[top].row;
   const layout = analyseHeader(header, headerRow, sheetName, file);
   const { columns, label } = layout;
   const issues: ReadIssue[] = [...layout.issues];
 
   const body: { cells: Cell[]; row: number }[] = [];
   const beyond: ReadIssue[] = [];
+  const short: number[] = [];
   let unnamed = 0;
-  for (const { cells, row } of sheet.rows.slice(1)) {
+  for (const { cells, row } of sheet.rows.slice(top + 1)) {
     if (cells.every(isBlank)) continue;
     body.push({ cells, row });
+    if (format === "csv" && cells.length < header.length) short.push(row);
     if (cells.length > header.length && cells.slice(header.length).some((c) => !isBlank(c)))
       beyond.push({ row, sheet: sheetName, column: null, value: null, reason: `the row has values beyond the last titled column (${header.length} columns); they are ignored`, severity: "warning" });
     cells.forEach((c, i) => {
@@ -224,6 +228,7 @@ function readSheetRows(sheet: Sheet, file: string, format: GrantFileFormat, enco
   const rowIssues = [...beyond, ...merged.issues].sort((a, b) => a.row! - b.row! || (a.reason.startsWith("merged") ? 1 : 0) - (b.reason.startsWith("merged") ? 1 : 0));
   issues.push(...rowIssues);
   if (unnamed) issues.push(unnamedIssue(unnamed, headerRow, sheetName));
+  if (short.length) issues.push(shortRowsIssue(short, header.length));
 
   const records: SourceRecord[] = merged.groups.map(({ cells, row, duplicate }) => {
     const raw: Record<string, unknown> = {};
@@ -239,12 +244,25 @@ function readSheetRows(sheet: Sheet, file: string, format: GrantFileFormat, enco
   return { format, encoding, sheet: sheetName, rowsRead: body.length, records, issues };
 }
 
+/** CSV rows with fewer values than the header has columns: said once for the file, as the cause of the row errors that follow. */
+function shortRowsIssue(rows: number[], columns: number): ReadIssue {
+  const shown = rows.slice(0, 5).join(", ") + (rows.length > 5 ? ", …" : "");
+  return {
+    row: null,
+    sheet: null,
+    column: null,
+    value: null,
+    reason: `${rows.length.toLocaleString("en-GB")} row(s) have fewer values than the header's ${columns} columns (${rows.length === 1 ? "row" : "rows"} ${shown}): a line cut short, or a line break inside a value that is not in quotes? The missing values are read as empty`,
+    severity: "warning",
+  };
+}
+
 /** The whole-file notes of a CSV: a delimiter other than comma, an encoding other than UTF-8 (said first). */
 export function csvNotes(encoding: string, delimiter: string): ReadIssue[] {
   const note = (reason: string): ReadIssue => ({ row: null, sheet: null, column: null, value: null, reason, severity: "warning" });
   const notes: ReadIssue[] = [];
   if (delimiter !== ",") notes.push(note(`the columns are separated by ${delimiter === "\t" ? "tabs" : `"${delimiter}"`}, not commas; read that way`));
-  if (encoding === "windows-1252") notes.push(note("the file is not valid UTF-8; it was read as Windows-1252 (the encoding Excel uses for CSV on Windows)"));
+  if (encoding === "windows-1252") notes.push(note(WINDOWS_1252_NOTE));
   return notes;
 }
 
@@ -259,12 +277,12 @@ function readCsv(bytes: Buffer, file: string): ReadResult {
 
 async function readXlsx(bytes: Buffer, file: string): Promise<ReadResult> {
   const sheets = await readWorkbook(bytes, file);
-  const headerOf = (s: { data: Cell[][] }) => (s.data[0] ?? []).map((c) => (c === null || c === undefined ? "" : String(c).trim().toLowerCase()));
+  const headerOf = (s: { data: Cell[][] }) => (s.data.find((r) => !r.every(isBlank)) ?? []).map((c) => (c === null || c === undefined ? "" : String(c).trim().toLowerCase()));
   const looksLikeGrants = (s: { data: Cell[][] }) => headerOf(s).includes("identifier") && headerOf(s).some((h) => h === "amount awarded" || h === "amountawarded");
   const main = sheets.find((s) => s.sheet.trim().toLowerCase() === "grants" && looksLikeGrants(s)) ?? sheets.find(looksLikeGrants) ?? sheets.find((s) => s.sheet.trim().toLowerCase() === "grants");
   if (!main) {
     if (sheets.every((s) => s.data.every((r) => r.every(isBlank)))) throw new InputError(file, "the workbook is empty");
-    throw new InputError(file, `no grants sheet: none of the sheets (${sheets.map((s) => `"${s.sheet}"`).join(", ")}) has "Identifier" and "Amount Awarded" column titles in its first row`);
+    throw new InputError(file, `no grants sheet: none of the sheets (${sheets.map((s) => `"${s.sheet}"`).join(", ")}) has "Identifier" and "Amount Awarded" column titles in its first row (blank rows above are passed over)`);
   }
   const rows = main.data.map((cells, i) => ({ cells, row: i + 1 }));
   const result = readSheetRows({ name: main.sheet, rows }, file, "xlsx", null);
@@ -359,6 +377,7 @@ export function sniffFormat(bytes: Buffer, name: string): GrantFileFormat {
   if (bytes.length >= 8 && bytes.subarray(0, 8).equals(Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1])))
     throw new InputError(name, "old Excel .xls workbooks are not read: save it as .xlsx or CSV");
   const head = decodeText(bytes.subarray(0, 4096)).text.trimStart();
+  if (looksBinary(head)) throw new InputError(name, `is not a CSV, JSON or XLSX file (it holds binary data: an image, a PDF or another format?)${/\.xlsx$/i.test(name) ? "; an .xlsx workbook is a zip archive, and this is not one" : ""}`);
   if (head.startsWith("{") || head.startsWith("[")) return "json";
   return "csv";
 }

@@ -10,12 +10,24 @@ export const patterns = {
   /** RFC 3339, what the 360Giving schema's "format": "date-time" means. */
   strictDateTime: "\\d{4}-(0[1-9]|1[012])-(0[1-9]|[12]\\d|3[01])T([01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d(\\.\\d+)?(Z|[+-]([01]\\d|2[0-3]):[0-5]\\d)",
   uri: `[a-zA-Z][a-zA-Z0-9+.-]*:[^${WS}]+`,
-  /** UK day/month/year, as spreadsheets write dates (converted with a note). */
-  dayMonthYear: "(\\d{1,2})/(\\d{1,2})/(\\d{4})(?:[ T](\\d{1,2}):(\\d{2})(?::(\\d{2}))?)?",
+  /**
+   * UK day, month, year, as spreadsheets write dates (converted with a note): 12/03/2025, 12-03-2025, 12.03.2025, and
+   * the month by name, 12 Mar 2025, 12 March 2025 or 12-Mar-2025 (monthNumbers).
+   */
+  dayMonthYear: "(\\d{1,2})[/ .-](\\d{1,2}|[A-Za-z]{3,9})[/ .-](\\d{4})(?:[ T](\\d{1,2}):(\\d{2})(?::(\\d{2}))?)?",
   number: "-?\\d+(\\.\\d+)?",
   thousands: "-?\\d{1,3}(,\\d{3})+(\\.\\d+)?",
   currencySign: `(£|GBP)[${WS}]*`,
 } as const;
+
+/** A month written by name (full, three letters, or Sept), lower case → its number; other words are not months. */
+export const monthNumbers: ReadonlyMap<string, number> = new Map([
+  ...["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"].flatMap((name, i) => [
+    [name, i + 1] as const,
+    [name.slice(0, 3), i + 1] as const,
+  ]),
+  ["sept", 9],
+]);
 
 /** A pattern as an anchored JavaScript RegExp. */
 export const whole = (source: string, flags = "") => new RegExp(`^(?:${source})$`, flags);
@@ -94,7 +106,7 @@ const pounds = (n: number) => n.toLocaleString("en-GB");
 
 /** Every reason a grant gets, in one place. Functions take the value (JavaScript) or a placeholder (SQL, see sqlReason). */
 export const reasons = {
-  awardDate: "must be a date written YYYY-MM-DD (or a full date-time)",
+  awardDate: "must be a date such as 2025-03-12, 12/03/2025 or 12 Mar 2025 (or a full date-time)",
   eventDate: "must be YYYY-MM-DD, YYYY-MM, YYYY or a date-time",
   dateTime: "must be a full date-time with a time zone, such as 2024-04-01T00:00:00Z",
   uri: "must be a full web address starting with http:// or https://",

@@ -14,6 +14,7 @@ import {
   FAR_FUTURE_YEARS,
   INDIVIDUAL_NAME,
   MAX_PLAUSIBLE_AMOUNT,
+  monthNumbers,
   numberBounds,
   patterns,
   reasons,
@@ -127,8 +128,10 @@ function readDate(value: unknown): { value?: string; note?: string; reason?: str
   const t = value.trim();
   const m = dmy.exec(t);
   if (m) {
-    const iso = `${m[3]}-${pad(Number(m[2]))}-${pad(Number(m[1]))}`;
-    if (!realCalendarDate(iso) || Number(m[2]) > 12) return { reason: reasons.notRealDmy };
+    const month = /^\d+$/.test(m[2]) ? Number(m[2]) : monthNumbers.get(m[2].toLowerCase());
+    if (month === undefined) return { reason: reasons.notRealDmy };
+    const iso = `${m[3]}-${pad(month)}-${pad(Number(m[1]))}`;
+    if (!realCalendarDate(iso) || month > 12) return { reason: reasons.notRealDmy };
     return { value: iso, note: reasons.dmyNote(iso) };
   }
   return { value: t };

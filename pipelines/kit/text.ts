@@ -14,6 +14,9 @@ export interface DecodedText {
 
 const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
+/** What a reader tells the user when decodeText fell back to Windows-1252. */
+export const WINDOWS_1252_NOTE = "the file is not valid UTF-8; it was read as Windows-1252 (the encoding Excel uses for CSV on Windows)";
+
 /** Windows-1252 bytes 0x80–0x9F (Node's decoder may give C1 control characters for these; Excel writes € ‘ ’ “ ” – — here). */
 const cp1252High = [
   0x20ac, 0x81, 0x201a, 0x0192, 0x201e, 0x2026, 0x2020, 0x2021, 0x02c6, 0x2030, 0x0160, 0x2039, 0x0152, 0x8d, 0x017d, 0x8f,
@@ -87,4 +90,17 @@ export function sniffEncoding(head: Uint8Array, wholeFile: boolean): DecodedText
   } catch {
     return "windows-1252";
   }
+}
+
+/**
+ * An image, a PDF or another binary format given as text: a known signature, or many control characters no text file
+ * holds (tab, line feed, carriage return aside) in the first 1,024 characters. A stray NUL or two in a CSV cell is
+ * not enough (that row is rejected, the rest kept).
+ */
+export function looksBinary(text: string): boolean {
+  // PNG (0x89 read as Windows-1252 is ‰), PDF and GIF say what they are in their first bytes.
+  if (/^(\u2030PNG|%PDF-|GIF8[79]a)/.test(text)) return true;
+  const sample = text.slice(0, 1024);
+  const controls = sample.match(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g)?.length ?? 0;
+  return controls >= 4 && controls >= sample.length * 0.02;
 }

@@ -5,6 +5,7 @@ import { InputError } from "../errors.ts";
 import { parseTable as parseCsv } from "../kit/delimited.ts";
 import { confinedFile, readBounded } from "../kit/bounds.ts";
 import { preparedFolder } from "../kit/prepared.ts";
+import { decodeText } from "../kit/text.ts";
 import { readDirectoryFile } from "./read.ts";
 
 /** True when `file` is a folder, or a datapackage.json whose resources point at files beside it. */
@@ -32,7 +33,7 @@ export function prepareServicesInput(file: string): string {
   const dir = statSync(file).isDirectory() ? resolve(file) : dirname(resolve(file));
   const descriptorPath = join(dir, "datapackage.json");
   const descriptor = existsSync(descriptorPath)
-    ? (JSON.parse(readFileSync(descriptorPath, "utf8").replace(/^\uFEFF/, "")) as { name?: string; resources?: Record<string, unknown>[] })
+    ? (JSON.parse(decodeText(readFileSync(descriptorPath)).text) as { name?: string; resources?: Record<string, unknown>[] })
     : { resources: [] };
   const resources: Record<string, unknown>[] = [];
   if (descriptor.resources?.length) {
@@ -44,7 +45,7 @@ export function prepareServicesInput(file: string): string {
       }
       const present = paths.map((p) => confinedFile(dir, p, basename(file))).filter((p): p is string => p !== null);
       if (!present.length) continue; // tables Chest Atlas does not read may be absent
-      const rows = present.flatMap((p) => parseCsv(readBounded(p, basename(file)).toString("utf8")).rows);
+      const rows = present.flatMap((p) => parseCsv(decodeText(readBounded(p, basename(file))).text).rows);
       resources.push({ name: r.name, path_was: paths.length === 1 ? paths[0] : paths, profile: "tabular-data-resource", data: rows });
     }
   } else {

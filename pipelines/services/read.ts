@@ -3,7 +3,7 @@ import { existsSync, lstatSync, readFileSync, readdirSync, statSync } from "node
 import { basename, dirname, extname, isAbsolute, join, normalize } from "node:path";
 import { InputError } from "../errors.ts";
 import { checkJsonDepth, confinedFile, readBounded, readZipBounded } from "../kit/bounds.ts";
-import { decodeText } from "../kit/text.ts";
+import { decodeText, looksBinary, WINDOWS_1252_NOTE } from "../kit/text.ts";
 import { parseTable as parseCsv } from "../kit/delimited.ts";
 import { emptyTables, type Entity, type Issue, type RawRow, type RawTables, type ReadDirectory } from "./model.ts";
 
@@ -41,7 +41,12 @@ interface Resource {
   entity: Entity;
   label: string;
   rows: Record<string, unknown>[];
+  /** The number its first row goes by: 2 in a CSV table (row 1 holds the column titles, as a spreadsheet shows it), 1 in a JSON list. */
+  firstRow: number;
 }
+
+/** CSV rows are numbered as a spreadsheet numbers them: the column titles are row 1. */
+const CSV_FIRST_ROW = 2;
 
 function csvRows(text: string, file: string, label: string): Record<string, string>[] {
   try {
@@ -68,14 +73,16 @@ function packageResources(descriptor: Json, file: string, readMember: ((path: st
     const paths = arrayOf(r.path).filter((p): p is string => typeof p === "string");
     const entity = entityOfResource(r.name, paths[0]);
     if (!entity) continue; // a table Chest Atlas does not use (phone, contact, language …)
-    const label = paths[0] ?? String(r.name ?? `resources[${i}]`);
+    // A table packed inline from its CSV file when it was stored (prepare.ts) keeps the CSV's name and row numbers.
+    const packedFrom = arrayOf(r.path_was).find((p): p is string => typeof p === "string");
+    const label = paths[0] ?? packedFrom ?? String(r.name ?? `resources[${i}]`);
     if (Array.isArray(r.data)) {
       const data = r.data as unknown[];
       // inline data: objects, or arrays with a header row first
       if (data.length && Array.isArray(data[0])) {
         const header = (data[0] as unknown[]).map(String);
-        resources.push({ entity, label, rows: data.slice(1).map((row) => Object.fromEntries(header.map((h, j) => [h, (row as unknown[])[j]]))) });
-      } else resources.push({ entity, label, rows: data.filter(isObject) });
+        resources.push({ entity, label, rows: data.slice(1).map((row) => Object.fromEntries(header.map((h, j) => [h, (row as unknown[])[j]]))), firstRow: 1 });
+      } else resources.push({ entity, label, rows: data.filter(isObject), firstRow: packedFrom ? CSV_FIRST_ROW : 1 });
       continue;
     }
     if (!paths.length) throw new InputError(file, `resource ${String(r.name ?? i)} has neither a path nor inline data`);
@@ -93,7 +100,7 @@ function packageResources(descriptor: Json, file: string, readMember: ((path: st
       }
       rows.push(...csvRows(text, file, p));
     }
-    resources.push({ entity, label, rows });
+    resources.push({ entity, label, rows, firstRow: CSV_FIRST_ROW });
   }
   if (!resources.some((r) => r.entity === "service" || r.entity === "organization" || r.entity === "taxonomy_term"))
     issues.push(fileIssue(file, "the data package has no services, organizations or taxonomy_terms table", "warning"));
@@ -113,7 +120,7 @@ function tablesByName(names: string[], read: (name: string) => string, file: str
       issues.push(fileIssue(file, `${basename(name)} ignored: ${earlier.label} already gives the ${entity} table (add a datapackage.json to say which to use)`));
       continue;
     }
-    resources.push({ entity, label: basename(name), rows: csvRows(read(name), file, basename(name)) });
+    resources.push({ entity, label: basename(name), rows: csvRows(read(name), file, basename(name)), firstRow: CSV_FIRST_ROW });
   }
   return { resources, issues };
 }
@@ -125,7 +132,7 @@ function fileIssue(file: string, reason: string, severity: "error" | "warning" =
 function fromResources(file: string, format: string, resources: Resource[], issues: Issue[] = []): ReadDirectory {
   const tables = emptyTables();
   for (const r of resources) {
-    r.rows.forEach((data, i) => tables[r.entity].push({ file, at: `${r.label} row ${i + 1}`, data }));
+    r.rows.forEach((data, i) => tables[r.entity].push({ file, at: `${r.label} row ${i + r.firstRow}`, data }));
   }
   // a CSV attribute says what it links to by link_id; a CSV schedule, funding or area by its own foreign keys
   return { file, format, tables, issues };
@@ -170,13 +177,14 @@ function readZip(bytes: Buffer, file: string): ReadDirectory {
 /** A package's file, read only when it stays inside the package (kit/bounds.ts confinedFile); null when absent. */
 function readConfined(dir: string, rel: string, label: string): string | null {
   const path = confinedFile(dir, rel, label);
-  return path === null ? null : readBounded(path, label).toString("utf8");
+  return path === null ? null : decodeText(readBounded(path, label)).text;
 }
 
+/** JSON in any encoding the kit reads (UTF-8, UTF-16, Windows-1252; kit/text.ts). */
 function parseJson(bytes: Buffer, file: string): unknown {
-  let text = bytes.toString("utf8");
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  const text = decodeText(bytes).text;
   if (text.trim() === "") throw new InputError(file, "the file is empty");
+  if (looksBinary(text)) throw new InputError(file, "is not a JSON or CSV text file (it holds binary data: an image, a workbook or another format?)");
   checkJsonDepth(text, file);
   try {
     return JSON.parse(text);
@@ -317,7 +325,7 @@ function readJsonValue(value: unknown, file: string): ReadDirectory {
     const resources: Resource[] = [];
     for (const [k, v] of Object.entries(value)) {
       const entity = tableFiles[k.replace(/\.csv$/i, "").toLowerCase()];
-      if (entity) resources.push({ entity, label: k, rows: (v as unknown[]).filter(isObject) });
+      if (entity) resources.push({ entity, label: k, rows: (v as unknown[]).filter(isObject), firstRow: 1 });
     }
     return fromResources(file, "tabular JSON (one array per CSV table)", resources);
   } else {
@@ -385,7 +393,14 @@ export function readDirectoryFile(path: string, label = basename(path)): ReadDir
   const bytes = readBounded(path, label);
   if (bytes.length === 0) throw new InputError(label, "the file is empty");
   if (bytes.subarray(0, 4).equals(Buffer.from([0x50, 0x4b, 0x03, 0x04]))) return readZip(bytes, label);
-  if (extname(path).toLowerCase() === ".csv") return crosswalkFromCsv(bytes.toString("utf8"), label);
+  if (extname(path).toLowerCase() === ".csv") return crosswalkFromCsv(decodeText(bytes).text, label);
+  const read = readJsonFile(path, bytes, label);
+  if (decodeText(bytes).encoding === "windows-1252") read.issues.unshift(fileIssue(label, WINDOWS_1252_NOTE));
+  return read;
+}
+
+/** A JSON services file: a crosswalk, a datapackage.json beside its CSVs, or a directory in any API shape. */
+function readJsonFile(path: string, bytes: Buffer, label: string): ReadDirectory {
   const value = parseJson(bytes, label);
   if (isObject(value) && "crosswalk" in value) return crosswalkFromJson(value, label);
   if (isObject(value) && Array.isArray(value.resources) && value.resources.some((r) => isObject(r) && !Array.isArray(r.data))) {

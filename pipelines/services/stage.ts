@@ -91,6 +91,7 @@ export async function buildServices(db: Db, given: readonly (string | InputFile)
   const lsoaOf = locator ? locatePoints(placed, locator.index) : new Map<string, string | null>();
   const centroids = lsoas.map((l) => ({ code: l.lsoa21cd, lon: l.centroid_lon, lat: l.centroid_lat }));
   const pairs = reachPairs(placed, centroids, walkMetres);
+  const reaching = new Set(pairs.map((p) => p.id));
   lap("locate and reach");
 
   // 5. per service: venue, remote delivery, service areas, sessions, capacity
@@ -125,6 +126,13 @@ export async function buildServices(db: Db, given: readonly (string | InputFile)
         issues.push(issue(s.file, s.at, "service", s.id, "service_at_locations", null, "no placed location and no service area in the place: it reaches no one here"));
       }
     }
+    // Venues placed, but all beyond walking distance of the place (another town, a typo in the coordinates): said, as for no venue.
+    const venues = sals.map((x) => locationsById.get(x.locationId)).filter((l) => l?.type === "physical" && l.lon !== null && l.lat !== null);
+    if (active && !remote && venues.length && covered.size === 0 && !venues.some((l) => reaching.has(l!.id)))
+      issues.push(
+        issue(s.file, s.at, "service", s.id, "service_at_locations", venues.map((l) => `${l!.lat}, ${l!.lon}`).join("; "),
+          `its venue${venues.length > 1 ? "s are" : " is"} more than ${walkMetres.toLocaleString("en-GB")} m from the centre of every neighbourhood (LSOA) in the place and it has no service area here: it reaches no one here`),
+      );
     if (areaReach) for (const c of [...covered].sort()) areaLsoaRows.push({ service_id: s.id, lsoa21cd: c });
     const sessions = (schedulesByService.get(s.id) ?? []).map((x) => sessionsPerWeek(x)).filter((n): n is number => n !== null);
     const sessionsPerWeekTotal = sessions.length ? sessions.reduce((a, b) => a + b, 0) : null;
@@ -199,7 +207,8 @@ export async function buildServices(db: Db, given: readonly (string | InputFile)
   await appendRows(db, { name: "services_change_pairs", columns: changePairColumns }, v.changes);
   const changes = await recordChanges(db, "services", `SELECT identifier, old_json::JSON AS old_json, new_json::JSON AS new_json, old_file, new_file, rule FROM services_change_pairs`, ctx.reportsDir);
   await db.run(`DROP TABLE services_change_pairs`);
-  const errors = report.errors;
+  // Records rejected, not error rows: one record can fail on more than one field (latitude and longitude both text).
+  const errors = v.counts.reduce((a, c) => a + c.rejected, 0);
   const [{ n, active, placedIn }] = await db.all<{ n: number; active: number; placedIn: number }>(
     `SELECT (SELECT count(*) FROM service)::INTEGER AS n, (SELECT count(*) FROM service WHERE active)::INTEGER AS active,
             (SELECT count(DISTINCT location_id) FROM service_location WHERE lsoa21cd IS NOT NULL)::INTEGER AS "placedIn"`,

@@ -1,6 +1,7 @@
 // Hostile grant files on a twelve-LSOA database: encodings, amounts, dates, duplicates, currencies, geography codes, missing or extra columns, empty files; every reject says where and why.
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import ExcelJS from "exceljs";
 import { describe, expect, it } from "vitest";
 import { InputError } from "../../pipelines/errors.ts";
 import { storedGrants } from "../../pipelines/grants/rebuild.ts";
@@ -73,12 +74,68 @@ describe("amounts and dates", () => {
       [6, "Amount Awarded", "£-20", "Amount Awarded must not be negative"],
       [8, "Amount Awarded", null, "Amount Awarded is required"],
       [11, "Award Date", "31/02/2024", "is not a real date (read as day/month/year)"],
-      [12, "Award Date", "2024-13-01", "must be a date written YYYY-MM-DD (or a full date-time)"],
-      [13, "Award Date", "43194", "must be a date written YYYY-MM-DD (or a full date-time)"],
+      [12, "Award Date", "2024-13-01", "must be a date such as 2025-03-12, 12/03/2025 or 12 Mar 2025 (or a full date-time)"],
+      [13, "Award Date", "43194", "must be a date such as 2025-03-12, 12/03/2025 or 12 Mar 2025 (or a full date-time)"],
       [14, "Award Date", null, "Award Date is required"],
     ]);
     expect(r.files[0]).toMatchObject({ file: "amounts-dates.csv", rowsRead: 13, accepted: 5, rejected: 8, acceptedPence: 120050 * 2 + 1001 + 200000 });
     expect((await rejectsOf(r.db, "row = 7"))[0]).toMatchObject({ severity: "warning", reason: "converted: rounded to the nearest penny", value: "10.005" });
+  });
+});
+
+describe("UK dates with the month by name", () => {
+  it("reads 12 Mar 2024, 12 March 2024, 12-Mar-2024 and 12.03.2024 as day-month-year with a note; rejects a month that is no month and a day that does not exist", async () => {
+    const header = readFileSync(fixture("amounts-dates.csv"), "utf8").split(/\r?\n/)[0];
+    const row = (id: string, date: string) => `${id},Grant ${id},Test grant,GBP,100,${date},org-${id},Group ${id},,E01003543,LSOA,360G-testchest,Test Chest (fixture),TEST-R1,Test round 1`;
+    const dates = ["12 Mar 2024", "12 March 2024", "12-Mar-2024", "12.03.2024", "1 sept 2024", "12 Foo 2024", "31 Apr 2024", "12 Mar 24"];
+    const path = join(tempDir(), "uk-dates.csv");
+    writeFileSync(path, [header, ...dates.map((d, i) => row(`360G-ukd-${i + 1}`, d))].join("\r\n") + "\r\n");
+    const r = await ingest([path]);
+    expect((await grantsOf(r.db)).map((g) => [g.grant_id, g.award_date])).toEqual([
+      ["360G-ukd-1", "2024-03-12"],
+      ["360G-ukd-2", "2024-03-12"],
+      ["360G-ukd-3", "2024-03-12"],
+      ["360G-ukd-4", "2024-03-12"],
+      ["360G-ukd-5", "2024-09-01"],
+    ]);
+    expect((await rejectsOf(r.db, "row = 2"))[0]).toMatchObject({ severity: "warning", value: "12 Mar 2024", reason: "converted: written day/month/year; read as 2024-03-12" });
+    expect((await rejectsOf(r.db, "severity = 'error'")).map((x) => [x.value, x.reason])).toEqual([
+      ["12 Foo 2024", "is not a real date (read as day/month/year)"],
+      ["31 Apr 2024", "is not a real date (read as day/month/year)"],
+      ["12 Mar 24", "must be a date such as 2025-03-12, 12/03/2025 or 12 Mar 2025 (or a full date-time)"],
+    ]);
+  });
+});
+
+describe("XLSX workbooks", () => {
+  it("pass over blank rows above the column titles, as CSV files do, numbering rows as the sheet does", async () => {
+    const header = readFileSync(fixture("amounts-dates.csv"), "utf8").split(/\r?\n/)[0].split(",");
+    const values: Record<string, string | number> = { Identifier: "360G-xl-1", Title: "Workbook grant", Description: "d", Currency: "GBP", "Amount Awarded": 1200.5, "Award Date": "12 Mar 2024" };
+    const workbook = new ExcelJS.Workbook();
+    const sheet = workbook.addWorksheet("Grants");
+    sheet.addRow([]);
+    sheet.addRow([]);
+    sheet.addRow(header);
+    sheet.addRow(header.map((h) => values[h] ?? { "Recipient Org:Identifier": "org-1", "Recipient Org:Name": "Org", "Beneficiary Location:0:Geographic Code": "E01003543", "Funding Org:0:Identifier": "360G-f", "Funding Org:0:Name": "Funder" }[h] ?? ""));
+    const path = join(tempDir(), "blank-rows-above.xlsx");
+    await workbook.xlsx.writeFile(path);
+    const r = await ingest([path]);
+    expect(r.files[0]).toMatchObject({ rowsRead: 1, accepted: 1, rejected: 0 });
+    expect(await r.db.all(`SELECT grant_id, amount_pence::INTEGER AS p, strftime(award_date, '%Y-%m-%d') AS d, source_row FROM grants`)).toEqual([{ grant_id: "360G-xl-1", p: 120050, d: "2024-03-12", source_row: 4 }]);
+  });
+});
+
+describe("rows cut short", () => {
+  it("says once, for the file, which rows have fewer values than the header, as the cause of their errors", async () => {
+    const lines = readFileSync(fixture("amounts-dates.csv"), "utf8").split(/\r?\n/).slice(0, 3);
+    const path = join(tempDir(), "cut-short.csv");
+    writeFileSync(path, [...lines, "360G-cut-1,Grant cut short,Test grant,GBP,100", ""].join("\r\n"));
+    const r = await ingest([path]);
+    expect(r.files[0]).toMatchObject({ rowsRead: 3, accepted: 2, rejected: 1 });
+    expect((await rejectsOf(r.db, "row IS NULL")).map((x) => [x.severity, x.reason])).toEqual([
+      ["warning", "1 row(s) have fewer values than the header's 15 columns (row 4): a line cut short, or a line break inside a value that is not in quotes? The missing values are read as empty"],
+    ]);
+    expect((await rejectsOf(r.db, "row = 4 AND severity = 'error'")).map((x) => x.column)).toContain("Award Date");
   });
 });
 
@@ -307,6 +364,21 @@ describe("columns", () => {
     const error = await ingest([fixture(name)]).catch((e) => e);
     expect(error).toBeInstanceOf(InputError);
     expect(error.message.startsWith(message)).toBe(true);
+  });
+
+  it("refuses an image renamed .csv or .xlsx as not a grants file, and keeps the good rows of a CSV with a stray NUL byte", async () => {
+    const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d]), Buffer.from("IHDR"), Buffer.alloc(64, 7)]);
+    for (const name of ["ledger.csv", "ledger.xlsx"]) {
+      const path = join(tempDir(), name);
+      writeFileSync(path, png);
+      const error = await ingest([path]).catch((e) => e);
+      expect(error).toBeInstanceOf(InputError);
+      expect(error.message).toMatch(new RegExp(`^${name.replace(".", "\\.")}: is not a CSV, JSON or XLSX file \\(it holds binary data`));
+    }
+    const lines = readFileSync(fixture("amounts-dates.csv"), "utf8").split(/\r?\n/).slice(0, 3);
+    const nul = join(tempDir(), "nul.csv");
+    writeFileSync(nul, [lines[0], lines[1], lines[2].replace("Grant", "Grant\u0000")].join("\r\n") + "\r\n");
+    expect((await ingest([nul])).files[0]).toMatchObject({ rowsRead: 2, accepted: 2 });
   });
 
   it("reads a header-only file as no grants", async () => {

@@ -69,6 +69,12 @@ function hostileRows(): Row[] {
     // A column checked once per distinct text (a URL) whose label moves with the items before it: the same bad URL after a hole and not.
     { ...base("360G-h-37"), "Grant Programme:0:Code": "", "Grant Programme:1:Code": "P2", "Grant Programme:1:URL": "still not a url" },
     { ...base("360G-h-38"), "Grant Programme:1:Code": "P2", "Grant Programme:1:URL": "still not a url" },
+    // UK dates with the month by name or other separators; a word that is no month; a day that does not exist.
+    { ...base("360G-h-39"), "Award Date": "12 Mar 2024", "Planned Dates:Start Date": "1 april 2024", "Planned Dates:End Date": "31-Sept-2024" },
+    { ...base("360G-h-40"), "Award Date": "12-MARCH-2024", "Planned Dates:End Date": "12 Foo 2024" },
+    { ...base("360G-h-41"), "Award Date": "30 Feb 2024" },
+    { ...base("360G-h-42"), "Award Date": "12.03.2024 10:30" },
+    { ...base("360G-h-43"), "Award Date": "12 Mar 24" },
     { Identifier: "360G-h-1", "Beneficiary Location:1:Geographic Code": "E01001753" },
     { ...base("360G-h-2"), "Amount Awarded": "7" },
     { ...base("360G-h-26") },

@@ -145,3 +145,21 @@ describe("chest query", () => {
     expect(csv.stdout).toBe("n\r\n1087\r\n");
   });
 });
+
+describe("a file that is not a database given as --db", () => {
+  it("is refused by name with exit code 3, not an unexpected error, and left as it was", () => {
+    const dir = tempDir();
+    const ledger = join(repoRoot, "test/fixtures/grants/bom-utf8.csv");
+    for (const name of ["ledger.csv", "chest.duckdb"]) {
+      const db = join(dir, name);
+      writeFileSync(db, "Identifier,Title\r\n360G-1,Not a database\r\n");
+      const before = sha(db);
+      for (const args of [["ingest", "grants", ledger, "--inputs", join(dir, "inputs")], ["inputs"], ["query", "SELECT 1"]]) {
+        const run = chest([...args, "--db", db]);
+        expect(run.status, `${args[0]} --db ${name}`).toBe(ExitCode.badInput);
+        expect(run.stderr.trim()).toBe(`chest: ${db}: is not a DuckDB database: --db must name the database \`chest build\` made (data/chest.duckdb)`);
+      }
+      expect(sha(db)).toBe(before);
+    }
+  });
+});

@@ -9,6 +9,7 @@ import { registeredInputs } from "../../pipelines/inputs/registry.ts";
 import { REJECTS_FILE } from "../../pipelines/services/stage.ts";
 import { parseTable as parseCsv } from "../../pipelines/kit/delimited.ts";
 import { buildFromMirror, repoRoot, tempDir } from "../support/pipeline.ts";
+import { memoryLogger } from "../../pipelines/log.ts";
 import { query, runServices } from "./helpers.ts";
 
 const hostile = join(repoRoot, "test/fixtures/services/hostile-directory.json");
@@ -179,6 +180,34 @@ describe("files and configuration that cannot be used", () => {
     expect((await rejects()).some((r) => r.reason.includes('"Bingo"'))).toBe(false);
     expect(await query(built.dbPath, `SELECT need, taxonomy, term, source FROM service_crosswalk WHERE source <> 'default'`)).toEqual([
       { need: "loneliness", taxonomy: "local activities", term: "Bingo", source: "crosswalk.csv" },
+    ]);
+  });
+});
+
+describe("what the ingest says it rejected", () => {
+  it("counts records, not error rows: a location whose latitude and longitude are both text is one rejected record", async () => {
+    const file = join(tempDir(), "two-bad-fields.json");
+    const location = { id: "loc-text", location_type: "physical", name: "Hall", latitude: "abc", longitude: "xyz" };
+    writeFileSync(file, JSON.stringify({ contents: [{ id: "svc-1", name: "Lunch club", status: "active", service_at_locations: [{ id: "sal-1", location }] }] }));
+    const { log } = await runServices(built.dbPath, [file], built.place);
+    const errors = await query<{ n: number; records: number }>(built.dbPath, `SELECT count(*)::INTEGER AS n, count(DISTINCT row)::INTEGER AS records FROM services_rejects WHERE severity = 'error'`);
+    // latitude and longitude of the location (2 rows, one record) and its link to the service (1 row)
+    expect(errors).toEqual([{ n: 3, records: 2 }]);
+    const lines = (log as ReturnType<typeof memoryLogger>).lines;
+    expect(lines.find((l) => l.startsWith("warning: services:"))).toMatch(/^warning: services: 2 record\(s\) rejected/);
+    expect(lines.find((l) => / services \(\d+ active\)/.test(l))).toContain("2 records rejected");
+  });
+});
+
+describe("services that reach no one in the place", () => {
+  it("warns for a service whose only venue is placed, but far outside the place (Leeds for north east London)", async () => {
+    const file = join(tempDir(), "far-venue.json");
+    const service = (id: string, lat: number, lon: number) => ({ id, name: `Lunch club ${id}`, status: "active", service_at_locations: [{ id: `sal-${id}`, location: { id: `loc-${id}`, location_type: "physical", name: "Hall", latitude: lat, longitude: lon } }] });
+    writeFileSync(file, JSON.stringify({ contents: [service("svc-leeds", 53.8, -1.55), service("svc-barking", 51.539, 0.081)] }));
+    await runServices(built.dbPath, [file], built.place);
+    const reaching = await query<{ record_id: string; value: string; reason: string }>(built.dbPath, `SELECT record_id, value, reason FROM services_rejects WHERE reason LIKE '%reaches no one here'`);
+    expect(reaching).toEqual([
+      { record_id: "svc-leeds", value: "53.8, -1.55", reason: `its venue is more than ${built.place.reach.walkMetres.toLocaleString("en-GB")} m from the centre of every neighbourhood (LSOA) in the place and it has no service area here: it reaches no one here` },
     ]);
   });
 });

@@ -79,8 +79,8 @@ describe("tabular data packages", () => {
 
   it("uses the package's own table files (ORUK: address.csv and schedule.csv, not addresses.csv or schedules.csv)", () => {
     const read = readDirectoryFile(packageFolder("openreferral-uk"));
-    expect(read.tables.schedule[0].at).toBe("schedule.csv row 1");
-    expect(read.tables.address[0].at).toBe("address.csv row 1");
+    expect(read.tables.schedule[0].at).toBe("schedule.csv row 2");
+    expect(read.tables.address[0].at).toBe("address.csv row 2");
   });
 
   it("packs a folder into one self-contained datapackage.json for the registry, which reads the same", () => {
@@ -95,6 +95,19 @@ describe("tabular data packages", () => {
     expect(read.format).toBe("tabular data package (inline data)");
     expect(sizes(read)).toEqual(fullRecord);
     expect(prepareServicesInput(join(orukExamples, "service_full.json"))).toBe(join(orukExamples, "service_full.json"));
+  });
+
+  it("numbers CSV rows as a spreadsheet does (the column titles are row 1), in the folder and in the packed copy that is stored", () => {
+    const folder = packageFolder("openreferral-uk");
+    const locations = join(folder, "locations.csv");
+    const [header, first] = readFileSync(locations, "utf8").split(/\r?\n/);
+    writeFileSync(locations, [header, first, first.replace(/^[^,]+/, "loc-second"), ""].join("\r\n"));
+    for (const read of [readDirectoryFile(folder), readDirectoryFile(prepareServicesInput(folder))]) {
+      expect(read.tables.location.map((l) => [l.data.id, l.at])).toEqual([
+        ["3a19ff88-4620-4d17-9830-ac1d859eb5d5", "locations.csv row 2"],
+        ["loc-second", "locations.csv row 3"],
+      ]);
+    }
   });
 
   it("packs into a temporary folder of its own, which the ingest removes once the file is stored (and nothing else)", () => {
@@ -153,12 +166,39 @@ describe("older Open Referral UK feeds", () => {
   });
 });
 
+describe("text encodings", () => {
+  const directory = JSON.stringify({ contents: [{ id: "svc-1", name: "Café £ club", status: "active" }] });
+  it.each([
+    ["UTF-16 LE with a byte-order mark", Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(directory, "utf16le")]), false],
+    ["UTF-16 LE without one", Buffer.from(directory, "utf16le"), false],
+    ["Windows-1252 (é and £ single bytes)", Buffer.from(directory, "latin1"), true],
+    ["UTF-8 with a byte-order mark", Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(directory, "utf8")]), false],
+  ])("reads a JSON directory in %s, names and all", (_, bytes, windows1252) => {
+    const path = join(tempDir("chest-read-"), "directory.json");
+    writeFileSync(path, bytes);
+    const read = readDirectoryFile(path);
+    expect(read.tables.service.map((s) => s.data.name)).toEqual(["Café £ club"]);
+    // Only the fallback to Windows-1252 is worth a word: the user should check the £ signs.
+    expect(read.issues.filter((i) => i.at === "(file)").map((i) => [i.severity, i.reason])).toEqual(
+      windows1252 ? [["warning", "the file is not valid UTF-8; it was read as Windows-1252 (the encoding Excel uses for CSV on Windows)"]] : [],
+    );
+  });
+
+  it("reads a data package's CSV tables saved as Windows-1252, in the folder and in the packed copy that is stored", () => {
+    const folder = packageFolder("openreferral-uk");
+    const services = join(folder, "services.csv");
+    writeFileSync(services, Buffer.from(readFileSync(services, "utf8").replace("Community Counselling", "Café £ counselling"), "latin1"));
+    for (const read of [readDirectoryFile(folder), readDirectoryFile(prepareServicesInput(folder))]) expect(read.tables.service.map((s) => s.data.name)).toEqual(["Café £ counselling"]);
+  });
+});
+
 describe("whole files that cannot be read", () => {
   it.each([
     ["empty.json", "", /the file is empty/],
     ["broken.json", '{"id": ', /is not valid JSON/],
     ["scalar.json", "42", /neither a JSON object nor an array/],
     ["services.csv", "id,name\ns1,Lunch club\n", /single CSV, which is not an Open Referral directory/],
+    ["image.json", "\x89PNG\r\n\x1a\n\u0000\u0000\u0000\rIHDR", /^image\.json: is not a JSON or CSV text file \(it holds binary data: an image, a workbook or another format\?\)$/],
   ])("%s fails with one message naming the file", (name, content, reason) => {
     const error = (() => {
       try {
