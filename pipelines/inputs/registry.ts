@@ -1,9 +1,9 @@
 // The files users ingest, kept under data/inputs/<kind>/<seq>-<sha12>--<name> and recorded in the database (input_file): the database is the authority, and a copy it does not list (left by a killed run) is removed at the next start.
 import { createHash } from "node:crypto";
-import { closeSync, copyFileSync, existsSync, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, readSync, renameSync, rmSync } from "node:fs";
-import { basename, join } from "node:path";
+import { closeSync, copyFileSync, existsSync, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { basename, join, relative, resolve, sep } from "node:path";
 import { openDb } from "../db/connection.ts";
-import { InputError } from "../errors.ts";
+import { InputError, UsageError } from "../errors.ts";
 import { storedFolder, storedName, type InputFile } from "../kit/kind.ts";
 
 export const defaultInputsDir = "data/inputs";
@@ -43,12 +43,40 @@ export async function loadedInputIds(dbPath: string): Promise<Set<string> | null
   }
 }
 
+/** The file in an inputs folder naming, relative to the folder, the database whose stored copies it holds. */
+export const OWNER_FILE = ".chest-database";
+
+/**
+ * An inputs folder holds one database's stored copies, and a writing run deletes the copies its database does not
+ * list: so refuse a run on `dbPath` with a folder that another database, still there, has claimed (a copy of the
+ * database made elsewhere, with the default --inputs, would have deleted every file ingested after the copy). The
+ * folder is claimed for `dbPath` when no database has claimed it or the one that had is gone. The database is named
+ * relative to the folder, so a chest copied or moved whole (database and inputs folder together) still owns its copy.
+ */
+export function claimInputs(inputsDir: string, dbPath: string): void {
+  const db = resolve(dbPath);
+  const marker = join(inputsDir, OWNER_FILE);
+  const named = existsSync(marker) ? readFileSync(marker, "utf8").trim() : "";
+  const owner = named ? resolve(inputsDir, named) : null;
+  if (owner === db) return;
+  if (owner && existsSync(owner))
+    throw new UsageError(
+      `${inputsDir} holds the files ingested into ${owner}, not into ${db}; a run on ${basename(db)} would delete them. ` +
+        `Give ${basename(db)} an inputs folder of its own with --inputs DIR, or run with --db ${owner}`,
+    );
+  mkdirSync(inputsDir, { recursive: true });
+  const tmp = `${marker}.part-${process.pid}`;
+  writeFileSync(tmp, `${relative(resolve(inputsDir), db).split(sep).join("/")}\n`);
+  renameSync(tmp, marker);
+}
+
 /**
  * The inputs the next run works from: the stored copies the database lists. Copies it does not list (a run killed
  * between storing the copy and renaming the database into place) and unfinished copies are deleted; with no list
  * yet (no database, or an older one) every stored copy is taken.
  */
 export async function reconcileInputs(inputsDir: string, dbPath: string): Promise<InputFile[]> {
+  claimInputs(inputsDir, dbPath);
   const loaded = await loadedInputIds(dbPath);
   if (existsSync(inputsDir))
     for (const kind of readdirSync(inputsDir)) {
