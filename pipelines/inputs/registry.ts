@@ -76,8 +76,8 @@ export function claimInputs(inputsDir: string, dbPath: string): void {
  * yet (no database, or an older one) every stored copy is taken.
  */
 export async function reconcileInputs(inputsDir: string, dbPath: string): Promise<InputFile[]> {
-  claimInputs(inputsDir, dbPath);
   const loaded = await loadedInputIds(dbPath);
+  claimInputs(inputsDir, dbPath);
   if (existsSync(inputsDir))
     for (const kind of readdirSync(inputsDir)) {
       const dir = storedFolder(inputsDir, kind);
