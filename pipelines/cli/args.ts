@@ -53,7 +53,9 @@ export function parseCommandLine(argv: string[]): Parsed | { help: true; spec?: 
   try {
     parsed = parseArgs({ args: rest, options, allowPositionals: true, strict: true });
   } catch (e) {
-    throw new UsageError(`${(e as Error).message}\n\n${helpText(spec)}`);
+    // Node's own wording for an unknown option suggests "--" and leaves a quote open: name the option and the command.
+    const unknown = (e as { code?: string }).code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" ? /'([^']+)'/.exec((e as Error).message)?.[1] : undefined;
+    throw new UsageError(`${unknown ? `unknown option '${unknown}' for chest ${name}` : (e as Error).message}\n\n${helpText(spec)}`);
   }
   const help = Boolean((parsed.values as Record<string, unknown>).help);
   if (!help) {

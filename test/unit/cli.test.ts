@@ -25,7 +25,7 @@ describe("chest command line", () => {
 
   it("refuses unknown commands and options with a usage error", () => {
     expect(() => parseCommandLine(["frobnicate"])).toThrow(UsageError);
-    expect(() => parseCommandLine(["build", "--no-such-option"])).toThrow(/Unknown option '--no-such-option'/);
+    expect(() => parseCommandLine(["build", "--no-such-option"])).toThrow(/^unknown option '--no-such-option' for chest build\n/);
     expect(() => parseCommandLine(["query"])).toThrow(/missing SQL/);
   });
 
