@@ -37,7 +37,10 @@ export function readBounded(path: string, label: string, maxBytes = limits.fileB
   try {
     const st = fstatSync(fd);
     if (!st.isFile()) throw new InputError(label, "is not a regular file");
-    if (st.size > maxBytes) throw new InputError(label, `is ${mb(st.size)}, more than the ${mb(maxBytes)} this reader takes whole: give it as CSV, or split it`);
+    if (st.size > maxBytes) {
+      const delimited = /\.(csv|tsv|txt)$/i.test(label);
+      throw new InputError(label, `is ${mb(st.size)}, more than the ${mb(maxBytes)} this reader takes whole: ${delimited ? "split it into smaller files" : "give it as CSV, or split it"}`);
+    }
     const buf = Buffer.alloc(st.size);
     let off = 0;
     while (off < st.size) {

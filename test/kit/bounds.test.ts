@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { InputError } from "../../pipelines/errors.ts";
 import { readGrantFile } from "../../pipelines/grants/read.ts";
 import { checkRegularFile } from "../../pipelines/inputs/registry.ts";
-import { limits } from "../../pipelines/kit/bounds.ts";
+import { limits, readBounded } from "../../pipelines/kit/bounds.ts";
 import { openDb } from "../../pipelines/db/connection.ts";
 import { readRawCsv } from "../../pipelines/referrals/records.ts";
 import { readDirectoryFile } from "../../pipelines/services/read.ts";
@@ -22,6 +22,13 @@ const workbook = (name: string, sheet: string | Buffer) =>
   }, { deflate: true });
 
 describe("bounded readers", () => {
+  it("says to split a delimited file over the size bound, and to give anything else as CSV", () => {
+    const path = join(tempDir(), "big.csv");
+    writeFileSync(path, "x".repeat(2048));
+    expect(() => readBounded(path, "big.csv", 1024)).toThrow(/more than the .* this reader takes whole: split it into smaller files$/);
+    expect(() => readBounded(path, "big.json", 1024)).toThrow(/give it as CSV, or split it$/);
+  });
+
   it("refuses a tiny XLSX with one cell at XFD1048576 quickly, saying why", async () => {
     const path = workbook("far-cell.xlsx", '<?xml version="1.0"?><worksheet><dimension ref="XFD1048576"/><sheetData><row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row></sheetData></worksheet>');
     expect(statSync(path).size).toBeLessThan(2048);
