@@ -220,17 +220,20 @@ async function runCommand(name: string, values: Values, positionals: string[], l
   }
 }
 
+/** A message cut to 4,000 characters (a file with 100,000 column names named them all: ~600 KB), saying how much was left out. */
+export function boundedMessage(text: string, max = 4_000): string {
+  return text.length <= max ? text : `${text.slice(0, max)}… (${(text.length - max).toLocaleString("en-GB")} more characters)`;
+}
+
 const isEntry = process.argv[1] && /cli[\\/]main\.ts$|bin[\\/]chest\.js$/.test(process.argv[1]);
 if (isEntry || process.env.CHEST_CLI === "1") {
+  // Exit once the message is written: on a pipe stderr is asynchronous, and exiting at once cut long messages short.
+  const fail = (text: string, code: number) => process.stderr.write(`chest: ${boundedMessage(text)}\n`, () => process.exit(code));
   main(process.argv.slice(2)).then(
     (code) => process.exit(code),
     (error: unknown) => {
-      if (error instanceof ChestError) {
-        process.stderr.write(`chest: ${error.message}\n`);
-        process.exit(error.exitCode);
-      }
-      process.stderr.write(`chest: unexpected error: ${(error as Error)?.stack ?? String(error)}\n`);
-      process.exit(ExitCode.failure);
+      if (error instanceof ChestError) fail(error.message, error.exitCode);
+      else fail(`unexpected error: ${(error as Error)?.stack ?? String(error)}`, ExitCode.failure);
     },
   );
 }

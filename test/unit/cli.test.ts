@@ -1,5 +1,7 @@
 // Every command and option of `chest` has --help and is documented in the README (a test fails when one is not).
+import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { helpText, parseCommandLine } from "../../pipelines/cli/args.ts";
 import { commands } from "../../pipelines/cli/commands.ts";
@@ -33,5 +35,16 @@ describe("chest command line", () => {
     const parsed = parseCommandLine(["build"]);
     if (!parsed.spec) throw new Error("no spec");
     expect(parsed.values).toMatchObject({ place: "data/places/north-east-london.json", db: "data/chest.duckdb", raw: "data/raw" });
+  });
+});
+
+describe("error messages", () => {
+  it("are cut to a bounded length, say how much was left out, and reach a pipe whole before the exit", () => {
+    const chest = fileURLToPath(new URL("../../pipelines/bin/chest.js", import.meta.url));
+    const run = spawnSync(process.execPath, [chest, "x".repeat(100_000)], { encoding: "utf8" });
+    expect(run.status).toBe(2);
+    expect(run.stderr.startsWith('chest: unknown command "xxx')).toBe(true);
+    expect(run.stderr.length).toBeLessThan(4_100);
+    expect(run.stderr).toMatch(/… \([\d,]+ more characters\)\n$/);
   });
 });
