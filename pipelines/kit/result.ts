@@ -57,4 +57,6 @@ export function printResult(log: Logger, r: IngestResult): void {
   log.info(`${r.kind}: ${n(r.rowsRead)} read, ${n(r.accepted)} accepted, ${n(r.rejected)} rejected, ${n(r.warnings)} warning(s)${r.reports.length ? `: ${r.reports.join(", ")}` : ""}`);
   if (r.changes.records) log.info(`${r.kind}: ${n(r.changes.records)} record(s) corrected by a later file (${n(r.changes.fields)} field(s) changed): ${r.changes.report}`);
   for (const notice of r.notices) log.warn(`${r.kind}: ${notice.message}${notice.fix ? ` — ${notice.fix}` : ""}`);
+  for (const f of r.files)
+    if (f.rowsRead === 0) log.warn(`${r.kind}: ${f.file} has no records (column titles only?): nothing was loaded from it — check it is the file you meant to give`);
 }
