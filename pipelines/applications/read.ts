@@ -1,7 +1,8 @@
 // Reading one file of the applications kind (CSV in any encoding and delimiter through the kit, or the first sheet of an XLSX) into a header and text rows, and telling which of the three shapes it is: applications, panel scores or votes.
 import { InputError } from "../errors.ts";
 import { readBounded } from "../kit/bounds.ts";
-import { headerKey, raggedReason, readDelimited } from "../kit/delimited.ts";
+import { delimiterNote, headerKey, raggedReason, readDelimited } from "../kit/delimited.ts";
+import { WINDOWS_1252_NOTE } from "../kit/text.ts";
 import { readWorkbook, type Cell } from "../kit/workbook.ts";
 import type { RowInput } from "./validate.ts";
 import { columnForTitle } from "./template.ts";
@@ -51,8 +52,9 @@ export async function readApplicationFile(path: string, label: string): Promise<
   const [head, ...body] = read.records;
   if (!head) throw new InputError(label, "the file is empty");
   const notes: string[] = [];
-  if (read.encoding === "windows-1252") notes.push("the file is not valid UTF-8; it was read as Windows-1252 (the encoding Excel uses for CSV on Windows)");
-  if (read.delimiter !== ",") notes.push(`the columns are separated by ${read.delimiter === "\t" ? "tabs" : `"${read.delimiter}"`}, not commas; read that way`);
+  if (read.encoding === "windows-1252") notes.push(WINDOWS_1252_NOTE);
+  const separated = delimiterNote(read.delimiter);
+  if (separated) notes.push(separated);
   return { titles: head.fields, rows: body.map((r) => ({ fields: r.fields, row: r.row, ragged: raggedReason(r, head.fields.length) })), notes };
 }
 

@@ -1,6 +1,6 @@
 // Reading one 360Giving file (CSV, XLSX or JSON package) into grant objects that remember their row and column titles; a file that cannot be read is one InputError.
 import { InputError } from "../errors.ts";
-import { readDelimited } from "../kit/delimited.ts";
+import { delimiterNote, readDelimited } from "../kit/delimited.ts";
 import { decodeText, looksBinary, WINDOWS_1252_NOTE } from "../kit/text.ts";
 import { checkJsonDepth, readBounded } from "../kit/bounds.ts";
 import { readWorkbook, type Cell } from "../kit/workbook.ts";
@@ -261,7 +261,8 @@ function shortRowsIssue(rows: number[], columns: number): ReadIssue {
 export function csvNotes(encoding: string, delimiter: string): ReadIssue[] {
   const note = (reason: string): ReadIssue => ({ row: null, sheet: null, column: null, value: null, reason, severity: "warning" });
   const notes: ReadIssue[] = [];
-  if (delimiter !== ",") notes.push(note(`the columns are separated by ${delimiter === "\t" ? "tabs" : `"${delimiter}"`}, not commas; read that way`));
+  const separated = delimiterNote(delimiter);
+  if (separated) notes.push(note(separated));
   if (encoding === "windows-1252") notes.push(note(WINDOWS_1252_NOTE));
   return notes;
 }
@@ -376,8 +377,8 @@ export function sniffFormat(bytes: Buffer, name: string): GrantFileFormat {
   }
   if (bytes.length >= 8 && bytes.subarray(0, 8).equals(Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1])))
     throw new InputError(name, "old Excel .xls workbooks are not read: save it as .xlsx or CSV");
+  if (looksBinary(bytes)) throw new InputError(name, `is not a CSV, JSON or XLSX file (it holds binary data: an image, a PDF or another format?)${/\.xlsx$/i.test(name) ? "; an .xlsx workbook is a zip archive, and this is not one" : ""}`);
   const head = decodeText(bytes.subarray(0, 4096)).text.trimStart();
-  if (looksBinary(head)) throw new InputError(name, `is not a CSV, JSON or XLSX file (it holds binary data: an image, a PDF or another format?)${/\.xlsx$/i.test(name) ? "; an .xlsx workbook is a zip archive, and this is not one" : ""}`);
   if (head.startsWith("{") || head.startsWith("[")) return "json";
   return "csv";
 }

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { InputError } from "../errors.ts";
 import { csvCell, csvText } from "../../src/lib/csv.ts";
-import { decodeText, decodeWindows1252, sniffEncoding, type DecodedText } from "./text.ts";
+import { binarySignature, decodeText, decodeWindows1252, sniffEncoding, type DecodedText } from "./text.ts";
 
 export { csvCell, csvText };
 
@@ -195,20 +195,10 @@ export interface DelimitedText {
   records: CsvRecord[];
 }
 
-/** The first bytes of files that are not text, and what each is: a delimited-file reader names them rather than read their bytes as letters. */
-const NOT_TEXT: [number[], string][] = [
-  [[0x50, 0x4b, 0x03, 0x04], "a zip file (an Excel .xlsx workbook is one): save the sheet as CSV"],
-  [[0xd0, 0xcf, 0x11, 0xe0], "an old Excel .xls workbook: save the sheet as CSV"],
-  [[0x25, 0x50, 0x44, 0x46], "a PDF document"],
-  [[0x89, 0x50, 0x4e, 0x47], "a PNG image"],
-  [[0xff, 0xd8, 0xff], "a JPEG image"],
-  [[0x47, 0x49, 0x46, 0x38], "a GIF image"],
-];
-
 /** Refuse bytes that start like a workbook, document or image, naming what they are. */
 export function refuseNotText(bytes: Uint8Array, file: string): void {
-  const found = NOT_TEXT.find(([magic]) => magic.every((b, i) => bytes[i] === b));
-  if (found) throw new InputError(file, `is ${found[1]}, not a delimited text file (CSV)`);
+  const found = binarySignature(bytes);
+  if (found) throw new InputError(file, `is ${found}, not a delimited text file (CSV)`);
 }
 
 /** Decode and parse a whole delimited file already in memory. Throws InputError naming the file for an unreadable one. */
@@ -320,6 +310,11 @@ export function parseTable(text: string, delimiter?: Delimiter): CsvTable {
     return row;
   });
   return { header, rows };
+}
+
+/** What a reader tells the user when the columns were not separated by commas, or null when they were. */
+export function delimiterNote(delimiter: string): string | null {
+  return delimiter === "," ? null : `the columns are separated by ${delimiter === "\t" ? "tabs" : `"${delimiter}"`}, not commas; read that way`;
 }
 
 /** Rows to CSV text (CRLF, formula-safe; no byte-order mark): csvText under the name the grant code knows. */

@@ -92,15 +92,29 @@ export function sniffEncoding(head: Uint8Array, wholeFile: boolean): DecodedText
   }
 }
 
+/** The first bytes of files that are not text, and what each is. */
+const SIGNATURES: [number[], string][] = [
+  [[0x50, 0x4b, 0x03, 0x04], "a zip file (an Excel .xlsx workbook is one): save the sheet as CSV"],
+  [[0xd0, 0xcf, 0x11, 0xe0], "an old Excel .xls workbook: save the sheet as CSV"],
+  [[0x25, 0x50, 0x44, 0x46], "a PDF document"],
+  [[0x89, 0x50, 0x4e, 0x47], "a PNG image"],
+  [[0xff, 0xd8, 0xff], "a JPEG image"],
+  [[0x47, 0x49, 0x46, 0x38], "a GIF image"],
+];
+
+/** What a file is when its first bytes say it is a workbook, a document or an image, or null. */
+export function binarySignature(bytes: Uint8Array): string | null {
+  return SIGNATURES.find(([magic]) => magic.every((b, i) => bytes[i] === b))?.[1] ?? null;
+}
+
 /**
  * An image, a PDF or another binary format given as text: a known signature, or many control characters no text file
  * holds (tab, line feed, carriage return aside) in the first 1,024 characters. A stray NUL or two in a CSV cell is
  * not enough (that row is rejected, the rest kept).
  */
-export function looksBinary(text: string): boolean {
-  // PNG (0x89 read as Windows-1252 is ‰), PDF and GIF say what they are in their first bytes.
-  if (/^(\u2030PNG|%PDF-|GIF8[79]a)/.test(text)) return true;
-  const sample = text.slice(0, 1024);
+export function looksBinary(bytes: Uint8Array): boolean {
+  if (binarySignature(bytes)) return true;
+  const sample = decodeText(bytes.subarray(0, 4096)).text.slice(0, 1024);
   const controls = sample.match(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g)?.length ?? 0;
   return controls >= 4 && controls >= sample.length * 0.02;
 }

@@ -5,7 +5,7 @@ import { describePointProblem } from "../../geo/point-checks.ts";
 import type { Db } from "../db/connection.ts";
 import { ident, literal } from "../db/sql.ts";
 import { InputError } from "../errors.ts";
-import { bulkCsv, MAX_RECORD_CHARS, raggedReason, readDelimited } from "../kit/delimited.ts";
+import { bulkCsv, csvCell, MAX_RECORD_CHARS, raggedReason, readDelimited } from "../kit/delimited.ts";
 import { readBounded } from "../kit/bounds.ts";
 import { rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -77,9 +77,6 @@ async function readStrict(db: Db, path: string, delimiter: string, names: string
                            max_line_size = ${MAX_RECORD_CHARS * 4})`);
 }
 
-/** One CSV cell as written for DuckDB: quoted only when it must be (no formula marks: this copy is read, never opened). */
-const plainCell = (v: string) => (/[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
-
 /**
  * A file with rows that have more or fewer fields than its header (a value with a comma outside quotes, a damaged
  * row): read whole with the kit's reader (within its size bound), those rows written as empty rows to a clean copy so
@@ -89,14 +86,15 @@ async function readRagged(db: Db, path: string, label: string, names: string[], 
   const [head, ...body] = readDelimited(readBounded(path, label), label).records;
   const width = head.fields.length;
   const ragged: RaggedRow[] = [];
-  const lines = [names.map(plainCell).join(",")];
+  // Cells as the kit writes them, without formula marks (numeric: this copy is read by DuckDB, never opened).
+  const lines = [names.map((n) => csvCell(n, true)).join(",")];
   // With values running over several lines, a stray quote can swallow the rows after it: where rows begin and end is
   // then not certain, so such a file is refused whole, as before, rather than read row by row.
   if (body.some((r) => r.fields.some((f) => /[\r\n]/.test(f)))) throw refusal;
   body.forEach((r, k) => {
     const reason = raggedReason(r, width);
     if (reason) ragged.push({ line: k + 2, reason });
-    lines.push((reason ? Array<string>(width).fill("") : r.fields).map(plainCell).join(","));
+    lines.push((reason ? Array<string>(width).fill("") : r.fields).map((v) => csvCell(v, true)).join(","));
   });
   const copy = join(tmpdir(), `chest-rows-${process.pid}-${Date.now()}.csv`);
   writeFileSync(copy, lines.join("\n") + "\n");

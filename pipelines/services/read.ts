@@ -184,7 +184,7 @@ function readConfined(dir: string, rel: string, label: string): string | null {
 function parseJson(bytes: Buffer, file: string): unknown {
   const text = decodeText(bytes).text;
   if (text.trim() === "") throw new InputError(file, "the file is empty");
-  if (looksBinary(text)) throw new InputError(file, "is not a JSON or CSV text file (it holds binary data: an image, a workbook or another format?)");
+  if (looksBinary(bytes)) throw new InputError(file, "is not a JSON or CSV text file (it holds binary data: an image, a workbook or another format?)");
   checkJsonDepth(text, file);
   try {
     return JSON.parse(text);
